@@ -46,12 +46,13 @@ class BackwardStepper(widgets.VBox):
                                         tooltip="Choose a step (arrow keys move one step)",
                                         layout=widgets.Layout(width="340px"))
         self.slider.add_class("ak-slider")
-        self.reset_button = _button("⏮ Reset", "Back to the first step", "reset")
+        self.reset_button = _button("Reset", "Back to the first step", "reset")
         self.back_button = _button("◀ Back", "Previous step (Enter or Space)", "back")
         self.forward_button = _button("Step ▶", "Next step: run what the engine ran next "
                                       "(Enter or Space)", "forward")
         self.play = widgets.Play(value=0, min=0, max=last, interval=interval,
-                                 description="Play", tooltip="Play or pause the backward pass")
+                                 description="Play", show_repeat=False,
+                                 tooltip="Play or pause the backward pass")
         self.play.add_class("ak-play")
         self.speed = widgets.IntSlider(value=interval, min=150, max=2500, step=50,
                                        description="ms/step",
