@@ -28,6 +28,8 @@ import numpy as np
 
 def to_numpy(tensor) -> np.ndarray:
     """A detached numpy copy of an ``ak`` or ``torch`` tensor (snapshots must not alias)."""
+    if isinstance(tensor, np.ndarray):
+        return tensor.copy()
     value = tensor.detach()
     if hasattr(value, "cpu"):
         value = value.cpu()
