@@ -1,0 +1,86 @@
+"""autograd_kit: PyTorch's autograd, small enough to read, exact enough to learn from.
+
+``import autograd_kit as ak`` gives the names PyTorch puts under ``torch``: tensors and their
+creation functions, dtypes, devices, grad modes and ``ak.autograd``. A line written with
+``ak`` runs unchanged with ``torch``.
+"""
+
+from . import _tensor_methods as _methods
+from . import autograd, cuda, dtypes, ops
+from ._backend import device
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import dtype, float16, float32, float64, int8, int16, int32, int64, uint8
+from .random import Generator, initial_seed, manual_seed, seed
+from .tensor import Size, Tensor
+
+bool = dtypes.bool_  # noqa: A001  (PyTorch's name: ak.bool is a dtype)
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+
+# Module-level versions of tensor methods: ak.exp(x) is x.exp(), as torch.exp(x) is.
+abs = _methods.abs  # noqa: A001
+add, sub, mul, div, pow = _methods.add, _methods.sub, _methods.mul, _methods.div, _methods.pow  # noqa: A001
+exp, log, sqrt, rsqrt, sign = _methods.exp, _methods.log, _methods.sqrt, _methods.rsqrt, _methods.sign
+sin, cos, tanh, sigmoid, relu = _methods.sin, _methods.cos, _methods.tanh, _methods.sigmoid, _methods.relu
+neg, reciprocal, square = _methods.neg, _methods.reciprocal, _methods.square
+clamp = clip = _methods.clamp
+where, maximum, minimum, masked_fill = _methods.where, _methods.maximum, _methods.minimum, _methods.masked_fill
+sum, mean, prod, var, std = _methods.sum, _methods.mean, _methods.prod, _methods.var, _methods.std  # noqa: A001
+max, min, amax, argmax, argmin = _methods.max, _methods.min, _methods.amax, _methods.argmax, _methods.argmin  # noqa: A001
+softmax, log_softmax, logsumexp, norm = _methods.softmax, _methods.log_softmax, _methods.logsumexp, _methods.norm
+all, any, isnan, isfinite = _methods.all, _methods.any, _methods.isnan, _methods.isfinite  # noqa: A001
+equal, allclose, isclose, logical_not = _methods.eq_all, _methods.allclose, _methods.isclose, _methods.logical_not
+eq, ne, lt, le, gt, ge = (getattr(Tensor, name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
+reshape, flatten, permute, transpose, t = _methods.reshape, _methods.flatten, _methods.permute, _methods.transpose, _methods.t
+squeeze, unsqueeze, narrow, select, unbind = _methods.squeeze, _methods.unsqueeze, _methods.narrow, _methods.select, _methods.unbind
+split, chunk, cat, stack = _methods.split, _methods.chunk, _methods.cat, _methods.stack
+concat = concatenate = cat
+matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm
+broadcast_shapes = _methods.broadcast_shapes
+
+
+def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
+    """True for ``ak.Tensor`` objects."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "builtins.int":  # noqa: F821
+    return input.numel()
+
+
+def clone(input: Tensor) -> Tensor:
+    return input.clone()
+
+
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def get_default_dtype() -> dtype:
+    return dtypes.DEFAULT_FLOAT
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,261 @@
+"""The one seam between tensors and the array libraries that hold their numbers.
+
+A device type ("cpu", "cuda", ...) is served by an array library: NumPy on the CPU, CuPy on
+NVIDIA GPUs. Everything else in autograd_kit asks this module which library (``xp``) an array
+belongs to, which device it lives on, and how to move it, so adding a device is a change here
+and nowhere else. Extra device types can be registered (the test suite registers
+array-api-strict's simulated devices as a stand-in second and third device on machines
+without a GPU).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import array_api_compat
+import numpy as np
+
+from ._errors import explain
+
+
+class device:
+    """Where a tensor's numbers live, printed exactly like ``torch.device``.
+
+    Example:
+        >>> ak.device("cuda:0")
+        device(type='cuda', index=0)
+        >>> str(ak.device("cpu"))
+        'cpu'
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | device, index: int | None = None) -> None:
+        if isinstance(type, device):
+            type, index = type.type, type.index if index is None else index
+        elif ":" in type:
+            if index is not None:
+                raise RuntimeError(
+                    "type (string) must not include an index because index was passed "
+                    f"explicitly: {type}"
+                )
+            type, _, text = type.partition(":")
+            if not text.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{text}'")
+            index = int(text)
+        if type not in _BACKENDS:
+            known = ", ".join(_BACKENDS)
+            raise RuntimeError(f"Expected one of {known} device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+@dataclass(frozen=True)
+class ArrayBackend:
+    """How one device type stores arrays.
+
+    ``load`` imports the array library lazily (so a machine without CuPy never imports it),
+    ``native_device`` turns a device index into the library's own device object, and
+    ``index_of`` reads the index back from an array. ``indexed`` says whether the device type
+    numbers its devices ("cuda:0") or has a single one ("cpu").
+    """
+
+    load: Callable[[], Any]
+    native_device: Callable[[Any, int], Any]
+    index_of: Callable[[Any], int]
+    indexed: bool
+
+
+def _cupy() -> Any:
+    try:
+        return importlib.import_module("cupy")
+    except Exception as error:  # ImportError, or a CUDA driver problem raised at import time
+        raise RuntimeError(
+            explain(
+                "Torch not compiled with CUDA enabled",
+                "no_cuda",
+                detail=f"CuPy could not be imported: {type(error).__name__}: {error}",
+            )
+        ) from None
+
+
+def _cupy_device(xp: Any, index: int) -> Any:
+    return xp.cuda.Device(index)
+
+
+_BACKENDS: dict[str, ArrayBackend] = {
+    "cpu": ArrayBackend(lambda: np, lambda xp, index: None, lambda array: 0, indexed=False),
+    "cuda": ArrayBackend(_cupy, _cupy_device, lambda array: array.device.id, indexed=True),
+}
+# Array types we have already seen, mapped to their device type, so the lookup is one dict hit.
+_TYPE_TO_DEVICE_TYPE: dict[type, str] = {np.ndarray: "cpu"}
+CPU = device("cpu")
+
+
+def register_backend(device_type: str, backend: ArrayBackend) -> None:
+    """Serve ``device_type`` with another array library (used by tests for simulated devices)."""
+    _BACKENDS[device_type] = backend
+    array_type = type(backend.load().asarray(0.0, device=backend.native_device(backend.load(), 0)))
+    _TYPE_TO_DEVICE_TYPE[array_type] = device_type
+
+
+def xp_of(array: Any) -> Any:
+    """The array module (``numpy``, ``cupy``, ...) that owns ``array``."""
+    if type(array) is np.ndarray:
+        return np
+    return array_api_compat.array_namespace(array)
+
+
+def _device_type_of(array: Any) -> str:
+    array_type = type(array)
+    found = _TYPE_TO_DEVICE_TYPE.get(array_type)
+    if found is None:
+        if array_api_compat.is_cupy_array(array):
+            found = "cuda"
+        elif isinstance(array, np.generic):
+            found = "cpu"
+        else:
+            raise TypeError(f"autograd_kit cannot hold arrays of type {array_type.__name__}")
+        _TYPE_TO_DEVICE_TYPE[array_type] = found
+    return found
+
+
+def device_of(array: Any) -> device:
+    """The ``ak.device`` an array lives on."""
+    if type(array) is np.ndarray:
+        return CPU
+    device_type = _device_type_of(array)
+    backend = _BACKENDS[device_type]
+    if not backend.indexed:
+        return CPU if device_type == "cpu" else device(device_type)
+    return device(device_type, backend.index_of(array))
+
+
+def same_device(first: Any, second: Any) -> bool:
+    """True when two arrays live on the same device (the fast path is two NumPy arrays)."""
+    if type(first) is np.ndarray and type(second) is np.ndarray:
+        return True
+    return device_of(first) == device_of(second)
+
+
+def resolve_device(where: str | device | int | None) -> device:
+    """Turn what a user passes as ``device=`` into an ``ak.device`` ("cuda" means "cuda:0")."""
+    if where is None:
+        return CPU
+    if isinstance(where, int):
+        where = device("cuda", where)
+    where = device(where)
+    if _BACKENDS[where.type].indexed and where.index is None:
+        where = device(where.type, 0)
+    return where
+
+
+def namespace_for(where: device) -> Any:
+    """The array module that serves a device (imports CuPy only when a CUDA device is used)."""
+    return _BACKENDS[where.type].load()
+
+
+def to_device(array: Any, where: device) -> Any:
+    """Return ``array`` on device ``where``, copying only when it is somewhere else."""
+    if device_of(array) == where:
+        return array
+    host = asnumpy(array)
+    if where.type == "cpu":
+        return host
+    backend = _BACKENDS[where.type]
+    xp = backend.load()
+    native = backend.native_device(xp, where.index or 0)
+    if where.type == "cuda":
+        with native:
+            return xp.asarray(host)
+    return xp.asarray(host, device=native)
+
+
+def asnumpy(array: Any) -> np.ndarray:
+    """Copy an array from any device into a NumPy array on the host."""
+    if isinstance(array, (np.ndarray, np.generic)):
+        return np.asarray(array)
+    if array_api_compat.is_cupy_array(array):
+        return array.get()
+    device_type = _device_type_of(array)
+    backend = _BACKENDS[device_type]
+    xp = backend.load()
+    cpu_array = xp.asarray(array, device=backend.native_device(xp, 0), copy=True)
+    return np.asarray(cpu_array)
+
+
+def index_add(target: Any, key: Any, values: Any) -> None:
+    """``target[key] += values`` where repeated indices add up (a scatter-add).
+
+    Plain ``target[key] += values`` keeps only the last write for a repeated index; the
+    gradient of indexing must add every contribution, so each library's scatter-add is used.
+    """
+    if type(target) is np.ndarray:
+        np.add.at(target, key, values)
+    elif array_api_compat.is_cupy_array(target):
+        importlib.import_module("cupyx").scatter_add(target, key, values)
+    else:
+        host = asnumpy(target)
+        np.add.at(host, _host_key(key), asnumpy(values))
+        target[...] = to_device(host, device_of(target))
+
+
+def _host_key(key: Any) -> Any:
+    if isinstance(key, tuple):
+        return tuple(_host_key(part) for part in key)
+    if isinstance(key, (slice, int, type(None), type(Ellipsis))):
+        return key
+    return asnumpy(key)
+
+
+def cuda_is_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA device; never raises."""
+    try:
+        return _cupy().cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def cuda_device_count() -> int:
+    """How many CUDA devices CuPy sees (0 without CuPy or a GPU)."""
+    try:
+        return int(_cupy().cuda.runtime.getDeviceCount())
+    except Exception:
+        return 0
+
+
+__all__ = [
+    "ArrayBackend",
+    "CPU",
+    "asnumpy",
+    "cuda_device_count",
+    "cuda_is_available",
+    "device",
+    "device_of",
+    "index_add",
+    "namespace_for",
+    "register_backend",
+    "resolve_device",
+    "same_device",
+    "to_device",
+    "xp_of",
+]

@@ -1,0 +1,102 @@
+"""PyTorch's error messages, each followed by one line that teaches.
+
+Every mistake a learner can make raises the same exception type with the same words as
+PyTorch, so searching the message finds PyTorch's own discussions. Then one extra line,
+starting with "Hint:", says why it happened and the usual fix. All hints live in this one
+table so they read consistently and are easy to translate.
+"""
+
+from __future__ import annotations
+
+HINTS: dict[str, str] = {
+    "second_backward": (
+        "Hint: the first backward() freed the values this graph saved. Pass retain_graph=True to "
+        "the first call if you need to go back through the same graph, or recompute the forward."
+    ),
+    "non_scalar": (
+        "Hint: backward() with no argument only works on a single number (like a loss). For a "
+        "non-scalar output pass gradient=, a tensor of the output's shape (e.g. torch.ones_like(y)), "
+        "or reduce it first with .sum() or .mean()."
+    ),
+    "grad_shape": (
+        "Hint: gradient= holds d(something)/d(output) for every element of the output, so it must "
+        "have exactly the output's shape."
+    ),
+    "no_grad_fn": (
+        "Hint: nothing in this computation requires grad, so there is no graph to go back through. "
+        "Create the inputs with requires_grad=True (and don't compute them inside torch.no_grad())."
+    ),
+    "inplace_saved": (
+        "Hint: backward needs the value this tensor had when the graph was recorded, but an in-place "
+        "op (a method ending in _, or x[...] = ...) overwrote it. Use the out-of-place version "
+        "(x = x + 1 instead of x += 1) or .clone() the tensor before changing it."
+    ),
+    "inplace_leaf": (
+        "Hint: changing a parameter in place would break the graph that uses it. Update weights "
+        "inside `with torch.no_grad():` (that is what optimizer.step() does)."
+    ),
+    "int_requires_grad": (
+        "Hint: gradients are only defined for continuous values; make the tensor floating point, "
+        "e.g. torch.tensor([1., 2.]) or x.float()."
+    ),
+    "nonleaf_requires_grad": (
+        "Hint: a computed tensor requires grad because its inputs do. To stop gradients here, use "
+        "y = y.detach() (a new leaf that shares the data)."
+    ),
+    "numpy_requires_grad": (
+        "Hint: NumPy arrays cannot record a graph; .detach() gives the same numbers without it."
+    ),
+    "matmul_shape": (
+        "Hint: for A @ B the number of columns of A must equal the number of rows of B; check the "
+        "shapes with .shape and transpose with .T if needed."
+    ),
+    "broadcast": (
+        "Hint: broadcasting lines shapes up from the right; each pair of sizes must be equal or one "
+        "of them must be 1. Use .unsqueeze() or .reshape() to add the missing size-1 dimensions."
+    ),
+    "device_mismatch": (
+        "Hint: move every tensor of one computation to the same device first, e.g. x.to(device) "
+        "and model.to(device)."
+    ),
+    "numpy_cuda": "Hint: copy the tensor to the CPU first: x.cpu().numpy().",
+    "no_cuda": (
+        "Hint: this machine has no usable CUDA GPU (or CuPy is not installed). Use device='cpu'; "
+        "torch.cuda.is_available() tells you which one to pick."
+    ),
+    "hook_no_grad": "Hint: hooks see gradients, so the tensor must have requires_grad=True.",
+    "unused_input": (
+        "Hint: the output does not depend on this input, so there is no gradient to return."
+    ),
+    "input_no_grad": (
+        "Hint: create the input with requires_grad=True to differentiate with respect to it."
+    ),
+    "function_grad_count": (
+        "Hint: backward must return one gradient per argument of forward (None for arguments "
+        "that need none, such as non-tensor settings)."
+    ),
+    "function_grad_shape": (
+        "Hint: the gradient for an input must have that input's shape; check your backward's "
+        "formula (a missing .sum() over a broadcast dimension is the usual cause)."
+    ),
+    "function_style": (
+        "Hint: call a custom Function with MyFunction.apply(x), never MyFunction()(x) or "
+        "MyFunction.forward(ctx, x)."
+    ),
+    "view_shape": (
+        "Hint: the new shape must hold exactly as many elements as the tensor has (.numel()); "
+        "use -1 for one dimension to let it be inferred."
+    ),
+    "dtype_cast": (
+        "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
+        "out-of-place op."
+    ),
+}
+
+
+def explain(message: str, key: str, detail: str | None = None) -> str:
+    """Return PyTorch's ``message`` followed by the teaching hint stored under ``key``."""
+    lines = [message]
+    if detail:
+        lines.append(detail)
+    lines.append(HINTS[key])
+    return "\n".join(lines)

@@ -1,0 +1,324 @@
+"""Function and its ctx: how one operation records itself and later runs its backward.
+
+A ``Function`` pairs a ``forward`` with a ``backward``. ``apply`` runs forward, and when
+gradients are needed it records a node in the graph. That node *is* the ``ctx`` that forward
+saw: what forward saves on it (``ctx.save_for_backward``, ``ctx.anything = ...``) is what
+backward reads. Every built-in operation in ``ops.py`` is a Function of exactly this shape, so
+the mechanism a learner uses for a custom Function is the one the whole library runs on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import dtypes
+from .._errors import explain
+from .grad_mode import grad_state, no_grad
+from .graph import Node, gradient_edge, input_meta, new_sequence_nr
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+# How a saved value is kept until backward unpacks it:
+#   (_INPUT, tensor, version)          an input (or any other tensor): given back as itself
+#   (_OUTPUT, array, counter, version) this node's output: rebuilt with grad_fn = this node,
+#                                      so the output does not keep itself alive through a cycle
+#   (_CONSTANT, value)                 anything else (an intermediate array, a number, None)
+_INPUT, _OUTPUT, _CONSTANT = 0, 1, 2
+
+
+class FunctionCtx:
+    """The ``ctx`` argument of ``forward``/``backward``: a scratchpad shared between them.
+
+    Example:
+        >>> class Square(ak.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+    """
+
+    _to_save: tuple = ()
+    _saved: tuple | None = ()
+    _freed = False
+    _non_differentiable: tuple = ()
+    _dirty: tuple = ()
+    materialize_grads = True
+    needs_input_grad: tuple[bool, ...] = ()
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep tensors for backward. Backward gets them back from ``ctx.saved_tensors`` and
+        raises if one of them was changed in place in between."""
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``, in the same order (a tuple)."""
+        if self._freed:
+            raise RuntimeError(explain(_FREED, "second_backward"))
+        return tuple(_unpack(self, entry) for entry in self._saved)
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """Declare outputs that have no gradient (e.g. the indices returned by a sort)."""
+        self._non_differentiable = tensors
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        """Declare inputs that forward modified in place."""
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With True (the default) backward receives zeros instead of None for outputs that
+        got no gradient."""
+        self.materialize_grads = value
+
+
+class BackwardFunction(FunctionCtx, Node):
+    """A node that runs ``backward`` of the Function that recorded it (``_forward_cls``)."""
+
+    _forward_cls: type[Function]
+
+    def _apply(self, grad_outputs: tuple) -> tuple:
+        if all(grad is None for grad in grad_outputs):
+            if not self.materialize_grads or self._forward_cls._is_primitive:
+                return (None,) * len(self._input_meta)
+        if self.materialize_grads and any(grad is None for grad in grad_outputs):
+            grad_outputs = self._zeros_for_missing(grad_outputs)
+        grads = self._forward_cls.backward(self, *grad_outputs)
+        return grads if isinstance(grads, tuple) else (grads,)
+
+    def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
+        from .. import creation
+
+        return tuple(
+            creation.zeros(shape, dtype=dtypes.of_array_dtype(array_dtype), device=where)
+            if grad is None
+            else grad
+            for grad, (shape, array_dtype, where) in zip(grad_outputs, self._output_meta)
+        )
+
+    def _release_saved(self) -> bool:
+        # Only tensors are freed; a node that saved just numbers can run again, as in PyTorch.
+        if not self._saved or all(entry[0] == _CONSTANT and not hasattr(entry[1], "_array") for entry in self._saved):
+            return False
+        self._saved = None
+        self._freed = True
+        return True
+
+
+def _unpack(node: BackwardFunction, entry: tuple) -> Any:
+    kind = entry[0]
+    if kind == _CONSTANT:
+        return entry[1]
+    from ..tensor import _wrap
+
+    if kind == _INPUT:
+        tensor, version = entry[1], entry[2]
+        if tensor._version[0] != version:
+            _raise_modified(tensor, tensor._version[0], version, tensor.grad_fn)
+        return tensor
+    array, counter, version = entry[1], entry[2], entry[3]
+    if counter[0] != version:
+        _raise_modified(_wrap(array), counter[0], version, node)
+    output = _wrap(array, grad_fn=node)
+    output._version = counter
+    return output
+
+
+def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | None) -> None:
+    shape = ", ".join(str(size) for size in tensor._array.shape)
+    description = f"[torch.{dtypes.LEGACY_NAMES[tensor.dtype.name]} [{shape}]]"
+    if tensor.device.type == "cuda":
+        description = description.replace("torch.", "torch.cuda.", 1)
+    origin = f", which is output 0 of {producer.name()}," if producer is not None else ""
+    raise RuntimeError(
+        explain(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {description}{origin} is at version {now}; expected version "
+            f"{expected} instead. Hint: enable anomaly detection to find the operation that "
+            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
+            "inplace_saved",
+        )
+    )
+
+
+def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: tuple, outputs: tuple) -> None:
+    """Turn what forward passed to ``save_for_backward`` into entries backward can unpack.
+
+    A saved value is matched by identity: if it is one of the inputs (a tensor, or for
+    primitives the input's array) backward gets that input tensor back, so a second
+    derivative can flow through it; if it is an output it is rebuilt on demand.
+    """
+    entries = []
+    for value in node._to_save:
+        entry = None
+        for position, array in enumerate(input_arrays):
+            if value is array or value is inputs[position]:
+                tensor = inputs[position]
+                if hasattr(tensor, "_version"):
+                    entry = (_INPUT, tensor, tensor._version[0])
+                break
+        if entry is None:
+            for output in outputs:
+                if value is output or value is output._array:
+                    entry = (_OUTPUT, output._array, output._version, output._version[0])
+                    break
+        if entry is None:
+            if hasattr(value, "_version"):
+                entry = (_INPUT, value, value._version[0])
+            elif hasattr(value, "shape") and hasattr(value, "dtype"):
+                from ..tensor import _wrap
+
+                entry = (_CONSTANT, _wrap(value))  # an intermediate array, e.g. a mask
+            else:
+                entry = (_CONSTANT, value)
+        entries.append(entry)
+    node._saved = tuple(entries)
+    node._to_save = ()
+
+
+class _FunctionMeta(type):
+    """Gives every Function subclass its own node class, named after it (``MyReLUBackward``).
+
+    Primitives may set ``node_name`` to PyTorch's exact name (``MulBackward0``); this is the
+    one place node names are made.
+    """
+
+    _is_primitive = False
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict) -> None:
+        super().__init__(name, bases, namespace)
+        suffix = "Backward0" if namespace.get("_is_primitive", cls._is_primitive) else "Backward"
+        node_name = namespace.get("node_name") or f"{name}{suffix}"
+        cls._backward_cls = type(node_name, (BackwardFunction,), {"_forward_cls": cls})
+
+
+class Function(metaclass=_FunctionMeta):
+    """Write an operation with your own backward.
+
+    Subclass it with two static methods and call it with ``apply``:
+    ``forward(ctx, *inputs)`` computes the result (it is not recorded: it runs under
+    ``no_grad``), and ``backward(ctx, *grad_outputs)`` returns one gradient per input of
+    forward (``None`` for inputs that need none). PyTorch 2's style, a ``forward(*inputs)``
+    without ctx plus ``setup_context(ctx, inputs, output)``, works too.
+
+    Example:
+        >>> class MyReLU(ak.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x.clamp(min=0)
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * (x > 0)
+        >>> y = MyReLU.apply(ak.tensor([-1.0, 2.0], requires_grad=True))
+        >>> y
+        tensor([0., 2.], grad_fn=<MyReLUBackward>)
+    """
+
+    _is_primitive = False
+    _backward_cls: type[BackwardFunction]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(
+            explain(
+                "Legacy autograd function with non-static forward method is deprecated. Please "
+                "use new-style autograd function with static forward method. (Example: "
+                "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)",
+                "function_style",
+            )
+        )
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple, output: Any) -> None:
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run forward on ``args`` and, if any tensor input requires grad, record the node."""
+        from ..tensor import Tensor, _wrap
+
+        node = cls._backward_cls.__new__(cls._backward_cls)
+        records = grad_state.enabled and any(
+            isinstance(arg, Tensor) and arg._requires_grad for arg in args
+        )
+        node.needs_input_grad = tuple(
+            isinstance(arg, Tensor) and arg._requires_grad and records for arg in args
+        )
+        uses_setup_context = cls.setup_context is not Function.setup_context
+        with no_grad():
+            if uses_setup_context:
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(node, args, result)
+            else:
+                result = cls.forward(node, *args, **kwargs)
+        if not records:
+            return result
+
+        is_tuple = isinstance(result, tuple)
+        outputs = list(result) if is_tuple else [result]
+        node._sequence_nr = new_sequence_nr()
+        node.next_functions = tuple(
+            gradient_edge(arg) if isinstance(arg, Tensor) else (None, 0) for arg in args
+        )
+        node._input_meta = tuple(input_meta(arg._array) if isinstance(arg, Tensor) else None for arg in args)
+        non_differentiable = {id(t) for t in node._non_differentiable}
+        dirty = {id(t) for t in node._dirty}
+        wrapped = []
+        for output_nr, output in enumerate(outputs):
+            if not isinstance(output, Tensor):
+                wrapped.append(output)
+                continue
+            if id(output) in non_differentiable:
+                output._requires_grad = False
+                wrapped.append(output)
+                continue
+            if id(output) in dirty:
+                output._version[0] += 1
+            elif any(output is arg for arg in args) or output.grad_fn is not None or output._requires_grad:
+                output = _wrap(output._array)  # an input returned as-is becomes a new alias
+            output.grad_fn = node
+            output._requires_grad = True
+            output._output_nr = output_nr
+            wrapped.append(output)
+        node._num_outputs = len(outputs)
+        node._output_meta = tuple(
+            input_meta(output._array) if isinstance(output, Tensor) else ((), None, None)
+            for output in wrapped
+        )
+        tensor_outputs = tuple(output for output in wrapped if isinstance(output, Tensor))
+        pack_saved(node, args, (), tensor_outputs)
+        return tuple(wrapped) if is_tuple else wrapped[0]
+
+
+class once_differentiable:
+    """Decorator for a backward that cannot itself be differentiated (accepted for parity)."""
+
+    def __new__(cls, function: Any) -> Any:
+        return function

@@ -1,0 +1,554 @@
+"""The backward graph and the one loop that runs the chain rule over it.
+
+Every recorded operation is a ``Node`` (printed as ``<MulBackward0 object at ...>``). Its
+``next_functions`` point at the nodes that produced its inputs, down to ``AccumulateGrad``
+nodes that own the leaves. ``run_backward`` walks that DAG from the outputs: it counts how
+many edges enter each node, runs a node once all of them have delivered their gradient (the
+most recently created ready node first, as PyTorch does), and adds gradients into leaves'
+``.grad``. This is the only place the chain rule runs and ``.grad`` is written. The loop is
+iterative, so a graph 100,000 operations deep needs no recursion.
+
+A widget (or a curious learner) can watch the real engine through ``observe_backward``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import sys
+import warnings
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._backend import CPU, device_of
+from .._errors import explain
+from .grad_mode import grad_state
+from .hooks import RemovableHandle, add_hook
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+_creation_order = itertools.count()
+
+
+class Node:
+    """One recorded operation in the backward graph (PyTorch's ``grad_fn`` objects).
+
+    ``next_functions`` is a tuple of ``(node, output_nr)`` pairs, one per input of the
+    forward operation: the node that produced that input (``None`` when the input needs no
+    gradient). Calling a node with the gradients of its outputs runs its backward formula and
+    returns the gradients of its inputs.
+
+    Example:
+        >>> a = ak.tensor([2.0], requires_grad=True)
+        >>> y = a * 3
+        >>> y.grad_fn
+        <MulBackward0 object at 0x...>
+        >>> y.grad_fn.next_functions
+        ((<AccumulateGrad object at 0x...>, 0), (None, 0))
+    """
+
+    # Class-level defaults keep the per-operation cost low: instances only get their own
+    # attribute when something is registered on them.
+    next_functions: tuple[tuple[Node | None, int], ...] = ()
+    _pre_hooks: dict[int, Callable] | None = None
+    _post_hooks: dict[int, Callable] | None = None
+    _tensor_hooks: dict[int, dict[int, Callable]] | None = None  # output_nr -> hooks
+    _retained: dict[int, weakref.ref] | None = None  # output_nr -> tensor that retains grad
+    _input_meta: tuple = ()  # (shape, array dtype, device or None for the CPU) per input
+    _num_outputs: int = 1
+    _metadata: dict | None = None
+
+    def name(self) -> str:
+        """The node's type name, e.g. ``'MulBackward0'``."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for your own notes about this node (PyTorch has the same)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, hook: Callable) -> RemovableHandle:
+        """Run ``hook(grad_inputs, grad_outputs)`` after this node's backward; it may return
+        replacement ``grad_inputs``."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return add_hook(self._post_hooks, hook)
+
+    def register_prehook(self, hook: Callable) -> RemovableHandle:
+        """Run ``hook(grad_outputs)`` before this node's backward; it may return replacement
+        ``grad_outputs``."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return add_hook(self._pre_hooks, hook)
+
+    def _add_tensor_hook(self, output_nr: int, hook: Callable) -> RemovableHandle:
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        return add_hook(self._tensor_hooks.setdefault(output_nr, {}), hook)
+
+    def _retain_grad_of(self, tensor: Tensor) -> None:
+        if self._retained is None:
+            self._retained = {}
+        self._retained[tensor._output_nr] = weakref.ref(tensor)
+
+    def __call__(self, *grad_outputs: Any) -> Any:
+        """Run this node's backward formula directly (as ``grad_fn(grad)`` does in PyTorch)."""
+        grads = self._apply(grad_outputs)
+        return grads[0] if len(grads) == 1 else grads
+
+    def _apply(self, grad_outputs: tuple) -> tuple:  # overridden by the node kinds
+        raise NotImplementedError
+
+    def _release_saved(self) -> bool:  # overridden by nodes that save tensors
+        return False
+
+
+class AccumulateGrad(Node):
+    """The node that owns a leaf: backward ends here by adding the gradient into ``.grad``.
+
+    ``variable`` is the leaf tensor. It is the same object every time you reach this leaf.
+    """
+
+    _sequence_nr = sys.maxsize  # PyTorch runs these as soon as they are ready
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self._input_meta = (input_meta(variable._array),)
+
+    def _apply(self, grad_outputs: tuple) -> tuple:
+        _accumulate_into(self.variable, grad_outputs[0], create_graph=grad_state.enabled)
+        return ()
+
+
+def gradient_edge(tensor: Tensor) -> tuple[Node | None, int]:
+    """The edge a gradient for ``tensor`` travels along: its grad_fn, or its leaf accumulator."""
+    if tensor.grad_fn is not None:
+        return tensor.grad_fn, tensor._output_nr
+    if tensor._requires_grad:
+        return accumulator_of(tensor), 0
+    return None, 0
+
+
+def accumulator_of(leaf: Tensor) -> AccumulateGrad:
+    """The leaf's one AccumulateGrad node (held weakly, as PyTorch does, so it never keeps the
+    leaf alive on its own)."""
+    node = leaf._accumulator() if leaf._accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._accumulator = weakref.ref(node)
+    return node
+
+
+# ---- watching the engine -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackwardEvent:
+    """Something the engine just did, reported to observers in the engine's own order.
+
+    kind: "node" (a node ran), "hook" (a tensor hook fired), "accumulate" (a leaf's .grad was
+    written), "free" (a node's saved tensors were released) or "error" (backward raised).
+    grad_outputs are the gradients flowing into ``node``; grad_inputs the ones it sends, one
+    per ``node.next_functions`` entry. ``before``/``after`` hold the gradient around a hook,
+    or a leaf's ``.grad`` around an accumulation.
+    """
+
+    kind: str
+    node: Node | None = None
+    grad_outputs: tuple = ()
+    grad_inputs: tuple = ()
+    tensor: Any = None
+    before: Any = None
+    after: Any = None
+    message: str = ""
+
+
+_observers: list[Callable[[BackwardEvent], None]] = []
+
+
+@contextmanager
+def observe_backward(callback: Callable[[BackwardEvent], None]) -> Iterator[None]:
+    """Call ``callback(event)`` for everything the engine does inside the block.
+
+    Example:
+        >>> seen = []
+        >>> with observe_backward(seen.append):
+        ...     (ak.tensor([2.0], requires_grad=True) * 3).sum().backward()
+        >>> [event.node.name() for event in seen if event.kind == "node"]
+        ['SumBackward0', 'MulBackward0', 'AccumulateGrad']
+    """
+    _observers.append(callback)
+    try:
+        yield
+    finally:
+        _observers.remove(callback)
+
+
+def _emit(kind: str, **fields: Any) -> None:
+    event = BackwardEvent(kind, **fields)
+    for callback in list(_observers):
+        callback(event)
+
+
+# ---- the backward loop ---------------------------------------------------------------------
+
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+    accumulate: bool = True,
+    allow_unused: bool = True,
+) -> list[Tensor | None] | None:
+    """Run the chain rule from ``outputs`` (seeded with ``grad_outputs``) through the graph.
+
+    With ``accumulate`` (``tensor.backward``) gradients are added into leaves' ``.grad``,
+    restricted to ``inputs`` when given. Without it (``autograd.grad``) nothing is written:
+    the gradients reaching ``inputs`` are returned instead.
+    """
+    roots: list[tuple[Node, int, Tensor]] = []
+    for index, (output, grad) in enumerate(zip(outputs, grad_outputs)):
+        node, output_nr = gradient_edge(output)
+        if node is None:
+            raise RuntimeError(
+                explain(
+                    f"element {index} of tensors does not require grad and does not have a grad_fn",
+                    "no_grad_fn",
+                )
+            )
+        roots.append((node, output_nr, grad))
+
+    targets: dict[tuple[Node, int], list[int]] = {}
+    for position, tensor in enumerate(inputs or ()):
+        edge = gradient_edge(tensor)
+        if edge[0] is None:
+            raise RuntimeError(explain("One of the differentiated Tensors does not require grad", "input_no_grad"))
+        targets.setdefault(edge, []).append(position)
+    target_nodes = {node for node, _ in targets}
+
+    dependencies, reachable = _count_dependencies([node for node, _, _ in roots])
+    needed = None
+    if inputs is not None:
+        # Run only nodes with a path to some input, as PyTorch does.
+        needed = _nodes_reaching(target_nodes, reachable)
+        dependencies, _ = _count_dependencies([n for n, _, _ in roots if n in needed], within=needed)
+
+    buffers: dict[Node, list] = {}
+    for node, output_nr, grad in roots:
+        _add_to_buffer(buffers, node, output_nr, grad)
+    ready: list[tuple[int, int, Node]] = []
+    tie_breaker = itertools.count()
+    for node in {node for node, _, _ in roots}:
+        if dependencies.get(node, 0) == 0 and (needed is None or node in needed):
+            heapq.heappush(ready, (-node._sequence_nr, next(tie_breaker), node))
+
+    captured: list[Tensor | None] = [None] * len(inputs or ())
+    observed = bool(_observers)
+    previous_mode = grad_state.enabled
+    grad_state.enabled = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffers.pop(node, None) or [None] * node._num_outputs
+            grads = _run_tensor_hooks(node, grads, create_graph, observed)
+            if node._pre_hooks:
+                for hook in list(node._pre_hooks.values()):
+                    replaced = hook(tuple(grads))
+                    if replaced is not None:
+                        grads = list(replaced)
+            if node in target_nodes:
+                for output_nr, grad in enumerate(grads):
+                    for position in targets.get((node, output_nr), ()):
+                        captured[position] = grad
+            if isinstance(node, AccumulateGrad):
+                if accumulate and (inputs is None or node in target_nodes):
+                    _run_accumulate(node, grads[0], create_graph, observed)
+                elif observed:
+                    _emit("node", node=node, grad_outputs=tuple(grads))
+                continue
+            if needed is not None and not any(n in needed for n, _ in node.next_functions):
+                continue
+            grad_inputs = _run_node(node, grads, observed)
+            if not retain_graph and node._release_saved() and observed:
+                _emit("free", node=node)
+            for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
+                if next_node is None or (needed is not None and next_node not in needed):
+                    continue
+                if grad is not None:
+                    _add_to_buffer(buffers, next_node, output_nr, grad)
+                remaining = dependencies[next_node] - 1
+                dependencies[next_node] = remaining
+                if remaining == 0:
+                    heapq.heappush(ready, (-next_node._sequence_nr, next(tie_breaker), next_node))
+    except Exception as error:
+        if observed:
+            _emit("error", message=str(error))
+        raise
+    finally:
+        grad_state.enabled = previous_mode
+
+    if not accumulate:
+        for position, grad in enumerate(captured):
+            if grad is None and not allow_unused:
+                raise RuntimeError(
+                    explain(
+                        "One of the differentiated Tensors appears to not have been used in the "
+                        "graph. Set allow_unused=True if this is the desired behavior.",
+                        "unused_input",
+                    )
+                )
+        return captured
+    for edge, positions in targets.items():
+        node = edge[0]
+        if not isinstance(node, AccumulateGrad):  # backward(inputs=[non_leaf]) fills its .grad
+            tensor = inputs[positions[0]]
+            if captured[positions[0]] is not None:
+                _accumulate_into(tensor, captured[positions[0]], create_graph)
+    return None
+
+
+def _count_dependencies(
+    starts: list[Node], within: set[Node] | None = None
+) -> tuple[dict[Node, int], set[Node]]:
+    """How many edges enter each node reachable from ``starts``, and the reachable set
+    (an iterative depth-first walk, so deep graphs need no recursion)."""
+    dependencies: dict[Node, int] = {}
+    seen = set(starts)
+    stack = list(seen)
+    while stack:
+        node = stack.pop()
+        for next_node, _ in node.next_functions:
+            if next_node is None or (within is not None and next_node not in within):
+                continue
+            dependencies[next_node] = dependencies.get(next_node, 0) + 1
+            if next_node not in seen:
+                seen.add(next_node)
+                stack.append(next_node)
+    return dependencies, seen
+
+
+def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
+    """The nodes with a path to any target: walk reversed edges back from the targets."""
+    parents: dict[Node, list[Node]] = {}
+    for node in reachable:
+        for next_node, _ in node.next_functions:
+            if next_node is not None:
+                parents.setdefault(next_node, []).append(node)
+    needed = set(target_nodes)
+    stack = list(target_nodes)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
+
+
+def _add_to_buffer(buffers: dict[Node, list], node: Node, output_nr: int, grad: Tensor) -> None:
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node._num_outputs
+    previous = slots[output_nr]
+    # Two paths into the same output: their gradients add up (the multivariable chain rule).
+    slots[output_nr] = grad if previous is None else previous + grad
+
+
+def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: bool) -> list:
+    """Hooks registered with ``tensor.register_hook`` on this node's outputs, then retain_grad."""
+    if node._tensor_hooks:
+        for output_nr, hooks in node._tensor_hooks.items():
+            for hook in list(hooks.values()):
+                before = grads[output_nr]
+                replaced = hook(before)
+                if replaced is not None:
+                    grads[output_nr] = replaced
+                if observed:
+                    _emit("hook", node=node, before=before, after=grads[output_nr],
+                          message=getattr(hook, "__name__", repr(hook)))
+    if node._retained:
+        for output_nr, reference in node._retained.items():
+            tensor = reference()
+            if tensor is not None and grads[output_nr] is not None:
+                _accumulate_into(tensor, grads[output_nr], create_graph)
+    return grads
+
+
+def _run_accumulate(node: AccumulateGrad, grad: Tensor | None, create_graph: bool, observed: bool) -> None:
+    leaf = node.variable
+    if leaf._backward_hooks:
+        for hook in list(leaf._backward_hooks.values()):
+            before = grad
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+            if observed:
+                _emit("hook", node=node, tensor=leaf, before=before, after=grad,
+                      message=getattr(hook, "__name__", repr(hook)))
+    if observed:
+        _emit("node", node=node, grad_outputs=(grad,))
+    if grad is None:
+        return
+    before = leaf._grad.detach().clone() if observed and leaf._grad is not None else None
+    _accumulate_into(leaf, grad, create_graph)
+    if observed:
+        _emit("accumulate", node=node, tensor=leaf, before=before, after=leaf._grad.detach().clone())
+
+
+def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
+    """``tensor.grad += grad``, the one place ``.grad`` is written.
+
+    Without create_graph the first gradient is copied (so no two leaves ever share one
+    buffer) and later ones are added in place. With create_graph the sum is an ordinary
+    recorded operation, so the gradient itself can be differentiated.
+    """
+    from ..tensor import _wrap
+
+    old = tensor._grad
+    if grad._array.dtype != tensor._array.dtype:  # e.g. a float32 leaf used in float64 math
+        grad = grad.to(tensor.dtype)
+    if create_graph:
+        tensor._grad = grad if old is None else old + grad
+    elif old is None:
+        tensor._grad = _wrap(_copy_array(grad._array))
+    elif old.grad_fn is not None or old._requires_grad:
+        tensor._grad = (old + grad).detach()
+    else:
+        old._array += grad._array
+        old._version[0] += 1
+
+
+def _copy_array(array: Any) -> Any:
+    copy = getattr(array, "copy", None)
+    if copy is not None:
+        return copy()
+    from .._backend import xp_of
+
+    return xp_of(array).asarray(array, copy=True)
+
+
+def _run_node(node: Node, grads: list, observed: bool) -> tuple:
+    """Call the node's backward and check what it returns against its inputs."""
+    grad_inputs = node._apply(tuple(grads))
+    if not isinstance(grad_inputs, tuple):
+        grad_inputs = (grad_inputs,)
+    meta = node._input_meta
+    if len(grad_inputs) != len(meta):
+        raise RuntimeError(
+            explain(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(meta)}, got {len(grad_inputs)})",
+                "function_grad_count",
+            )
+        )
+    grad_inputs = _validate_grads(node, grad_inputs, meta)
+    if node._post_hooks:
+        for hook in list(node._post_hooks.values()):
+            replaced = hook(grad_inputs, tuple(grads))
+            if replaced is not None:
+                grad_inputs = tuple(replaced)
+    if observed:
+        _emit("node", node=node, grad_outputs=tuple(grads), grad_inputs=grad_inputs)
+    return grad_inputs
+
+
+def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
+    from ..tensor import Tensor
+
+    checked = list(grad_inputs)
+    for index, (grad, input_meta, edge) in enumerate(zip(grad_inputs, meta, node.next_functions)):
+        if grad is None:
+            continue
+        if input_meta is None:  # a non-tensor argument of forward
+            raise RuntimeError(
+                explain(
+                    f"function {node.name()} returned a gradient different than None at position "
+                    f"{index + 1}, but the corresponding forward input was not a Variable",
+                    "function_grad_count",
+                )
+            )
+        if not isinstance(grad, Tensor):
+            raise TypeError(
+                f"function {node.name()} returned a gradient that is not a Tensor at index {index} "
+                f"(got {type(grad).__name__})"
+            )
+        if edge[0] is None:  # this input needs no gradient: drop it unchecked
+            checked[index] = None
+            continue
+        shape, array_dtype, where = input_meta
+        if (where is not None or type(grad._array) is not np.ndarray) and device_of(grad._array) != (
+            where or CPU
+        ):
+            raise RuntimeError(
+                explain(
+                    f"Function {node.name()} returned an invalid gradient at index {index} - "
+                    f"expected device {where or CPU} but got {device_of(grad._array)}",
+                    "device_mismatch",
+                )
+            )
+        if grad._array.shape != shape:
+            if not _expandable(shape, grad._array.shape):
+                raise RuntimeError(
+                    explain(
+                        f"Function {node.name()} returned an invalid gradient at index {index} - "
+                        f"got {list(grad._array.shape)} but expected shape compatible with "
+                        f"{list(shape)}",
+                        "function_grad_shape",
+                    )
+                )
+            from ..ops import sum_to
+
+            grad = sum_to(grad, shape)
+        if grad._array.dtype != array_dtype:
+            from .. import dtypes
+
+            grad = grad.to(dtypes.of_array_dtype(array_dtype))
+        checked[index] = grad
+    return tuple(checked)
+
+
+def _expandable(shape: tuple, grad_shape: tuple) -> bool:
+    """True when a tensor of ``shape`` broadcasts to ``grad_shape`` (so summing undoes it)."""
+    if len(shape) > len(grad_shape):
+        return False
+    for size, grad_size in zip(reversed(shape), reversed(grad_shape)):
+        if size != grad_size and size != 1:
+            return False
+    return True
+
+
+def input_meta(array: Any) -> tuple:
+    """What the engine remembers about an input to check its gradient: shape, dtype, device.
+
+    The device is stored only off the CPU, so a NumPy input costs one small tuple.
+    """
+    return (array.shape, array.dtype, None if type(array) is np.ndarray else device_of(array))
+
+
+def warn_non_leaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+        "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+        "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def new_sequence_nr() -> int:
+    """Creation order of nodes; among ready nodes the engine runs the newest first."""
+    return next(_creation_order)

@@ -1,0 +1,1 @@
+"""Complete, runnable examples that the course notebooks call (training on real data)."""

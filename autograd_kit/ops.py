@@ -1,0 +1,1668 @@
+"""The table of primitives: every differentiable operation, its forward beside its backward.
+
+Each primitive is a ``Function`` (the same shape a learner writes for a custom
+``autograd.Function``) with two differences that make it fast: ``forward`` computes on raw
+arrays (``x * y`` on NumPy or CuPy arrays), while ``backward`` computes on tensors, so the
+backward pass can itself be recorded and differentiated (``create_graph=True``). Whatever
+forward saves comes back to backward as tensors: an input as that very input tensor, the
+output as the output tensor.
+
+The docstring of each primitive is its formula sheet entry; its node in the graph is named
+after it (``Mul`` records ``MulBackward0``), matching PyTorch's names. Sections follow the
+order the course teaches: elementwise, reductions, shape, matmul.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from ._backend import index_add, to_device, xp_of
+from .autograd.function import Function, pack_saved
+from .autograd.grad_mode import grad_state
+from .autograd.graph import gradient_edge, input_meta, new_sequence_nr
+from .tensor import Tensor, _wrap
+
+PRIMITIVES: dict[str, type[Primitive]] = {}
+
+
+class _Unrecorded:
+    """The ctx forward gets when nothing is recorded: it forgets whatever it is told."""
+
+    __slots__ = ()
+    needs_input_grad = (False,) * 64
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+
+_UNRECORDED = _Unrecorded()
+_new = object.__new__
+
+
+class Primitive(Function):
+    """A built-in operation: ``forward(ctx, *arrays, **settings)`` and ``backward(ctx, grad)``.
+
+    Subclassing registers the operation in ``PRIMITIVES`` (which drives the gradient tests).
+    """
+
+    _is_primitive = True
+    node_name: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        PRIMITIVES[cls.__name__] = cls
+
+    @classmethod
+    def apply(cls, *inputs: Any, **settings: Any) -> Tensor:
+        """Run ``forward`` on the inputs' arrays; record a node if any input requires grad."""
+        arrays = tuple(value._array if isinstance(value, Tensor) else value for value in inputs)
+        if grad_state.enabled:
+            for value in inputs:
+                if isinstance(value, Tensor) and value._requires_grad:
+                    return cls._record(inputs, arrays, settings)
+        return _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
+
+    @classmethod
+    def _record(cls, inputs: tuple, arrays: tuple, settings: dict) -> Tensor:
+        node = _new(cls._backward_cls)
+        node.needs_input_grad = tuple(
+            isinstance(value, Tensor) and value._requires_grad for value in inputs
+        )
+        output = _wrap(cls.forward(node, *arrays, **settings), node)
+        node._sequence_nr = new_sequence_nr()
+        node.next_functions = tuple(
+            gradient_edge(value) if isinstance(value, Tensor) else (None, 0) for value in inputs
+        )
+        node._input_meta = tuple(
+            input_meta(value._array) if isinstance(value, Tensor) else None for value in inputs
+        )
+        if node._to_save:
+            pack_saved(node, inputs, arrays, (output,))
+        return output
+
+
+def sum_to(grad: Tensor, shape: tuple) -> Tensor:
+    """Undo broadcasting: sum ``grad`` down to ``shape``.
+
+    If ``x`` of shape (3, 1) was broadcast to (2, 3, 4) in the forward pass, each element of
+    x was used 2 * 4 times, so its gradient is the sum over those copies: sum over the new
+    leading dimension and over every dimension where x had size 1.
+    """
+    grad_shape = grad._array.shape
+    if grad_shape == tuple(shape):
+        return grad
+    lead = len(grad_shape) - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, size in enumerate(shape) if size == 1 and grad_shape[lead + i] != 1
+    )
+    if dims:
+        grad = grad.sum(dims, keepdim=True)
+    return grad.reshape(shape) if grad._array.shape != tuple(shape) else grad
+
+
+def _shape(value: Any) -> tuple:
+    return getattr(value, "shape", ())
+
+
+def _if(ctx: Any, index: int, value: Any) -> Any:
+    """``value`` if input ``index`` needs a gradient, else None: what to save for backward."""
+    return value if ctx.needs_input_grad[index] else None
+
+
+def native_dtype(xp: Any, dtype: dtypes.dtype) -> Any:
+    """The array library's object for an ``ak`` dtype."""
+    return dtype.numpy if xp is np else getattr(xp, dtype.name)
+
+
+# ============================================================================================
+# Elementwise
+# ============================================================================================
+
+
+class Add(Primitive):
+    """out = x + alpha * y;  grad_x = grad,  grad_y = alpha * grad."""
+
+    @staticmethod
+    def forward(ctx, x, y, alpha=1):
+        ctx.shapes = (_shape(x), _shape(y))
+        ctx.alpha = alpha
+        return x + y if alpha == 1 else x + alpha * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_shape, y_shape = ctx.shapes
+        grad_x = sum_to(grad, x_shape) if ctx.needs_input_grad[0] else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            grad_y = sum_to(grad if ctx.alpha == 1 else grad * ctx.alpha, y_shape)
+        return grad_x, grad_y
+
+
+class Sub(Primitive):
+    """out = x - alpha * y;  grad_x = grad,  grad_y = -alpha * grad."""
+
+    @staticmethod
+    def forward(ctx, x, y, alpha=1):
+        ctx.shapes = (_shape(x), _shape(y))
+        ctx.alpha = alpha
+        return x - y if alpha == 1 else x - alpha * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_shape, y_shape = ctx.shapes
+        grad_x = sum_to(grad, x_shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(grad * -ctx.alpha, y_shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Rsub(Primitive):
+    """out = number - x (written ``2 - x``);  grad_x = -grad."""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, x, number):
+        return number - x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+class Mul(Primitive):
+    """out = x * y;  grad_x = grad * y,  grad_y = grad * x."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        # Keep only what backward reads: y for grad_x, x for grad_y.
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        ctx.shapes = (_shape(x), _shape(y))
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        x_shape, y_shape = ctx.shapes
+        grad_x = sum_to(grad * y, x_shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(grad * x, y_shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Div(Primitive):
+    """out = x / y;  grad_x = grad / y,  grad_y = -grad * x / y**2."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = sum_to(grad / y, _shape(x)) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(-grad * x / (y * y), _shape(y)) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Reciprocal(Primitive):
+    """out = 1 / x;  grad_x = -grad * out**2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / x
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -grad * out * out
+
+
+class Neg(Primitive):
+    """out = -x;  grad_x = -grad."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Primitive):
+    """out = x ** exponent (a number);  grad_x = grad * exponent * x ** (exponent - 1)."""
+
+    @staticmethod
+    def forward(ctx, x, exponent):
+        ctx.save_for_backward(x)
+        ctx.exponent = exponent
+        return x**exponent
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if ctx.exponent == 0:
+            return grad * 0, None
+        return grad * ctx.exponent * x ** (ctx.exponent - 1), None
+
+
+class PowTensor(Primitive):
+    """out = x ** y (both tensors);  grad_x = grad * y * x**(y-1),  grad_y = grad * out * log(x)."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        out = x**y
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        grad_x = sum_to(grad * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            # Where x == 0 (and y >= 0) the limit of out * log(x) is 0, as PyTorch defines it.
+            safe_log = where(x == 0, 0.0, x).log()
+            grad_y = sum_to(grad * out * safe_log, y.shape)
+        return grad_x, grad_y
+
+
+class PowScalarBase(Primitive):
+    """out = base ** x (``2 ** x``);  grad_x = grad * out * log(base)."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, x, base):
+        xp = xp_of(x)
+        out = xp.asarray(base, dtype=x.dtype) ** x
+        ctx.save_for_backward(out)
+        ctx.log_base = float(np.log(base))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * ctx.log_base, None
+
+
+class Exp(Primitive):
+    """out = exp(x);  grad_x = grad * out."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = xp_of(x).exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Primitive):
+    """out = log(x);  grad_x = grad / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp_of(x).log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Primitive):
+    """out = sqrt(x);  grad_x = grad / (2 * out)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = xp_of(x).sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Abs(Primitive):
+    """out = |x|;  grad_x = grad * sign(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp_of(x).abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sign(Primitive):
+    """out = sign(x);  grad_x = 0 (sign is flat wherever it is differentiable)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return xp_of(x).sign(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Sin(Primitive):
+    """out = sin(x);  grad_x = grad * cos(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp_of(x).sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Primitive):
+    """out = cos(x);  grad_x = -grad * sin(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp_of(x).cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
+
+
+class Tanh(Primitive):
+    """out = tanh(x);  grad_x = grad * (1 - out**2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = xp_of(x).tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Primitive):
+    """out = 1 / (1 + exp(-x));  grad_x = grad * out * (1 - out)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        # The same function written with tanh, which never overflows for large |x|.
+        out = 0.5 * (xp_of(x).tanh(0.5 * x) + 1)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(Primitive):
+    """out = max(x, 0);  grad_x = grad where out > 0, else 0."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = xp_of(x).maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
+
+
+class Clamp(Primitive):
+    """out = min(max(x, min), max);  grad_x = grad where min <= x <= max, else 0."""
+
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, min=None, max=None):
+        xp = xp_of(x)
+        inside = None
+        out = x
+        if min is not None:
+            out = xp.maximum(out, xp.asarray(min, dtype=x.dtype))
+            inside = x >= min
+        if max is not None:
+            out = xp.minimum(out, xp.asarray(max, dtype=x.dtype))
+            inside = (x <= max) if inside is None else inside & (x <= max)
+        ctx.save_for_backward(inside)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (inside,) = ctx.saved_tensors
+        return grad * inside
+
+
+class Where(Primitive):
+    """out = x where condition else y;  grad_x = grad where condition,  grad_y = grad elsewhere."""
+
+    @staticmethod
+    def forward(ctx, condition, x, y):
+        ctx.save_for_backward(condition)
+        ctx.shapes = (_shape(x), _shape(y))
+        return xp_of(condition).where(condition, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (condition,) = ctx.saved_tensors
+        x_shape, y_shape = ctx.shapes
+        grad_x = sum_to(where(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
+        grad_y = sum_to(where(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
+        return None, grad_x, grad_y
+
+
+class Maximum(Primitive):
+    """out = max(x, y);  the larger input gets grad; on a tie each gets grad / 2."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return xp_of(x).maximum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        share = (x > y) + (x == y) * 0.5
+        grad_x = sum_to(grad * share, x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(grad * (1 - share), y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Minimum(Primitive):
+    """out = min(x, y);  the smaller input gets grad; on a tie each gets grad / 2."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return xp_of(x).minimum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        share = (x < y) + (x == y) * 0.5
+        grad_x = sum_to(grad * share, x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(grad * (1 - share), y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class ToCopy(Primitive):
+    """out = x converted to another dtype and/or device;  grad_x = grad converted back."""
+
+    @staticmethod
+    def forward(ctx, x, dtype, device):
+        from ._backend import device_of
+
+        ctx.source = (dtypes.of_array(x), device_of(x))
+        moved = to_device(x, device)
+        xp = xp_of(moved)
+        return xp.astype(moved, native_dtype(xp, dtype), copy=moved is x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dtype, device = ctx.source
+        return grad.to(dtype=dtype, device=device)
+
+
+class Clone(Primitive):
+    """out = a copy of x;  grad_x = grad."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return xp_of(x).asarray(x, copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+# ============================================================================================
+# Reductions
+# ============================================================================================
+
+
+def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """Normalise ``dim`` (None, an int or a tuple, possibly negative) to sorted axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    from .tensor import _normalize_dim
+
+    return tuple(sorted(_normalize_dim(d, ndim) for d in dim))
+
+
+def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+    """Broadcast the gradient of a reduction back over the dimensions that were reduced."""
+    if not keepdim:
+        for dim in dims:
+            grad = grad.unsqueeze(dim)
+    return grad.expand(shape)
+
+
+class Sum(Primitive):
+    """out = sum of all elements;  grad_x = grad copied to every element."""
+
+    @staticmethod
+    def forward(ctx, x, dtype=None):
+        ctx.shape = x.shape
+        xp = xp_of(x)
+        return xp.sum(x, dtype=native_dtype(xp, dtype) if dtype is not None else None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.expand(ctx.shape)
+
+
+class SumDim(Primitive):
+    """out = sum over ``dim``;  grad_x = grad copied along the summed dimensions."""
+
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False, dtype=None):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
+        xp = xp_of(x)
+        return xp.sum(x, axis=dim, keepdims=keepdim, dtype=native_dtype(xp, dtype) if dtype is not None else None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+class Mean(Primitive):
+    """out = mean of all elements;  grad_x = grad / numel for every element."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        ctx.count = max(x.size, 1)
+        return xp_of(x).mean(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad / ctx.count).expand(ctx.shape)
+
+
+class MeanDim(Primitive):
+    """out = mean over ``dim``;  grad_x = grad / (number averaged) along those dimensions."""
+
+    node_name = "MeanBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
+        ctx.count = int(np.prod([x.shape[d] for d in dim])) if dim else 1
+        return xp_of(x).mean(x, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _expand_back(grad / ctx.count, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+class _ExtremeAll(Primitive):
+    """out = the largest (smallest) element;  grad shared equally by the elements equal to it."""
+
+    _reduce = "max"
+
+    @classmethod
+    def forward(cls, ctx, x):
+        out = getattr(xp_of(x), cls._reduce)(x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        winners = (x == out).to(grad.dtype)
+        return grad * winners / winners.sum()
+
+
+class MaxAll(_ExtremeAll):
+    node_name = "MaxBackward1"
+    _reduce = "max"
+
+
+class MinAll(_ExtremeAll):
+    node_name = "MinBackward1"
+    _reduce = "min"
+
+
+class _ExtremeDim(Primitive):
+    """out = the largest (smallest) values along ``dim``;  grad goes to the index that won."""
+
+    _reduce = "max"
+
+    @classmethod
+    def forward(cls, ctx, x, dim, keepdim=False):
+        xp = xp_of(x)
+        indices = getattr(xp, "arg" + cls._reduce)(x, axis=dim, keepdims=True)
+        values = xp.take_along_axis(x, indices, axis=dim)
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        ctx.save_for_backward(indices)
+        return values if keepdim else xp.squeeze(values, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (indices,) = ctx.saved_tensors
+        xp = xp_of(indices._array)
+        positions = xp.reshape(
+            xp.arange(ctx.shape[ctx.dim]), tuple(-1 if d == ctx.dim else 1 for d in range(len(ctx.shape)))
+        )
+        one_hot = _wrap(positions == indices._array)
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+        return grad * one_hot
+
+
+class MaxDim(_ExtremeDim):
+    node_name = "MaxBackward0"
+    _reduce = "max"
+
+
+class MinDim(_ExtremeDim):
+    node_name = "MinBackward0"
+    _reduce = "min"
+
+
+class Prod(Primitive):
+    """out = product of all elements;  grad_x[i] = grad * (product of all the others)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = xp_of(x).prod(x)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        return grad * _product_of_others(x, out, None)
+
+
+class ProdDim(Primitive):
+    """out = product along ``dim``;  grad_x[i] = grad * (product of the others along dim)."""
+
+    node_name = "ProdBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        out = xp_of(x).prod(x, axis=dim, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.dim, ctx.keepdim = dim, keepdim
+        return out if keepdim else xp_of(x).squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+        return grad * _product_of_others(x, out, ctx.dim)
+
+
+def _product_of_others(x: Tensor, out: Tensor, dim: int | None) -> Tensor:
+    """prod(x) / x, computed without dividing by zero when some x are 0."""
+    xp = xp_of(x._array)
+    if not bool(xp.any(x._array == 0)):
+        return out / x
+    # With zeros, multiply the products of everything before and after each element.
+    array = x._array.reshape(-1) if dim is None else x._array
+    axis = 0 if dim is None else dim
+    ones_shape = list(array.shape)
+    ones_shape[axis] = 1
+    ones = xp.ones(ones_shape, dtype=array.dtype)
+    before = xp.cumprod(xp.concat([ones, array], axis=axis), axis=axis)
+    length = array.shape[axis]
+    before = xp.take(before, xp.arange(length), axis=axis)
+    flipped = xp.flip(array, axis=axis)
+    after = xp.flip(xp.take(xp.cumprod(xp.concat([ones, flipped], axis=axis), axis=axis), xp.arange(length), axis=axis), axis=axis)
+    return _wrap((before * after).reshape(x._array.shape))
+
+
+class Var(Primitive):
+    """out = sum((x - mean)**2) / (n - correction);  grad_x = grad * 2 (x - mean) / (n - correction)."""
+
+    @staticmethod
+    def forward(ctx, x, dim=None, correction=1, keepdim=False):
+        ctx.save_for_backward(x)
+        ctx.dim, ctx.correction, ctx.keepdim = dim, correction, keepdim
+        return xp_of(x).var(x, axis=dim, correction=correction, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        dims = _dims(ctx.dim, x.ndim)
+        count = int(np.prod([x.shape[d] for d in dims]))
+        centred = x - x.mean(dims, keepdim=True)
+        grad = _expand_back(grad, x.shape, dims, ctx.keepdim) if dims else grad
+        return grad * centred * (2.0 / max(count - ctx.correction, 0))
+
+
+class Std(Primitive):
+    """out = sqrt(var(x));  grad_x = grad * (x - mean) / ((n - correction) * out)."""
+
+    @staticmethod
+    def forward(ctx, x, dim=None, correction=1, keepdim=False):
+        out = xp_of(x).std(x, axis=dim, correction=correction, keepdims=keepdim)
+        ctx.save_for_backward(x, out)
+        ctx.dim, ctx.correction, ctx.keepdim = dim, correction, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        dims = _dims(ctx.dim, x.ndim)
+        count = int(np.prod([x.shape[d] for d in dims]))
+        centred = x - x.mean(dims, keepdim=True)
+        scaled = grad / (out * max(count - ctx.correction, 0))
+        if dims:
+            scaled = _expand_back(scaled, x.shape, dims, ctx.keepdim)
+        return scaled * centred
+
+
+class Softmax(Primitive):
+    """out = exp(x) / sum(exp(x)) along dim;  grad_x = out * (grad - sum(grad * out))."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = xp_of(x)
+        shifted = xp.exp(x - xp.max(x, axis=dim, keepdims=True))
+        out = shifted / xp.sum(shifted, axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(ctx.dim, keepdim=True))
+
+
+class LogSoftmax(Primitive):
+    """out = x - log(sum(exp(x))) along dim;  grad_x = grad - exp(out) * sum(grad)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = xp_of(x)
+        shifted = x - xp.max(x, axis=dim, keepdims=True)
+        out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad - out.exp() * grad.sum(ctx.dim, keepdim=True)
+
+
+class Logsumexp(Primitive):
+    """out = log(sum(exp(x))) along dim;  grad_x = grad * exp(x - out)."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        xp = xp_of(x)
+        peak = xp.max(x, axis=dim, keepdims=True)
+        out = xp.log(xp.sum(xp.exp(x - peak), axis=dim, keepdims=True)) + peak
+        ctx.save_for_backward(x, out)
+        ctx.dim, ctx.keepdim = dim, keepdim
+        return out if keepdim else xp.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+            out = out.unsqueeze(ctx.dim) if out.ndim < x.ndim else out
+        return grad * (x - out).exp()
+
+
+# ============================================================================================
+# Shape
+# ============================================================================================
+
+
+class View(Primitive):
+    """out = x with a new shape (reshape, view, flatten);  grad_x = grad reshaped back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return xp_of(x).reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Permute(Primitive):
+    """out = x with dimensions reordered;  grad_x = grad with the inverse order."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return xp_of(x).permute_dims(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        inverse = [0] * len(ctx.dims)
+        for position, dim in enumerate(ctx.dims):
+            inverse[dim] = position
+        return grad.permute(*inverse)
+
+
+class T(Primitive):
+    """out = x.t() (a matrix transposed);  grad_x = grad.t()."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.T if x.ndim == 2 else x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t()
+
+
+class Transpose(Primitive):
+    """out = x with dim0 and dim1 swapped;  grad_x = grad with them swapped back."""
+
+    @staticmethod
+    def forward(ctx, x, dim0, dim1):
+        ctx.dim0, ctx.dim1 = dim0, dim1
+        return xp_of(x).swapaxes(x, dim0, dim1) if hasattr(xp_of(x), "swapaxes") else xp_of(x).permute_dims(
+            x, _swapped(x.ndim, dim0, dim1)
+        )
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(ctx.dim0, ctx.dim1)
+
+
+def _swapped(ndim: int, dim0: int, dim1: int) -> tuple[int, ...]:
+    order = list(range(ndim))
+    order[dim0], order[dim1] = order[dim1], order[dim0]
+    return tuple(order)
+
+
+class Squeeze(Primitive):
+    """out = x without its size-1 dimensions;  grad_x = grad reshaped back."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return xp_of(x).reshape(x, tuple(n for n in x.shape if n != 1))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class SqueezeDim(Primitive):
+    """out = x without dimension ``dim`` (if it has size 1);  grad_x = grad.unsqueeze(dim)."""
+
+    node_name = "SqueezeBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.shape = x.shape
+        return xp_of(x).squeeze(x, axis=dim) if x.shape[dim] == 1 else x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Unsqueeze(Primitive):
+    """out = x with a new size-1 dimension at ``dim``;  grad_x = grad.squeeze(dim)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return xp_of(x).expand_dims(x, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.dim)
+
+
+class Expand(Primitive):
+    """out = x broadcast to ``shape`` without copying;  grad_x = grad summed back (sum_to)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return xp_of(x).broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to(grad, ctx.shape)
+
+
+class Cat(Primitive):
+    """out = the inputs joined along ``dim``;  each input's grad is its slice of grad."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.sizes = [array.shape[dim] for array in arrays]
+        ctx.dim = dim
+        return xp_of(arrays[0]).concat(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grads, start = [], 0
+        for size, needed in zip(ctx.sizes, ctx.needs_input_grad):
+            grads.append(grad.narrow(ctx.dim, start, size) if needed else None)
+            start += size
+        return tuple(grads)
+
+
+class Stack(Primitive):
+    """out = the inputs stacked along a new dimension ``dim``;  grad_x[i] = grad.select(dim, i)."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.dim = dim
+        return xp_of(arrays[0]).stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(
+            grad.select(ctx.dim, index) if needed else None
+            for index, needed in enumerate(ctx.needs_input_grad)
+        )
+
+
+class Slice(Primitive):
+    """out = x[..., start:stop:step, ...] along ``dim``;  grad_x = grad placed back, zeros elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.shape, ctx.key = x.shape, key
+        return x[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+
+
+class Select(Primitive):
+    """out = x[..., index, ...] along ``dim`` (one dimension fewer);  grad_x = grad placed back."""
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.shape, ctx.key = x.shape, key
+        return x[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+
+
+class Index(Primitive):
+    """out = x[key] with integer-array or boolean-mask indexing;  grad_x = grad added back at
+    the chosen positions (repeated positions add up)."""
+
+    @staticmethod
+    def forward(ctx, x, key):
+        ctx.shape, ctx.key = x.shape, key
+        return x[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+
+
+class IndexPut(Primitive):
+    """out = zeros(shape) with grad added at ``key`` (the backward of indexing);
+    grad_grad = grad[key]."""
+
+    @staticmethod
+    def forward(ctx, grad, shape, key):
+        ctx.key = key
+        xp = xp_of(grad)
+        out = xp.zeros(shape, dtype=grad.dtype, **_same_device(xp, grad))
+        if _is_advanced(key):
+            index_add(out, key, grad)
+        else:
+            out[key] = grad
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Index.apply(grad, key=ctx.key)
+
+
+class SetItem(Primitive):
+    """out = x with out[key] = value (``x[key] = value``);  grad_x = grad with zeros at key,
+    grad_value = grad[key] summed to value's shape."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, value, key):
+        out = xp_of(x).asarray(x, copy=True)
+        out[key] = value
+        ctx.key, ctx.shape, ctx.value_shape = key, x.shape, _shape(value)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            xp = xp_of(grad._array)
+            keep = xp.ones(ctx.shape, dtype=grad._array.dtype, **_same_device(xp, grad._array))
+            keep[ctx.key] = 0
+            grad_x = grad * _wrap(keep)
+        grad_value = None
+        if ctx.needs_input_grad[1]:
+            grad_value = sum_to(Index.apply(grad, key=ctx.key), ctx.value_shape)
+        return grad_x, grad_value
+
+
+def _is_advanced(key: Any) -> bool:
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(not isinstance(part, (int, slice, type(None), type(Ellipsis))) for part in parts)
+
+
+def _same_device(xp: Any, array: Any) -> dict:
+    """``device=`` for creating an array beside ``array`` (NumPy needs none)."""
+    return {} if xp is np else {"device": array.device}
+
+
+# ---- in-place helpers: ops that only exist as x.op_() ------------------------------------------
+
+
+class Zero(Primitive):
+    """out = zeros like x (``x.zero_()``);  grad_x = 0."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return xp_of(x).zeros_like(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Fill(Primitive):
+    """out = ``value`` everywhere (``x.fill_(value)``);  grad_x = 0."""
+
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return xp_of(x).full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+class Copy(Primitive):
+    """out = src broadcast into x's shape and dtype (``x.copy_(src)``);
+    grad_x = 0,  grad_src = grad summed to src's shape."""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        xp = xp_of(x)
+        ctx.src_shape, ctx.src_dtype = src.shape, dtypes.of_array(src)
+        return xp.astype(xp.broadcast_to(to_device(src, _device(x)), x.shape), x.dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_src = sum_to(grad, ctx.src_shape).to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
+        return grad * 0, grad_src
+
+
+def _device(array: Any) -> Any:
+    from ._backend import device_of
+
+    return device_of(array)
+
+
+# ============================================================================================
+# Matmul
+# ============================================================================================
+
+
+class Mm(Primitive):
+    """out = x @ y for matrices;  grad_x = grad @ y.T,  grad_y = x.T @ grad."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        return x @ y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = grad.mm(y.t()) if ctx.needs_input_grad[0] else None
+        grad_y = x.t().mm(grad) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Mv(Primitive):
+    """out = matrix @ vector;  grad_matrix = outer(grad, vector),  grad_vector = matrix.T @ grad."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        return x @ y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = grad.unsqueeze(1) * y if ctx.needs_input_grad[0] else None
+        grad_y = x.t().mv(grad) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Dot(Primitive):
+    """out = sum(x * y) for vectors;  grad_x = grad * y,  grad_y = grad * x."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        return xp_of(x).vecdot(x, y) if not hasattr(x, "dot") else x.dot(y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = grad * y if ctx.needs_input_grad[0] else None
+        grad_y = grad * x if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Bmm(Primitive):
+    """out = x @ y over a batch (batch dimensions broadcast);
+    grad_x = grad @ y^T,  grad_y = x^T @ grad, each summed back to its own batch shape."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        return x @ y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = sum_to(grad @ y.transpose(-1, -2), x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(x.transpose(-1, -2) @ grad, y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """``ak.where``: elements of ``x`` where ``condition`` holds, else of ``y`` (numbers allowed)."""
+    from ._tensor_methods import where as _where
+
+    return _where(condition, x, y)
+
+
+__all__ = ["PRIMITIVES", "Primitive", "native_dtype", "sum_to"]
+
+
+# ============================================================================================
+# ---- neural-network ops ----
+# The layers and losses of ak.nn that PyTorch records as one node each. Forward works on
+# arrays (through ``xp`` only, so any device works); backward is written with tensor ops, so
+# it can itself be differentiated. When backward does not record (no create_graph), it reuses
+# arrays forward already computed instead of recomputing them.
+# ============================================================================================
+
+
+class Addmm(Primitive):
+    """out = bias + x @ weight_t (``nn.Linear`` on a batch of rows);
+    grad_bias = grad summed to bias's shape,  grad_x = grad @ weight_t.T,  grad_weight_t = x.T @ grad.
+    """
+
+    @staticmethod
+    def forward(ctx, bias, x, weight_t):
+        ctx.save_for_backward(x, weight_t)
+        ctx.bias_shape = _shape(bias)
+        return bias + x @ weight_t
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight_t = ctx.saved_tensors
+        grad_bias = sum_to(grad, ctx.bias_shape) if ctx.needs_input_grad[0] else None
+        grad_x = grad.mm(weight_t.t()) if ctx.needs_input_grad[1] else None
+        grad_weight_t = x.t().mm(grad) if ctx.needs_input_grad[2] else None
+        return grad_bias, grad_x, grad_weight_t
+
+
+def _conv_out_size(size: int, kernel: int, stride: int, padding: int) -> int:
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _padded(x: Any, padding: tuple, fill: float) -> Any:
+    """x (N, C, H, W) inside a border of ``fill`` that is ``padding`` wide."""
+    pad_h, pad_w = padding
+    if pad_h == 0 and pad_w == 0:
+        return x
+    xp = xp_of(x)
+    n, c, h, w = x.shape
+    out = xp.full((n, c, h + 2 * pad_h, w + 2 * pad_w), fill, dtype=x.dtype, **_same_device(xp, x))
+    out[:, :, pad_h:pad_h + h, pad_w:pad_w + w] = x
+    return out
+
+
+def _windows(padded: Any, kernel: tuple, stride: tuple, out_size: tuple) -> list:
+    """One strided view per kernel offset (i, j): view[n, c, r, s] = padded[n, c, r*sh + i, s*sw + j]."""
+    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out_size
+    return [
+        padded[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]
+        for i in range(kh)
+        for j in range(kw)
+    ]
+
+
+def _im2col(x: Any, kernel: tuple, stride: tuple, padding: tuple) -> Any:
+    n, c, h, w = x.shape
+    out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
+                _conv_out_size(w, kernel[1], stride[1], padding[1]))
+    xp = xp_of(x)
+    views = _windows(_padded(x, padding, 0), kernel, stride, out_size)
+    # (N, C, kh*kw, OH, OW) -> (N, C*kh*kw, OH*OW): channel-major rows, as torch.nn.functional.unfold.
+    cols = xp.stack(views, axis=2)
+    return xp.reshape(cols, (n, c * kernel[0] * kernel[1], out_size[0] * out_size[1]))
+
+
+def _col2im(cols: Any, shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> Any:
+    n, c, h, w = shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    oh, ow = _conv_out_size(h, kh, sh, ph), _conv_out_size(w, kw, sw, pw)
+    xp = xp_of(cols)
+    out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype, **_same_device(xp, cols))
+    blocks = xp.reshape(cols, (n, c, kh * kw, oh, ow))
+    for position in range(kh * kw):
+        i, j = divmod(position, kw)
+        # A strided slice never repeats a position, so += adds each contribution exactly once.
+        out[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += blocks[:, :, position]
+    return out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out
+
+
+class Im2Col(Primitive):
+    """out[n, (c, i, j), (r, s)] = x_padded[n, c, r*sh + i, s*sw + j] (``F.unfold``): every
+    receptive field becomes a column;  grad_x = Col2Im(grad), the columns added back in place."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding):
+        ctx.shape, ctx.kernel, ctx.stride, ctx.padding = x.shape, kernel, stride, padding
+        return _im2col(x, kernel, stride, padding)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Col2Im.apply(grad, shape=ctx.shape, kernel=ctx.kernel, stride=ctx.stride,
+                            padding=ctx.padding)
+
+
+class Col2Im(Primitive):
+    """out = zeros(shape) with every column added back at its receptive field (``F.fold``, the
+    adjoint of Im2Col: overlapping positions add up);  grad_cols = Im2Col(grad)."""
+
+    @staticmethod
+    def forward(ctx, cols, shape, kernel, stride, padding):
+        ctx.kernel, ctx.stride, ctx.padding = kernel, stride, padding
+        return _col2im(cols, shape, kernel, stride, padding)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Im2Col.apply(grad, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
+
+
+class Convolution(Primitive):
+    """out[n, o] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * x_padded[n, c, r*sh + i, s*sw + j].
+
+    With cols = Im2Col(x) of shape (N, C*kh*kw, L) and W the weight as an (O, C*kh*kw) matrix,
+    out = W @ cols + bias, so:
+        grad_x = Col2Im(W.T @ grad),  grad_weight = sum_n grad[n] @ cols[n].T,
+        grad_bias = grad summed over n and positions.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, padding):
+        xp = xp_of(x)
+        n, _, h, w = x.shape
+        out_channels, _, kh, kw = weight.shape
+        kernel = (kh, kw)
+        out_size = (_conv_out_size(h, kh, stride[0], padding[0]),
+                    _conv_out_size(w, kw, stride[1], padding[1]))
+        cols = _im2col(x, kernel, stride, padding)
+        out = xp.reshape(weight, (out_channels, -1)) @ cols
+        if bias is not None:
+            out = out + xp.reshape(bias, (out_channels, 1))
+        ctx.save_for_backward(x, weight)
+        ctx.cols, ctx.kernel, ctx.stride, ctx.padding = cols, kernel, stride, padding
+        return xp.reshape(out, (n, out_channels) + out_size)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        n, out_channels = grad.shape[0], grad.shape[1]
+        grad_rows = grad.reshape(n, out_channels, -1)
+        grad_x = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            matrix = weight.reshape(out_channels, -1)
+            grad_x = Col2Im.apply(matrix.t() @ grad_rows, shape=tuple(x.shape), kernel=ctx.kernel,
+                                  stride=ctx.stride, padding=ctx.padding)
+        if ctx.needs_input_grad[1]:
+            # Recording (create_graph): rebuild cols from x so second derivatives reach x.
+            cols = (Im2Col.apply(x, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
+                    if grad_state.enabled else _wrap(ctx.cols))
+            grad_weight = (grad_rows @ cols.transpose(1, 2)).sum(0).reshape(weight.shape)
+        if ctx.needs_input_grad[2]:
+            grad_bias = grad_rows.sum((0, 2))
+        return grad_x, grad_weight, grad_bias
+
+
+class MaxPool2DWithIndices(Primitive):
+    """out[n, c, r, s] = max of x over the window at (r*sh, s*sw);  grad_x = grad added at each
+    window's arg-max (windows that overlap add up), zero elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding):
+        xp = xp_of(x)
+        n, c, h, w = x.shape
+        out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
+                    _conv_out_size(w, kernel[1], stride[1], padding[1]))
+        views = _windows(_padded(x, padding, -xp.inf), kernel, stride, out_size)
+        stacked = xp.stack(views, axis=0)  # (kh*kw, N, C, OH, OW)
+        best = xp.argmax(stacked, axis=0)
+        out = xp.max(stacked, axis=0)
+        if not isinstance(ctx, _Unrecorded):
+            # Flat position of every arg-max in x: row = r*sh + i - ph, col = s*sw + j - pw.
+            rows = xp.reshape(xp.arange(out_size[0]) * stride[0], (out_size[0], 1)) - padding[0]
+            cols = xp.reshape(xp.arange(out_size[1]) * stride[1], (1, out_size[1])) - padding[1]
+            row = rows + best // kernel[1]
+            col = cols + best % kernel[1]
+            planes = xp.reshape(xp.arange(n * c), (n, c, 1, 1)) * (h * w)
+            ctx.flat = xp.reshape(planes + row * w + col, (-1,))
+            ctx.shape = x.shape
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        size = ctx.shape[0] * ctx.shape[1] * ctx.shape[2] * ctx.shape[3]
+        return IndexPut.apply(grad.reshape(-1), shape=(size,), key=ctx.flat).reshape(ctx.shape)
+
+
+class Embedding(Primitive):
+    """out[...] = weight[indices[...]];  grad_weight = grad rows added at their indices (a row
+    looked up twice gets both), except row ``padding_idx``, which gets none."""
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx=None):
+        ctx.shape, ctx.indices, ctx.padding_idx = weight.shape, indices, padding_idx
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.padding_idx is not None:
+            xp = xp_of(ctx.indices)
+            keep = xp.astype(ctx.indices != ctx.padding_idx, grad._array.dtype)
+            grad = grad * _wrap(xp.reshape(keep, keep.shape + (1,)))
+        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.indices)
+
+
+def _channel_view(ndim: int) -> tuple:
+    """The shape (1, C, 1, ...) that lines a per-channel vector up with dim 1 of an ndim input."""
+    return (1, -1) + (1,) * (ndim - 2)
+
+
+class NativeBatchNorm(Primitive):
+    """out = (x - mean) * invstd * weight + bias per channel (dim 1), invstd = 1/sqrt(var + eps).
+
+    Training uses the batch's mean and biased variance and updates the running statistics in
+    place; evaluation uses the running statistics. With xhat = (x - mean) * invstd, g = grad *
+    weight and m the number of values per channel, in training:
+        grad_x = invstd / m * (m * g - sum(g) - xhat * sum(g * xhat)),
+        grad_weight = sum(grad * xhat),  grad_bias = sum(grad)
+    (in evaluation mean and invstd are constants, so grad_x = g * invstd).
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, running_mean=None, running_var=None, training=True,
+                momentum=0.1, eps=1e-5):
+        xp = xp_of(x)
+        dims = (0,) + tuple(range(2, x.ndim))
+        view = _channel_view(x.ndim)
+        if training:
+            mean = xp.mean(x, axis=dims)
+            var = xp.var(x, axis=dims)
+            count = x.size // x.shape[1]
+            if running_mean is not None:
+                # The running variance uses the unbiased estimate, as PyTorch does.
+                unbiased = var * (count / max(count - 1, 1))
+                running_mean._array *= 1 - momentum
+                running_mean._array += momentum * mean
+                running_var._array *= 1 - momentum
+                running_var._array += momentum * unbiased
+                running_mean._version[0] += 1
+                running_var._version[0] += 1
+        else:
+            mean, var = running_mean._array, running_var._array
+        invstd = 1 / xp.sqrt(var + eps)
+        out = (x - xp.reshape(mean, view)) * xp.reshape(invstd, view)
+        if weight is not None:
+            out = out * xp.reshape(weight, view)
+        if bias is not None:
+            out = out + xp.reshape(bias, view)
+        ctx.save_for_backward(x, weight)
+        ctx.mean, ctx.invstd, ctx.training, ctx.eps = mean, invstd, training, eps
+        return xp.astype(out, x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        dims = (0,) + tuple(range(2, x.ndim))
+        view = _channel_view(x.ndim)
+        if ctx.training and grad_state.enabled:
+            # Recording: mean and invstd depend on x, so build them from x for second derivatives.
+            mean = x.mean(dims, keepdim=True)
+            invstd = 1 / (x.var(dims, unbiased=False, keepdim=True) + ctx.eps).sqrt()
+        else:
+            mean = _wrap(ctx.mean).reshape(view)
+            invstd = _wrap(ctx.invstd).reshape(view)
+        xhat = (x - mean) * invstd
+        grad_x = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            scaled = grad * weight.reshape(view) if weight is not None else grad
+            if ctx.training:
+                count = x.numel() // x.shape[1]
+                grad_x = (invstd / count) * (
+                    scaled * count
+                    - scaled.sum(dims, keepdim=True)
+                    - xhat * (scaled * xhat).sum(dims, keepdim=True)
+                )
+            else:
+                grad_x = scaled * invstd
+        if ctx.needs_input_grad[1]:
+            grad_weight = (grad * xhat).sum(dims)
+        if ctx.needs_input_grad[2]:
+            grad_bias = grad.sum(dims)
+        return grad_x, grad_weight, grad_bias
+
+
+def _reduce_loss(xp: Any, losses: Any, reduction: str) -> Any:
+    if reduction == "mean":
+        return xp.mean(losses)
+    if reduction == "sum":
+        return xp.sum(losses)
+    return losses
+
+
+def _reduce_loss_grad(grad: Tensor, count: int, reduction: str) -> Tensor:
+    """The incoming gradient spread back over the unreduced losses."""
+    return grad / count if reduction == "mean" else grad
+
+
+class MseLoss(Primitive):
+    """out = reduce((x - y)^2);  grad_x = 2 (x - y) grad / n (n = numel for "mean"),  grad_y = -grad_x."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction="mean"):
+        xp = xp_of(x)
+        diff = x - y
+        ctx.save_for_backward(x, y)
+        ctx.reduction = reduction
+        return xp.asarray(_reduce_loss(xp, diff * diff, reduction), dtype=diff.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        diff = x - y
+        grad_diff = _reduce_loss_grad(grad, diff.numel(), ctx.reduction) * 2 * diff
+        grad_x = sum_to(grad_diff, x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(-grad_diff, y.shape) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class NllLoss(Primitive):
+    """out_n = -weight[t_n] * x[n, t_n] (targets equal to ``ignore_index`` count 0); "mean" divides
+    the sum by sum_n weight[t_n];  grad_x[n, c] = -weight[t_n] * grad (/ that total) where
+    c = t_n, zero elsewhere.
+
+    The class dimension is dim 1 (dim 0 for a single unbatched sample).
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, weight=None, reduction="mean", ignore_index=-100):
+        xp = xp_of(x)
+        class_dim = 0 if x.ndim == 1 else 1
+        classes = x.shape[class_dim]
+        valid = target != ignore_index
+        bad = valid & ((target < 0) | (target >= classes))
+        if bool(xp.any(bad)):
+            first = int(xp.reshape(target[bad], (-1,))[0])
+            raise IndexError(f"Target {first} is out of bounds.")
+        safe = xp.where(valid, target, xp.zeros_like(target))
+        index = xp.expand_dims(safe, axis=class_dim)
+        picked = xp.squeeze(xp.take_along_axis(x, index, axis=class_dim), axis=class_dim)
+        sample_weight = xp.astype(valid, x.dtype)
+        if weight is not None:
+            sample_weight = sample_weight * xp.astype(weight[safe], x.dtype)
+        losses = -picked * sample_weight
+        total = xp.sum(sample_weight)
+        if reduction == "mean":
+            out = xp.sum(losses) / total
+        elif reduction == "sum":
+            out = xp.sum(losses)
+        else:
+            out = losses
+        ctx.shape, ctx.index, ctx.class_dim = x.shape, index, class_dim
+        ctx.sample_weight, ctx.total, ctx.reduction = sample_weight, total, reduction
+        return xp.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = xp_of(ctx.sample_weight)
+        class_dim = ctx.class_dim
+        classes = xp.arange(ctx.shape[class_dim], **_same_device(xp, ctx.index))
+        classes = xp.reshape(classes, (-1,) + (1,) * (len(ctx.shape) - class_dim - 1))
+        # coefficient[n, c] = -w_n where c = t_n: the derivative of out_n with respect to x[n, c].
+        one_hot = xp.astype(ctx.index == classes, ctx.sample_weight.dtype)
+        coefficient = one_hot * -xp.expand_dims(ctx.sample_weight, axis=class_dim)
+        if ctx.reduction == "mean":
+            coefficient = coefficient / ctx.total
+        if ctx.reduction == "none":
+            grad = grad.unsqueeze(ctx.class_dim)
+        return grad * _wrap(coefficient)
+
+
+class BinaryCrossEntropy(Primitive):
+    """out = -w (t log(p) + (1 - t) log(1 - p)), each log clamped at -100;
+    grad_p = w (p - t) / max(p (1 - p), 1e-12) * grad,  grad_t = w (log(1 - p) - log(p)) * grad."""
+
+    @staticmethod
+    def forward(ctx, p, t, weight=None, reduction="mean"):
+        xp = xp_of(p)
+        log_p = xp.clip(xp.log(p), -100, None)
+        log_not_p = xp.clip(xp.log(1 - p), -100, None)
+        losses = -(t * log_p + (1 - t) * log_not_p)
+        if weight is not None:
+            losses = losses * weight
+        ctx.save_for_backward(p, t)
+        ctx.weight, ctx.reduction = weight, reduction
+        return xp.asarray(_reduce_loss(xp, losses, reduction), dtype=p.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, t = ctx.saved_tensors
+        grad = _reduce_loss_grad(grad, p.numel(), ctx.reduction)
+        if ctx.weight is not None:
+            grad = grad * _wrap(ctx.weight)
+        grad_p = grad_t = None
+        if ctx.needs_input_grad[0]:
+            grad_p = grad * (p - t) / ((1 - p) * p).clamp(min=1e-12)
+        if ctx.needs_input_grad[1]:
+            grad_t = grad * ((1 - p).log().clamp(min=-100) - p.log().clamp(min=-100))
+        return grad_p, grad_t
+
+
+class BinaryCrossEntropyWithLogits(Primitive):
+    """out = w ((1 - t) x + (1 + (pw - 1) t) softplus(-x)), softplus(-x) = log(1 + exp(-|x|)) + max(-x, 0);
+    grad_x = w ((1 + (pw - 1) t) sigmoid(x) - pw t) * grad,  grad_t = w ((pw - 1) softplus(-x) - x) * grad."""
+
+    @staticmethod
+    def forward(ctx, x, t, weight=None, pos_weight=None, reduction="mean"):
+        xp = xp_of(x)
+        softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
+        if pos_weight is None:
+            losses = (1 - t) * x + softplus_neg
+        else:
+            losses = (1 - t) * x + (1 + (pos_weight - 1) * t) * softplus_neg
+        if weight is not None:
+            losses = losses * weight
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.pos_weight, ctx.reduction = weight, pos_weight, reduction
+        return xp.asarray(_reduce_loss(xp, losses, reduction), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        grad = _reduce_loss_grad(grad, x.numel(), ctx.reduction)
+        if ctx.weight is not None:
+            grad = grad * _wrap(ctx.weight)
+        pos_weight = _wrap(ctx.pos_weight) if ctx.pos_weight is not None else None
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            if pos_weight is None:
+                grad_x = grad * (x.sigmoid() - t)
+            else:
+                grad_x = grad * ((1 + (pos_weight - 1) * t) * x.sigmoid() - pos_weight * t)
+        if ctx.needs_input_grad[1]:
+            softplus_neg = (1 + (-x.abs()).exp()).log() + (-x).clamp(min=0)
+            grad_t = grad * (-x if pos_weight is None else (pos_weight - 1) * softplus_neg - x)
+        return grad_x, grad_t

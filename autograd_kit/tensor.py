@@ -1,0 +1,486 @@
+"""The Tensor: an array of numbers plus what autograd needs to know about it.
+
+A tensor holds its numbers in ``_array`` (a NumPy array on the CPU, a CuPy array on a GPU)
+and, for autograd, ``requires_grad``, ``grad``, ``grad_fn`` (the node that produced it) and a
+version counter that in-place operations bump. Every method below is a thin door to an
+operation in ``ops.py``; printing lives in ``_printing.py``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import numbers
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _backend, dtypes
+from ._errors import explain
+from .autograd.grad_mode import grad_state
+from .autograd.graph import accumulator_of, warn_non_leaf_grad
+from .autograd.hooks import RemovableHandle, add_hook
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple, printed as PyTorch prints it (``torch.Size([2, 3])``).
+
+    Example:
+        >>> ak.zeros(2, 3).shape
+        torch.Size([2, 3])
+    """
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+
+_new = object.__new__
+
+
+def _wrap(array: Any, grad_fn: Any = None) -> Tensor:
+    """Make a Tensor around an array without copying (the fast constructor every op uses)."""
+    tensor = _new(Tensor)
+    tensor._array = array
+    tensor._requires_grad = grad_fn is not None
+    tensor._grad = None
+    tensor.grad_fn = grad_fn
+    tensor._output_nr = 0
+    tensor._version = [0]
+    tensor._backward_hooks = None
+    tensor._retains_grad = False
+    tensor._accumulator = None
+    return tensor
+
+
+def _as_shape(size: tuple) -> tuple[int, ...]:
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))``."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(n) for n in size)
+
+
+class Tensor:
+    """A multi-dimensional array that can record how it was computed.
+
+    Create tensors with ``ak.tensor``, ``ak.zeros``, ``ak.randn`` and friends. Operations on
+    tensors that require grad are recorded into a graph (see ``grad_fn``) so that
+    ``backward()`` can compute gradients.
+
+    Example:
+        >>> x = ak.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
+
+    __slots__ = (
+        "_array",
+        "_requires_grad",
+        "_grad",
+        "grad_fn",
+        "_output_nr",
+        "_version",
+        "_backward_hooks",
+        "_retains_grad",
+        "_accumulator",
+        "__weakref__",
+        "__dict__",
+    )
+    __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .creation import _tensor_array
+
+        if len(args) == 1 and not isinstance(args[0], numbers.Number):
+            array = _tensor_array(args[0], dtypes.float32, None)
+        else:
+            array = np.empty(_as_shape(args), dtype=np.float32)
+        _init_from(self, array)
+
+    # ---- autograd state --------------------------------------------------------------------
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so gradients can flow back to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError(
+                explain(
+                    "you can only change requires_grad flags of leaf variables. If you want to use "
+                    "a computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach().",
+                    "nonleaf_requires_grad",
+                )
+            )
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(
+                explain(
+                    "only Tensors of floating point and complex dtype can require gradients",
+                    "int_requires_grad",
+                )
+            )
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors you created (and any tensor that does not require grad); False for
+        results of recorded operations. Only leaves get ``.grad`` filled in by backward."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()`` (leaves, or tensors that ``retain_grad()``)."""
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warn_non_leaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        """True when this non-leaf keeps its ``.grad`` (after ``retain_grad()``)."""
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Ask backward to fill ``.grad`` of this non-leaf tensor too."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn._retain_grad_of(self)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call ``hook(grad)`` when the gradient for this tensor is computed.
+
+        The hook may return a tensor to use instead of ``grad``. Hooks run in the order they
+        were registered; on a leaf they run before the gradient is added into ``.grad``.
+
+        Example:
+            >>> x = ak.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda grad: grad * 10)
+            >>> (x * 3).sum().backward()
+            >>> x.grad
+            tensor([30., 30.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError(
+                explain("cannot register a hook on a tensor that doesn't require gradient", "hook_no_grad")
+            )
+        if self.grad_fn is not None:
+            return self.grad_fn._add_tensor_hook(self._output_nr, hook)
+        if self._backward_hooks is None:
+            self._backward_hooks = {}
+        return add_hook(self._backward_hooks, hook)
+
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Tensor] | Tensor | None = None,
+    ) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``.grad``.
+
+        ``gradient`` is the starting gradient d(something)/d(self); it may be left out only
+        when ``self`` holds a single number (then it is 1). The graph's saved values are freed
+        afterwards unless ``retain_graph=True``; ``create_graph=True`` records the backward
+        pass itself so it can be differentiated again.
+        """
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """A new leaf that shares this tensor's numbers (and version counter) but has no graph.
+
+        Example:
+            >>> x = ak.tensor([1.0], requires_grad=True)
+            >>> d = (x * 2).detach()
+            >>> d.requires_grad, d.is_leaf
+            (False, True)
+        """
+        detached = _wrap(self._array)
+        detached._version = self._version
+        return detached
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place: it becomes a leaf without requires_grad."""
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The numbers without the graph. Unlike ``detach()`` its in-place changes are not
+        tracked (prefer ``detach()``)."""
+        return _wrap(self._array)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._array = value._array
+
+    @property
+    def _version_value(self) -> int:
+        return self._version[0]
+
+    # ---- shape and type --------------------------------------------------------------------
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._array.shape)
+
+    def size(self, dim: int | None = None) -> Size | int:
+        if dim is None:
+            return Size(self._array.shape)
+        return self._array.shape[_normalize_dim(dim, self._array.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._array.ndim
+
+    def dim(self) -> int:
+        return self._array.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return math.prod(self._array.shape)
+
+    nelement = numel
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.of_array(self._array)
+
+    @property
+    def device(self) -> _backend.device:
+        return _backend.device_of(self._array)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self) -> bool:
+        return True
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    # ---- conversions -----------------------------------------------------------------------
+
+    def item(self) -> builtins.float | int | builtins.bool:
+        """The single number this tensor holds, as a Python number."""
+        if self.numel() != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.numel()} elements cannot be converted to Scalar"
+            )
+        return _backend.asnumpy(self._array).reshape(()).item()
+
+    def tolist(self) -> Any:
+        return _backend.asnumpy(self._array).tolist()
+
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
+        """The numbers as a NumPy array that shares memory with this CPU tensor."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                explain(
+                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
+                    "numpy_requires_grad",
+                )
+            )
+        if type(self._array) is not np.ndarray:
+            if force:
+                return _backend.asnumpy(self._array)
+            raise TypeError(
+                explain(
+                    f"can't convert {self.device.type}:{self.device.index or 0} device type tensor "
+                    "to numpy. Use Tensor.cpu() to copy the tensor to host memory first.",
+                    "numpy_cuda",
+                )
+            )
+        return self._array
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Convert dtype and/or move to a device: ``x.to("cuda")``, ``x.to(ak.float64)``,
+        ``x.to(other)``. Returns ``self`` when nothing changes; the result is recorded
+        (``ToCopyBackward0``) so gradients flow back across the move."""
+        target_dtype = kwargs.pop("dtype", None)
+        target_device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        for arg in args:
+            if isinstance(arg, Tensor):
+                target_dtype, target_device = arg.dtype, arg.device
+            elif isinstance(arg, dtypes.dtype) or arg in (builtins.float, int, builtins.bool):
+                target_dtype = arg
+            elif isinstance(arg, (str, _backend.device, int)):
+                target_device = arg
+        new_dtype = dtypes.to_dtype(target_dtype) if target_dtype is not None else self.dtype
+        new_device = _backend.resolve_device(target_device) if target_device is not None else self.device
+        if new_dtype is self.dtype and new_device == self.device:
+            return self
+        from .ops import ToCopy
+
+        return ToCopy.apply(self, dtype=new_dtype, device=new_device)
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self, device: int | str | None = None) -> Tensor:
+        return self.to(_backend.resolve_device(device if device is not None else "cuda"))
+
+    def float(self) -> Tensor:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.to(dtypes.float64)
+
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def clone(self) -> Tensor:
+        from .ops import Clone
+
+        return Clone.apply(self)
+
+    def __bool__(self) -> builtins.bool:
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self) -> builtins.float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._array.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    def __repr__(self) -> str:
+        from ._printing import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+    __hash__ = object.__hash__
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[index] for index in range(self._array.shape[0]))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (_rebuild, (_backend.asnumpy(self._array), str(self.device), self._requires_grad))
+
+
+def _rebuild(array: np.ndarray, where: str, requires_grad: bool) -> Tensor:
+    tensor = _wrap(_backend.to_device(array, _backend.resolve_device(where)))
+    tensor._requires_grad = requires_grad
+    return tensor
+
+
+def _init_from(tensor: Tensor, array: Any) -> None:
+    tensor._array = array
+    tensor._requires_grad = False
+    tensor._grad = None
+    tensor.grad_fn = None
+    tensor._output_nr = 0
+    tensor._version = [0]
+    tensor._backward_hooks = None
+    tensor._retains_grad = False
+    tensor._accumulator = None
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    """Turn a possibly negative ``dim`` into an index, with PyTorch's error when out of range."""
+    bound = max(ndim, 1)
+    if not -bound <= dim < bound:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got {dim})"
+        )
+    return dim % bound
+
+
+def _grad_accumulator(tensor: Tensor) -> Any:
+    return accumulator_of(tensor)
+
+
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def _return_type_repr(self: tuple) -> str:
+    name = type(self).__name__
+    return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+MaxResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
+MinResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
+
+# The operator methods are attached by ``_tensor_methods`` (kept apart so this file stays about
+# the tensor's state); it imports ops, which imports this module.
+from . import _tensor_methods  # noqa: E402, F401
+
+__all__ = ["Size", "Tensor", "grad_state"]
