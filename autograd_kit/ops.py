@@ -1213,13 +1213,15 @@ class Bmm(Primitive):
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
+        ctx.shapes = (x.shape, y.shape)
         return x @ y
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        grad_x = sum_to(grad @ y.transpose(-1, -2), x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(x.transpose(-1, -2) @ grad, y.shape) if ctx.needs_input_grad[1] else None
+        x_shape, y_shape = ctx.shapes
+        grad_x = sum_to(grad @ y.transpose(-1, -2), x_shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(x.transpose(-1, -2) @ grad, y_shape) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
