@@ -5,6 +5,7 @@ creation functions, dtypes, devices, grad modes and ``ak.autograd``. A line writ
 ``ak`` runs unchanged with ``torch``.
 """
 
+from .tensor import Size, Tensor  # noqa: I001  (first: the engine modules import it)
 from . import _tensor_methods as _methods
 from . import autograd, cuda, dtypes, ops
 from ._backend import device
@@ -34,7 +35,6 @@ from .creation import (
 )
 from .dtypes import dtype, float16, float32, float64, int8, int16, int32, int64, uint8
 from .random import Generator, initial_seed, manual_seed, seed
-from .tensor import Size, Tensor
 
 bool = dtypes.bool_  # noqa: A001  (PyTorch's name: ak.bool is a dtype)
 half, float, double = float16, float32, float64  # noqa: A001

@@ -61,7 +61,7 @@ class Primitive(Function):
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if any input requires grad."""
-        arrays = tuple(value._array if isinstance(value, Tensor) else value for value in inputs)
+        arrays = [value._array if isinstance(value, Tensor) else value for value in inputs]
         if grad_state.enabled:
             for value in inputs:
                 if isinstance(value, Tensor) and value._requires_grad:
@@ -69,19 +69,27 @@ class Primitive(Function):
         return _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
 
     @classmethod
-    def _record(cls, inputs: tuple, arrays: tuple, settings: dict) -> Tensor:
+    def _record(cls, inputs: tuple, arrays: list, settings: dict) -> Tensor:
         node = _new(cls._backward_cls)
-        node.needs_input_grad = tuple(
-            isinstance(value, Tensor) and value._requires_grad for value in inputs
-        )
+        needs, edges, meta = [], [], []
+        for value in inputs:
+            if isinstance(value, Tensor):
+                needs.append(value._requires_grad)
+                edges.append(gradient_edge(value))
+                array = value._array
+                # What the engine checks the returned gradient against: shape, dtype, device.
+                meta.append(
+                    (array.shape, array.dtype, None) if type(array) is np.ndarray else input_meta(array)
+                )
+            else:
+                needs.append(False)
+                edges.append((None, 0))
+                meta.append(None)
+        node.needs_input_grad = tuple(needs)
         output = _wrap(cls.forward(node, *arrays, **settings), node)
         node._sequence_nr = new_sequence_nr()
-        node.next_functions = tuple(
-            gradient_edge(value) if isinstance(value, Tensor) else (None, 0) for value in inputs
-        )
-        node._input_meta = tuple(
-            input_meta(value._array) if isinstance(value, Tensor) else None for value in inputs
-        )
+        node.next_functions = tuple(edges)
+        node._input_meta = tuple(meta)
         if node._to_save:
             pack_saved(node, inputs, arrays, (output,))
         return output
@@ -95,8 +103,9 @@ def sum_to(grad: Tensor, shape: tuple) -> Tensor:
     leading dimension and over every dimension where x had size 1.
     """
     grad_shape = grad._array.shape
-    if grad_shape == tuple(shape):
+    if grad_shape == shape:
         return grad
+    shape = tuple(shape)
     lead = len(grad_shape) - len(shape)
     dims = tuple(range(lead)) + tuple(
         lead + i for i, size in enumerate(shape) if size == 1 and grad_shape[lead + i] != 1
@@ -130,7 +139,7 @@ class Add(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, alpha=1):
-        ctx.shapes = (_shape(x), _shape(y))
+        ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         ctx.alpha = alpha
         return x + y if alpha == 1 else x + alpha * y
 
@@ -181,8 +190,9 @@ class Mul(Primitive):
     @staticmethod
     def forward(ctx, x, y):
         # Keep only what backward reads: y for grad_x, x for grad_y.
-        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
-        ctx.shapes = (_shape(x), _shape(y))
+        needs = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs[1] else None, y if needs[0] else None)
+        ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         return x * y
 
     @staticmethod
@@ -1396,6 +1406,9 @@ class MaxPool2DWithIndices(Primitive):
     @staticmethod
     def forward(ctx, x, kernel, stride, padding):
         xp = xp_of(x)
+        unbatched_shape = x.shape if x.ndim == 3 else None
+        if unbatched_shape is not None:  # (C, H, W): one image, pooled as a batch of one
+            x = xp.reshape(x, (1,) + x.shape)
         n, c, h, w = x.shape
         out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
                     _conv_out_size(w, kernel[1], stride[1], padding[1]))
@@ -1411,12 +1424,12 @@ class MaxPool2DWithIndices(Primitive):
             col = cols + best % kernel[1]
             planes = xp.reshape(xp.arange(n * c), (n, c, 1, 1)) * (h * w)
             ctx.flat = xp.reshape(planes + row * w + col, (-1,))
-            ctx.shape = x.shape
-        return out
+            ctx.shape = x.shape if unbatched_shape is None else unbatched_shape
+        return out if unbatched_shape is None else out[0]
 
     @staticmethod
     def backward(ctx, grad):
-        size = ctx.shape[0] * ctx.shape[1] * ctx.shape[2] * ctx.shape[3]
+        size = int(np.prod(ctx.shape))
         return IndexPut.apply(grad.reshape(-1), shape=(size,), key=ctx.flat).reshape(ctx.shape)
 
 
@@ -1601,6 +1614,10 @@ class NllLoss(Primitive):
         if ctx.reduction == "none":
             grad = grad.unsqueeze(ctx.class_dim)
         return grad * _wrap(coefficient)
+
+
+class NllLoss2D(NllLoss):
+    """NllLoss for (N, C, H, W) input: the same formula, recorded as its own node as in PyTorch."""
 
 
 class BinaryCrossEntropy(Primitive):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import dtypes
+from .. import tensor as tensor_module
 from .._errors import explain
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, new_sequence_nr
@@ -52,6 +53,7 @@ class FunctionCtx:
     _to_save: tuple = ()
     _saved: tuple | None = ()
     _freed = False
+    _holds_tensors = False
     _non_differentiable: tuple = ()
     _dirty: tuple = ()
     materialize_grads = True
@@ -67,7 +69,7 @@ class FunctionCtx:
         """The tensors given to ``save_for_backward``, in the same order (a tuple)."""
         if self._freed:
             raise RuntimeError(explain(_FREED, "second_backward"))
-        return tuple(_unpack(self, entry) for entry in self._saved)
+        return tuple([_unpack(self, entry) for entry in self._saved])
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Declare outputs that have no gradient (e.g. the indices returned by a sort)."""
@@ -89,13 +91,14 @@ class BackwardFunction(FunctionCtx, Node):
     _forward_cls: type[Function]
 
     def _apply(self, grad_outputs: tuple) -> tuple:
-        if all(grad is None for grad in grad_outputs):
-            if not self.materialize_grads or self._forward_cls._is_primitive:
+        if len(grad_outputs) != 1 or grad_outputs[0] is None:
+            missing = [grad is None for grad in grad_outputs]
+            if all(missing) and (not self.materialize_grads or self._forward_cls._is_primitive):
                 return (None,) * len(self._input_meta)
-        if self.materialize_grads and any(grad is None for grad in grad_outputs):
-            grad_outputs = self._zeros_for_missing(grad_outputs)
+            if self.materialize_grads and any(missing):
+                grad_outputs = self._zeros_for_missing(grad_outputs)
         grads = self._forward_cls.backward(self, *grad_outputs)
-        return grads if isinstance(grads, tuple) else (grads,)
+        return grads if type(grads) is tuple else (grads,)
 
     def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
         from .. import creation
@@ -109,8 +112,9 @@ class BackwardFunction(FunctionCtx, Node):
 
     def _release_saved(self) -> bool:
         # Only tensors are freed; a node that saved just numbers can run again, as in PyTorch.
-        if not self._saved or all(entry[0] == _CONSTANT and not hasattr(entry[1], "_array") for entry in self._saved):
+        if not self._holds_tensors:
             return False
+        self._holds_tensors = False
         self._saved = None
         self._freed = True
         return True
@@ -120,8 +124,6 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
     kind = entry[0]
     if kind == _CONSTANT:
         return entry[1]
-    from ..tensor import _wrap
-
     if kind == _INPUT:
         tensor, version = entry[1], entry[2]
         if tensor._version[0] != version:
@@ -129,8 +131,8 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
         return tensor
     array, counter, version = entry[1], entry[2], entry[3]
     if counter[0] != version:
-        _raise_modified(_wrap(array), counter[0], version, node)
-    output = _wrap(array, grad_fn=node)
+        _raise_modified(tensor_module._wrap(array), counter[0], version, node)
+    output = tensor_module._wrap(array, grad_fn=node)
     output._version = counter
     return output
 
@@ -152,7 +154,7 @@ def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | No
     )
 
 
-def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: tuple, outputs: tuple) -> None:
+def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tuple) -> None:
     """Turn what forward passed to ``save_for_backward`` into entries backward can unpack.
 
     A saved value is matched by identity: if it is one of the inputs (a tensor, or for
@@ -177,14 +179,13 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: tuple, outputs: t
             if hasattr(value, "_version"):
                 entry = (_INPUT, value, value._version[0])
             elif hasattr(value, "shape") and hasattr(value, "dtype"):
-                from ..tensor import _wrap
-
-                entry = (_CONSTANT, _wrap(value))  # an intermediate array, e.g. a mask
+                entry = (_CONSTANT, tensor_module._wrap(value))  # an intermediate array, e.g. a mask
             else:
                 entry = (_CONSTANT, value)
         entries.append(entry)
     node._saved = tuple(entries)
     node._to_save = ()
+    node._holds_tensors = any(entry[0] != _CONSTANT or hasattr(entry[1], "_array") for entry in entries)
 
 
 class _FunctionMeta(type):

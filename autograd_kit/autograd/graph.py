@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import tensor as tensor_module
 from .._backend import CPU, device_of
 from .._errors import explain
 from .grad_mode import grad_state
@@ -263,7 +264,8 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            grads = _run_tensor_hooks(node, grads, create_graph, observed)
+            if node._tensor_hooks or node._retained:
+                grads = _run_tensor_hooks(node, grads, create_graph, observed)
             if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     replaced = hook(tuple(grads))
@@ -414,15 +416,13 @@ def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
     buffer) and later ones are added in place. With create_graph the sum is an ordinary
     recorded operation, so the gradient itself can be differentiated.
     """
-    from ..tensor import _wrap
-
     old = tensor._grad
     if grad._array.dtype != tensor._array.dtype:  # e.g. a float32 leaf used in float64 math
         grad = grad.to(tensor.dtype)
     if create_graph:
         tensor._grad = grad if old is None else old + grad
     elif old is None:
-        tensor._grad = _wrap(_copy_array(grad._array))
+        tensor._grad = tensor_module._wrap(_copy_array(grad._array))
     elif old.grad_fn is not None or old._requires_grad:
         tensor._grad = (old + grad).detach()
     else:
@@ -465,8 +465,7 @@ def _run_node(node: Node, grads: list, observed: bool) -> tuple:
 
 
 def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
-    from ..tensor import Tensor
-
+    Tensor = tensor_module.Tensor
     checked = list(grad_inputs)
     for index, (grad, input_meta, edge) in enumerate(zip(grad_inputs, meta, node.next_functions)):
         if grad is None:
@@ -487,6 +486,9 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
         if edge[0] is None:  # this input needs no gradient: drop it unchecked
             checked[index] = None
             continue
+        array = grad._array
+        if array.shape == input_meta[0] and array.dtype == input_meta[1] and input_meta[2] is None and type(array) is np.ndarray:
+            continue  # the common case: a CPU gradient of the right shape and dtype
         shape, array_dtype, where = input_meta
         if (where is not None or type(grad._array) is not np.ndarray) and device_of(grad._array) != (
             where or CPU

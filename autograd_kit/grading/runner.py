@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client import KernelManager
+from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -69,7 +69,7 @@ def run(job: dict) -> dict:
     nb = nbformat.read(job["notebook"], as_version=4)
     workdir = Path(job["workdir"])
     with tempfile.TemporaryDirectory(prefix="ak-kernelspec-") as specs:
-        km = KernelManager(kernel_name="ak-sandbox",
+        km = AsyncKernelManager(kernel_name="ak-sandbox",
                            kernel_spec_manager=_kernel_specs(Path(specs), job))
         client = LimitedClient(
             nb, km=km, timeout=job["cell_timeout"], interrupt_on_timeout=True,

@@ -198,19 +198,15 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         raise RuntimeError(
             "non-empty 3D or 4D (batch mode) tensor expected for input"
         )
-    unbatched = input.dim() == 3
-    if unbatched:
-        input = input.unsqueeze(0)
-    height, width = int(input.shape[2]), int(input.shape[3])
+    channels, height, width = (int(n) for n in input.shape[-3:])
     out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
     out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
     if out_h < 1 or out_w < 1:
         raise RuntimeError(
-            f"Given input size: ({int(input.shape[1])}x{height}x{width}). Calculated output "
-            f"size: ({int(input.shape[1])}x{out_h}x{out_w}). Output size is too small"
+            f"Given input size: ({channels}x{height}x{width}). Calculated output "
+            f"size: ({channels}x{out_h}x{out_w}). Output size is too small"
         )
-    out = ops.MaxPool2DWithIndices.apply(input, kernel=kernel, stride=stride, padding=padding)
-    return out.squeeze(0) if unbatched else out
+    return ops.MaxPool2DWithIndices.apply(input, kernel=kernel, stride=stride, padding=padding)
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
@@ -354,8 +350,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
         reduction = _legacy_reduction(size_average, reduce)
     _check_reduction(reduction)
     _check_target(input, target)
-    return ops.NllLoss.apply(input, target=target._array, weight=_array_or_none(weight),
-                             reduction=reduction, ignore_index=ignore_index)
+    primitive = ops.NllLoss2D if input.dim() == 4 else ops.NllLoss
+    return primitive.apply(input, target=target._array, weight=_array_or_none(weight),
+                           reduction=reduction, ignore_index=ignore_index)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,

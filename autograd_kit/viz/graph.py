@@ -33,7 +33,10 @@ def to_numpy(tensor) -> np.ndarray:
     value = tensor.detach()
     if hasattr(value, "cpu"):
         value = value.cpu()
-    return np.array(value.numpy(), copy=True)
+    try:
+        return np.array(value.numpy(), copy=True)
+    except TypeError:  # a 0-d result some engines keep as a NumPy scalar; tolist() still works
+        return np.array(value.tolist())
 
 
 def format_value(value, max_chars: int = 60) -> str:
