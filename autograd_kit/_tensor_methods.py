@@ -88,7 +88,7 @@ def _binary(primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = 
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:
             _check_same_device(a, b)
-        if array_a.dtype != array_b.dtype or (floating and array_a.dtype.kind not in "fc"):
+        if array_a.dtype != array_b.dtype or (floating and getattr(array_a.dtype, "kind", "?") not in "fc"):
             result = dtypes.result_type(a, b)
             if floating and not result.is_floating_point:
                 result = dtypes.DEFAULT_FLOAT
@@ -99,7 +99,7 @@ def _binary(primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = 
     b = _as_number(b)
     if not isinstance(b, _SCALARS):
         return NotImplemented
-    if a._array.dtype.kind != "f" or type(b) is not builtins.float and type(b) is not builtins.int:
+    if getattr(a._array.dtype, "kind", "?") != "f" or type(b) is not builtins.float and type(b) is not builtins.int:
         result = dtypes.result_type(a, b)
         if floating and not result.is_floating_point:
             result = dtypes.DEFAULT_FLOAT
