@@ -151,7 +151,9 @@ OPS = [
 def test_property_stepped_grads_equal_torch(program, data):
     grads = {}
     for lib in (ak, torch):
-        leaves = [lib.tensor(data[2 * i:2 * i + 2], requires_grad=True) for i in range(3)]
+        # float64, so the comparison with torch tests the graph, not float32 rounding.
+        leaves = [lib.from_numpy(np.array(data[2 * i:2 * i + 2])).requires_grad_()
+                  for i in range(3)]
         values = list(leaves)
         for op, i, j in program:
             values.append(OPS[op](values[i % len(values)], values[j % len(values)]))
@@ -166,5 +168,5 @@ def test_property_stepped_grads_equal_torch(program, data):
         if oracle is None:
             assert ours is None and f"x{i}" not in stepped
         else:
-            np.testing.assert_allclose(ours, oracle, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(ours, oracle, rtol=1e-9, atol=1e-12)
             np.testing.assert_array_equal(stepped[f"x{i}"], ours)
