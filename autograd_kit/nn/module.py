@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict, namedtuple
 
-from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
+from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -538,7 +538,7 @@ class Module:
         `Parameter` objects so an optimizer built earlier still holds them."""
         for module in self.children():
             module._apply(fn)
-        for name, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
                 continue
             with no_grad():

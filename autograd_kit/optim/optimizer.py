@@ -167,7 +167,7 @@ class Optimizer:
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for group, saved in zip(self.param_groups, saved_groups):
+        for group, saved in zip(self.param_groups, saved_groups, strict=True):
             if len(group["params"]) != len(saved["params"]):
                 raise ValueError(
                     "loaded state dict contains a parameter group that doesn't match the size "
@@ -175,8 +175,8 @@ class Optimizer:
                 )
         id_map = {
             saved_index: param
-            for group, saved in zip(self.param_groups, saved_groups)
-            for saved_index, param in zip(saved["params"], group["params"])
+            for group, saved in zip(self.param_groups, saved_groups, strict=True)
+            for saved_index, param in zip(saved["params"], group["params"], strict=True)
         }
         self.state = defaultdict(dict)
         for index, value in state_dict["state"].items():
@@ -187,7 +187,7 @@ class Optimizer:
                           else item)
                     for key, item in value.items()
                 }
-        for group, saved in zip(self.param_groups, saved_groups):
+        for group, saved in zip(self.param_groups, saved_groups, strict=True):
             for key, value in saved.items():
                 if key != "params":
                     group[key] = value

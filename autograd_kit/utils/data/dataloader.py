@@ -34,7 +34,7 @@ def default_collate(batch):
     if isinstance(first, dict):
         return {key: default_collate([sample[key] for sample in batch]) for key in first}
     if isinstance(first, (tuple, list)):
-        transposed = list(zip(*batch))
+        transposed = list(zip(*batch, strict=False))
         collated = [default_collate(list(samples)) for samples in transposed]
         return tuple(collated) if isinstance(first, tuple) else collated
     return batch
@@ -101,8 +101,7 @@ class DataLoader:
             return
         order = self._order()
         if self.batch_size is None:
-            for index in order:
-                yield index
+            yield from order
             return
         for start in range(0, len(order), self.batch_size):
             indices = order[start:start + self.batch_size]

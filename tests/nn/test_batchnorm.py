@@ -1,0 +1,69 @@
+"""BatchNorm1d: training and eval outputs, gradients, running statistics and errors."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import autograd_kit as ak
+from tests.nn.parity import assert_close, assert_same_params, copy_weights, gradcheck, to_ak
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (5, 4, 3)])
+@pytest.mark.parametrize("options", [{}, dict(affine=False), dict(momentum=None),
+                                     dict(track_running_stats=False), dict(eps=1e-3)])
+def test_train_then_eval_match_pytorch(shape, options):
+    torch.manual_seed(0)
+    torch_bn = torch.nn.BatchNorm1d(4, **options)
+    ak_bn = ak.nn.BatchNorm1d(4, **options)
+    if torch_bn.affine:
+        with torch.no_grad():
+            torch_bn.weight.uniform_(0.5, 1.5)
+            torch_bn.bias.uniform_(-0.5, 0.5)
+    copy_weights(torch_bn, ak_bn)
+    for step in range(3):
+        x = torch.randn(*shape, requires_grad=True) * (step + 1) + step
+        x.retain_grad()
+        ax = to_ak(x, requires_grad=True)
+        torch_out, ak_out = torch_bn(x), ak_bn(ax)
+        assert_close(ak_out, torch_out, atol=1e-5)
+        assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+        upstream = torch.randn(torch_out.shape)
+        torch_out.backward(upstream)
+        ak_out.backward(to_ak(upstream))
+        assert_close(ax.grad, x.grad, atol=1e-5)
+        assert_same_params(ak_bn, torch_bn, atol=1e-5)
+    for name, value in torch_bn.state_dict().items():
+        assert_close(ak_bn.state_dict()[name], value, atol=1e-6)
+    torch_bn.eval()
+    ak_bn.eval()
+    x = torch.randn(*shape)
+    assert_close(ak_bn(to_ak(x)), torch_bn(x), atol=1e-5)
+
+
+def test_gradcheck_in_float64():
+    ak.manual_seed(0)
+    x = ak.randn(5, 3, dtype=ak.float64, requires_grad=True)
+    weight = ak.randn(3, dtype=ak.float64, requires_grad=True)
+    bias = ak.randn(3, dtype=ak.float64, requires_grad=True)
+    assert gradcheck(
+        lambda a, w, b: ak.nn.functional.batch_norm(a, None, None, w, b, training=True),
+        (x, weight, bias),
+    )
+
+
+def test_repr_and_buffers():
+    assert repr(ak.nn.BatchNorm1d(3)) == repr(torch.nn.BatchNorm1d(3))
+    bn = ak.nn.BatchNorm1d(3)
+    assert [n for n, _ in bn.named_parameters()] == ["weight", "bias"]
+    assert list(bn.state_dict()) == list(torch.nn.BatchNorm1d(3).state_dict())
+
+
+@pytest.mark.parametrize("shape,error", [((1, 3), ValueError), ((4, 4), RuntimeError),
+                                         ((2, 3, 4, 4), ValueError)])
+def test_errors_match_pytorch(shape, error):
+    with pytest.raises(error) as expected:
+        torch.nn.BatchNorm1d(3)(torch.zeros(*shape))
+    with pytest.raises(error) as actual:
+        ak.nn.BatchNorm1d(3)(ak.zeros(*shape))
+    assert str(actual.value).splitlines()[0] == str(expected.value)

@@ -1,0 +1,83 @@
+"""Conv2d: values, gradients (input, weight, bias), graph node and errors vs PyTorch."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+import autograd_kit as ak
+from tests.nn.parity import assert_close, assert_same_params, copy_weights, gradcheck, to_ak
+
+CASES = [
+    dict(in_channels=1, out_channels=2, kernel_size=3),
+    dict(in_channels=3, out_channels=4, kernel_size=3, stride=2, padding=1),
+    dict(in_channels=2, out_channels=3, kernel_size=(3, 2), stride=(2, 1), padding=(1, 0)),
+    dict(in_channels=2, out_channels=2, kernel_size=1, bias=False),
+    dict(in_channels=3, out_channels=5, kernel_size=5, padding=2),
+]
+
+
+@pytest.mark.parametrize("options", CASES)
+@pytest.mark.parametrize("batch", [(2,), ()])
+def test_forward_backward_match_pytorch(options, batch):
+    torch.manual_seed(0)
+    torch_conv = torch.nn.Conv2d(**options)
+    ak_conv = ak.nn.Conv2d(**options)
+    copy_weights(torch_conv, ak_conv)
+    x = torch.randn(*batch, options["in_channels"], 7, 6, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    torch_out, ak_out = torch_conv(x), ak_conv(ax)
+    assert_close(ak_out, torch_out, atol=1e-5)
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+    upstream = torch.randn(torch_out.shape)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad, atol=1e-5)
+    assert_same_params(ak_conv, torch_conv, atol=1e-5)
+
+
+def test_gradcheck_in_float64():
+    ak.manual_seed(0)
+    x = ak.randn(2, 2, 5, 5, dtype=ak.float64, requires_grad=True)
+    weight = ak.randn(3, 2, 3, 3, dtype=ak.float64, requires_grad=True)
+    bias = ak.randn(3, dtype=ak.float64, requires_grad=True)
+    assert gradcheck(
+        lambda a, w, b: ak.nn.functional.conv2d(a, w, b, stride=2, padding=1), (x, weight, bias)
+    )
+
+
+def test_second_derivative_matches_pytorch():
+    torch.manual_seed(0)
+    x = torch.randn(1, 2, 5, 5, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(3, 2, 3, 3, dtype=torch.float64, requires_grad=True)
+    ax, aw = to_ak(x, True).double(), to_ak(w, True).double()
+    ax, aw = ax.detach().requires_grad_(), aw.detach().requires_grad_()
+    (gx,) = torch.autograd.grad(torch.nn.functional.conv2d(x, w, padding=1).pow(2).sum(), x,
+                                create_graph=True)
+    (agx,) = ak.autograd.grad(ak.nn.functional.conv2d(ax, aw, padding=1).pow(2).sum(), ax,
+                              create_graph=True)
+    gx.sum().backward()
+    agx.sum().backward()
+    assert_close(aw.grad, w.grad, rtol=1e-10, atol=1e-10)
+
+
+def test_repr_and_init_match_pytorch():
+    for options in CASES:
+        assert repr(ak.nn.Conv2d(**options)) == repr(torch.nn.Conv2d(**options))
+    ak.manual_seed(0)
+    conv = ak.nn.Conv2d(16, 8, 3)
+    bound = 1 / math.sqrt(16 * 9)
+    assert conv.weight.abs().max().item() <= bound
+    assert conv.weight.shape == ak.Size([8, 16, 3, 3])
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 8, 8), (2, 8, 8), (8, 8), (2, 3, 2, 2), (1, 2, 3, 4, 4)])
+def test_bad_input_messages_match_pytorch(shape):
+    torch_conv, ak_conv = torch.nn.Conv2d(3, 4, 3), ak.nn.Conv2d(3, 4, 3)
+    with pytest.raises(RuntimeError) as expected:
+        torch_conv(torch.zeros(*shape))
+    with pytest.raises(RuntimeError) as actual:
+        ak_conv(ak.zeros(*shape))
+    assert str(actual.value).splitlines()[0] == str(expected.value)

@@ -1,0 +1,164 @@
+"""Losses: values, gradients, graph nodes, reductions and error messages vs PyTorch."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import autograd_kit as ak
+from tests.nn.parity import assert_close, gradcheck, node_name, to_ak
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _run(name, options, make_inputs):
+    torch.manual_seed(0)
+    inputs, target = make_inputs()
+    ak_inputs = to_ak(inputs, requires_grad=True)
+    ak_target = to_ak(target)
+    ak_options = {k: (to_ak(v) if isinstance(v, torch.Tensor) else v) for k, v in options.items()}
+    torch_out = getattr(torch.nn, name)(**options)(inputs, target)
+    ak_out = getattr(ak.nn, name)(**ak_options)(ak_inputs, ak_target)
+    assert_close(ak_out, torch_out, atol=1e-6)
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+    if not options.get("label_smoothing"):  # (smoothing adds nodes PyTorch names differently)
+        assert [node_name(n) for n, _ in ak_out.grad_fn.next_functions] == \
+            [node_name(n) for n, _ in torch_out.grad_fn.next_functions]
+    upstream = torch.randn(torch_out.shape)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ak_inputs.grad, inputs.grad, atol=1e-6)
+
+
+def regression():
+    return torch.randn(4, 3, requires_grad=True), torch.randn(4, 3)
+
+
+def classes(shape=(5, 4)):
+    def make():
+        logits = torch.randn(*shape, requires_grad=True)
+        target = torch.randint(0, shape[1], (shape[0],) + tuple(shape[2:]))
+        target[1] = 2
+        return logits, target
+    return make
+
+
+def log_probs():
+    logits, target = classes()()
+    return torch.log_softmax(logits.detach(), 1).requires_grad_(), target
+
+
+def probabilities():
+    return torch.rand(4, 3).clamp(0.01, 0.99).requires_grad_(), torch.rand(4, 3)
+
+
+def logits():
+    return (torch.randn(4, 3) * 3).requires_grad_(), torch.randint(0, 2, (4, 3)).float()
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["MSELoss", "L1Loss"])
+def test_regression_losses(name, reduction):
+    _run(name, dict(reduction=reduction), regression)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, dict(weight=torch.tensor([1.0, 2.0, 0.5, 3.0])),
+                                     dict(ignore_index=2), dict(label_smoothing=0.1),
+                                     dict(weight=torch.tensor([1.0, 2.0, 0.5, 3.0]),
+                                          label_smoothing=0.2, ignore_index=0)])
+def test_cross_entropy(reduction, options):
+    _run("CrossEntropyLoss", dict(reduction=reduction, **options), classes())
+
+
+def test_cross_entropy_spatial_and_unbatched():
+    _run("CrossEntropyLoss", {}, classes((3, 4, 2, 2)))
+    _run("CrossEntropyLoss", {}, lambda: (torch.randn(4, requires_grad=True), torch.tensor(2)))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, dict(weight=torch.tensor([1.0, 2.0, 0.5, 3.0])),
+                                     dict(ignore_index=2)])
+def test_nll_loss(reduction, options):
+    _run("NLLLoss", dict(reduction=reduction, **options), log_probs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, dict(weight=torch.tensor([1.0, 2.0, 0.5]))])
+def test_bce(reduction, options):
+    _run("BCELoss", dict(reduction=reduction, **options), probabilities)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, dict(weight=torch.tensor([1.0, 2.0, 0.5])),
+                                     dict(pos_weight=torch.tensor([3.0, 1.0, 0.2]))])
+def test_bce_with_logits(reduction, options):
+    _run("BCEWithLogitsLoss", dict(reduction=reduction, **options), logits)
+
+
+def test_bce_clamps_log_at_minus_100():
+    p = ak.tensor([0.0, 1.0], requires_grad=True)
+    loss = ak.nn.functional.binary_cross_entropy(p, ak.tensor([1.0, 0.0]))
+    tp = torch.tensor([0.0, 1.0], requires_grad=True)
+    expected = torch.nn.functional.binary_cross_entropy(tp, torch.tensor([1.0, 0.0]))
+    assert loss.item() == expected.item() == 100.0
+
+
+def test_gradcheck_cross_entropy_in_float64():
+    ak.manual_seed(0)
+    x = ak.randn(4, 3, dtype=ak.float64, requires_grad=True)
+    target = ak.tensor([0, 2, 1, 2])
+    weight = ak.tensor([1.0, 2.0, 0.5], dtype=ak.float64)
+    assert gradcheck(
+        lambda a: ak.nn.functional.cross_entropy(a, target, weight=weight), (x,))
+    p = ak.rand(4, 3, dtype=ak.float64) * 0.8 + 0.1
+    t = ak.rand(4, 3, dtype=ak.float64, requires_grad=True)
+    assert gradcheck(ak.nn.functional.binary_cross_entropy, (p.requires_grad_(), t))
+    logits = ak.randn(4, 3, dtype=ak.float64, requires_grad=True)
+    pos_weight = ak.tensor([0.5, 1.0, 3.0], dtype=ak.float64)
+    assert gradcheck(
+        lambda a, b: ak.nn.functional.binary_cross_entropy_with_logits(
+            a, b, weight=pos_weight, pos_weight=pos_weight), (logits, t))
+    assert gradcheck(lambda a, b: ak.nn.functional.mse_loss(a, b, reduction="sum"),
+                     (logits, t))
+
+
+def _same_error(error, torch_call, ak_call):
+    with pytest.raises(error) as expected:
+        torch_call()
+    with pytest.raises(error) as actual:
+        ak_call()
+    assert str(actual.value).splitlines()[0] == str(expected.value)
+
+
+@pytest.mark.parametrize("bad", [3, -2, 7])
+def test_class_index_out_of_range_matches_pytorch(bad):
+    x = torch.randn(4, 3)
+    target = [0, 1, bad, 0]
+    _same_error(IndexError,
+                lambda: torch.nn.functional.cross_entropy(x, torch.tensor(target)),
+                lambda: ak.nn.functional.cross_entropy(to_ak(x), ak.tensor(target)))
+    _same_error(IndexError,
+                lambda: torch.nn.functional.nll_loss(x, torch.tensor(target)),
+                lambda: ak.nn.functional.nll_loss(to_ak(x), ak.tensor(target)))
+
+
+def test_other_errors_match_pytorch():
+    x = torch.randn(4, 3)
+    _same_error(ValueError,
+                lambda: torch.nn.functional.cross_entropy(x, torch.tensor([0, 1, 2])),
+                lambda: ak.nn.functional.cross_entropy(to_ak(x), ak.tensor([0, 1, 2])))
+    _same_error(RuntimeError,
+                lambda: torch.nn.functional.nll_loss(x, torch.tensor([0.0, 1, 2, 1])),
+                lambda: ak.nn.functional.nll_loss(to_ak(x), ak.tensor([0.0, 1, 2, 1])))
+    _same_error(ValueError, lambda: torch.nn.MSELoss(reduction="foo")(x, x),
+                lambda: ak.nn.MSELoss(reduction="foo")(to_ak(x), to_ak(x)))
+    _same_error(ValueError,
+                lambda: torch.nn.functional.binary_cross_entropy(torch.rand(3), torch.rand(4)),
+                lambda: ak.nn.functional.binary_cross_entropy(ak.rand(3), ak.rand(4)))
+
+
+def test_reprs_match_pytorch():
+    for name in ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+                 "BCEWithLogitsLoss"]:
+        assert repr(getattr(ak.nn, name)()) == repr(getattr(torch.nn, name)())

@@ -1,0 +1,57 @@
+"""MaxPool2d: values, the gradient routed to each window's maximum, and errors vs PyTorch."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import autograd_kit as ak
+from tests.nn.parity import assert_close, to_ak
+
+CASES = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=1),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=(2, 3), stride=(1, 2)),
+]
+
+
+@pytest.mark.parametrize("options", CASES)
+@pytest.mark.parametrize("batch", [(2,), ()])
+def test_forward_backward_match_pytorch(options, batch):
+    torch.manual_seed(0)
+    x = torch.randn(*batch, 3, 7, 6, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    torch_out = torch.nn.MaxPool2d(**options)(x)
+    ak_out = ak.nn.MaxPool2d(**options)(ax)
+    assert_close(ak_out, torch_out)
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+    upstream = torch.randn(torch_out.shape)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad)
+
+
+def test_overlapping_windows_add_gradients():
+    x = ak.tensor([[[[1.0, 9.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]]]], requires_grad=True)
+    ak.nn.functional.max_pool2d(x, 2, stride=1).sum().backward()
+    tx = torch.tensor(x.tolist(), requires_grad=True)
+    torch.nn.functional.max_pool2d(tx, 2, stride=1).sum().backward()
+    assert x.grad.tolist() == tx.grad.tolist()
+
+
+def test_repr_matches_pytorch():
+    for options in CASES:
+        assert repr(ak.nn.MaxPool2d(**options)) == repr(torch.nn.MaxPool2d(**options))
+
+
+@pytest.mark.parametrize("options,shape", [
+    (dict(kernel_size=2), (1, 1, 1, 1)),
+    (dict(kernel_size=2, padding=2), (1, 1, 8, 8)),
+])
+def test_errors_match_pytorch(options, shape):
+    with pytest.raises(RuntimeError) as expected:
+        torch.nn.MaxPool2d(**options)(torch.zeros(*shape))
+    with pytest.raises(RuntimeError) as actual:
+        ak.nn.MaxPool2d(**options)(ak.zeros(*shape))
+    assert str(actual.value).splitlines()[0] == str(expected.value)
