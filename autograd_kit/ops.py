@@ -56,7 +56,8 @@ class Primitive(Function):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        PRIMITIVES[cls.__name__] = cls
+        if not cls.__name__.startswith("_"):  # _ExtremeAll etc. are shared bases, not ops
+            PRIMITIVES[cls.__name__] = cls
 
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Tensor:

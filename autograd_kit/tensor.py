@@ -44,6 +44,8 @@ _new = object.__new__
 
 def _wrap(array: Any, grad_fn: Any = None) -> Tensor:
     """Make a Tensor around an array without copying (the fast constructor every op uses)."""
+    if type(array) is not np.ndarray and isinstance(array, np.generic):
+        array = np.asarray(array)  # NumPy turns 0-d results into scalars; keep them arrays
     tensor = _new(Tensor)
     tensor._array = array
     tensor._requires_grad = grad_fn is not None
