@@ -228,7 +228,7 @@ def execute(run_nb, config: GradeConfig, nonce: str) -> dict:
         job_path = folder / "job.json"
         job_path.write_text(json.dumps(job))
         n_injected = sum(1 for c in run_nb.cells if c.metadata.get("autograd_kit"))
-        hard_limit = config.notebook_timeout + (n_injected + 2) * config.cell_timeout + 60
+        hard_limit = config.notebook_timeout + (n_injected + 2) * config.cell_timeout + 30
         env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT))
         process = subprocess.Popen(
             [sys.executable, "-m", "autograd_kit.grading.runner", str(job_path)],

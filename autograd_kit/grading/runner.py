@@ -89,6 +89,7 @@ def run(job: dict) -> dict:
                     cells.append({"index": index, "status": "skipped",
                                   "error": "the notebook ran past its time budget"})
                     continue
+                started = time.monotonic()
                 try:
                     client.execute_cell(cell, index)
                 except DeadKernelError:
@@ -102,8 +103,12 @@ def run(job: dict) -> dict:
                 status = "ok"
                 error = None
                 if errors:
-                    status = "timeout" if errors[0].get("ename") == "CellTimeoutError" else "error"
+                    status = ("timeout" if errors[0].get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+                              else "error")
                     error = f"{errors[0].get('ename')}: {str(errors[0].get('evalue'))[:300]}"
+                if status == "ok" and time.monotonic() - started >= job["cell_timeout"]:
+                    # The kernel ignored the interrupt: nbclient gave up waiting for it.
+                    status, error = "timeout", f"cell ran past {job['cell_timeout']} s"
                 cells.append({"index": index, "status": status, "error": error})
     observations = {}
     for cell in nb.cells:
