@@ -5,6 +5,7 @@ extra (ipywidgets, matplotlib), so they are imported the first time they are use
 """
 
 from .graph import GraphDrawing, build_graph, draw_graph
+from .recorder import Frame, record_graph
 from .steps import BackwardSteps, Step, backward_steps
 
 _LAZY = {
@@ -15,7 +16,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "BackwardSteps", "GraphDrawing", "Step", "backward_steps", "build_graph", "draw_graph",
+    "BackwardSteps", "Frame", "GraphDrawing", "Step", "backward_steps", "build_graph",
+    "draw_graph", "record_graph",
     *_LAZY,
 ]
 

@@ -148,12 +148,12 @@ class Graph:
         return [n for n in self.nodes if n.kind == "leaf"]
 
 
-def _names_from(params) -> dict[int, str]:
+def _named_tensors(params) -> dict:
     if params is None:
         return {}
     if hasattr(params, "named_parameters"):
-        params = dict(params.named_parameters())
-    return {id(t): name for name, t in dict(params).items()}
+        return dict(params.named_parameters())
+    return dict(params)
 
 
 def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool = False) -> Graph:
@@ -163,7 +163,11 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
     name -> tensor. The walk is iterative, so long chains hit no recursion limit.
     """
     roots = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-    names = _names_from(params)
+    named = _named_tensors(params)
+    names = {id(t): name for name, t in named.items()}
+    # A named non-leaf (``d = a * b``) labels the node that made it: "MulBackward0 -> d".
+    made = {id(t.grad_fn): name for name, t in named.items()
+            if t.grad_fn is not None and all(t is not r for r in roots)}
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
     by_obj: dict[int, str] = {}
@@ -194,7 +198,8 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
             by_obj[id(variable)] = leaf_id
             edges.append(GraphEdge(leaf_id, node_id, -1, "variable"))
             return node_id, True
-        node_id = add("function", node_name(fn), (), fn)
+        node_id = add("function", node_name(fn), (f"-> {made[id(fn)]}",) if id(fn) in made else (),
+                      fn)
         by_obj[id(fn)] = node_id
         if show_saved:
             saved, freed = saved_tensors_of(fn)

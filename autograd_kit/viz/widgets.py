@@ -12,6 +12,7 @@ import html
 import ipywidgets as widgets
 
 from .graph import format_value
+from .recorder import record_graph
 from .steps import backward_steps
 
 
@@ -123,3 +124,56 @@ def _details_html(model, i: int) -> str:
     )
     rows.append(f"<table><tr><th>leaf</th><th>.grad</th></tr>{leaves}</table>")
     return f'<div role="status" aria-live="polite" style="max-width:420px">{"".join(rows)}</div>'
+
+
+class ForwardBuilder(widgets.VBox):
+    """Replay a ``record_graph()`` recording: the code on the left, the graph as it grew.
+
+    Example:
+        >>> with ak.viz.record_graph() as recording:
+        ...     a = ak.tensor(2.0, requires_grad=True)
+        ...     y = a * a
+        >>> builder = ak.widgets.ForwardBuilder(recording)
+        >>> builder.slider.max
+        1
+    """
+
+    def __init__(self, recording: record_graph):
+        if not recording.frames:
+            raise ValueError("the recording has no frames: no tensor was made in its block")
+        self.recording = recording
+        last = len(recording.frames) - 1
+        self.slider = widgets.IntSlider(value=last, min=0, max=last, description="Line",
+                                        tooltip="Which line of the block to show the graph after")
+        self.slider.add_class("ak-slider")
+        self.back_button = _button("◀ Back", "Graph before this line", "back")
+        self.forward_button = _button("Next ▶", "Graph after the next line", "forward")
+        self.back_button.on_click(lambda _: self._go(self.slider.value - 1))
+        self.forward_button.on_click(lambda _: self._go(self.slider.value + 1))
+        self.code = widgets.HTML()
+        self.code.add_class("ak-code")
+        self.graph_view = widgets.HTML()
+        self.graph_view.add_class("ak-graph-view")
+        self.slider.observe(lambda change: self._render(), names="value")
+        super().__init__([widgets.HBox([self.back_button, self.forward_button, self.slider]),
+                          widgets.HBox([self.code, self.graph_view])])
+        self.add_class("ak-forward-builder")
+        self._render()
+
+    def _go(self, index: int) -> None:
+        self.slider.value = max(0, min(index, self.slider.max))
+
+    def _render(self) -> None:
+        frames, current = self.recording.frames, self.slider.value
+        lines = []
+        for i, frame in enumerate(frames):
+            style = "font-weight:bold;outline:2px solid #c2255c" if i == current else (
+                "opacity:0.5" if i > current else "")
+            lines.append(f'<div class="ak-line" data-index="{i}" style="{style}">'
+                         f"{html.escape(frame.line or frame.name)}</div>")
+        self.code.value = (f'<div role="status" aria-live="polite" style="font-family:monospace;'
+                           f'min-width:240px;padding:4px">{"".join(lines)}</div>')
+        frame = frames[current]
+        self.graph_view.value = frame.drawing.to_svg(title=f"Graph after: {frame.line}")
+        self.back_button.disabled = current == 0
+        self.forward_button.disabled = current == self.slider.max
