@@ -1,0 +1,307 @@
+"""The backward engine: the semantics a learner relies on, checked against PyTorch."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+import torch
+
+import autograd_kit as ak
+from autograd_kit.autograd.graph import AccumulateGrad, observe_backward
+
+
+@pytest.fixture(params=["ak", "torch"])
+def lib(request):
+    return ak if request.param == "ak" else torch
+
+
+def test_course_example_mean_gives_point_four_then_accumulates_to_18_4(lib):
+    x = lib.ones(9, 5, requires_grad=True)
+    y = x + 2
+    z = 3 * y * y
+    out = z.mean()
+    out.backward(retain_graph=True)
+    assert np.allclose(x.grad.numpy(), 0.4)
+    z.backward(lib.ones(9, 5))
+    assert np.allclose(x.grad.numpy(), 18.4)
+
+
+def test_grad_fn_names_and_next_functions_structure():
+    for lib in (ak, torch):
+        a = lib.tensor([2.0], requires_grad=True)
+        b = lib.tensor([3.0])
+        y = a * b + a
+        add = y.grad_fn
+        mul = add.next_functions[0][0]
+        names = (type(add).__name__, type(mul).__name__)
+        assert names == ("AddBackward0", "MulBackward0")
+        assert type(mul.next_functions[0][0]).__name__ == "AccumulateGrad"
+        assert mul.next_functions[0][0].variable is a
+        assert mul.next_functions[1] == (None, 0)
+        # The same leaf is reached through one accumulator object.
+        assert add.next_functions[1][0] is mul.next_functions[0][0]
+
+
+def test_leaves_and_requires_grad_propagation(lib):
+    x = lib.tensor([1.0, 2.0])
+    assert not x.requires_grad and x.is_leaf and x.grad_fn is None
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * w
+    assert y.requires_grad and not y.is_leaf
+    assert (x * 2).requires_grad is False
+
+
+def test_only_leaves_keep_grad_and_reading_nonleaf_grad_warns(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.sum().backward()
+    with pytest.warns(UserWarning, match="is not a leaf Tensor"):
+        assert y.grad is None
+    assert x.grad is not None
+
+
+def test_retain_grad_fills_nonleaf_grad():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        (y * y).sum().backward()
+        assert y.grad.tolist() == [6.0, 12.0]
+        assert y.retains_grad
+
+
+def test_hooks_run_in_order_replace_grad_and_can_be_removed():
+    for lib in (ak, torch):
+        calls = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: calls.append(("first", g.tolist())))
+        y.register_hook(lambda g: g * 10)
+        handle = x.register_hook(lambda g: calls.append(("leaf", g.tolist())))
+        y.sum().backward()
+        assert calls == [("first", [1.0, 1.0]), ("leaf", [20.0, 20.0])]
+        assert x.grad.tolist() == [20.0, 20.0]
+        handle.remove()
+        calls.clear()
+        x.grad = None
+        (x * 1).sum().backward()
+        assert calls == []
+
+
+def test_leaf_hook_runs_before_accumulation_and_its_result_is_accumulated(lib):
+    x = lib.tensor([1.0], requires_grad=True)
+    x.register_hook(lambda g: g * 0 + 5)
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [5.0]
+
+
+def test_shared_subgraph_gradients_add_up(lib):
+    x = lib.tensor([2.0], requires_grad=True)
+    y = x * x
+    z = y + y * y  # y used twice: dz/dx = (1 + 2y) * 2x = 9 * 4
+    z.sum().backward()
+    assert x.grad.tolist() == [36.0]
+
+
+def test_second_backward_without_retain_graph_raises():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            y.backward()
+
+
+def test_graph_of_nodes_that_save_nothing_can_run_twice(lib):
+    x = lib.tensor([1.0], requires_grad=True)
+    y = (-(x + 1) - 2).mean()
+    y.backward()
+    y.backward()
+    assert x.grad.tolist() == [-2.0]
+
+
+@pytest.mark.parametrize("expression", ["mul", "div", "relu"])
+def test_graph_of_nodes_that_save_a_number_cannot_run_twice(lib, expression):
+    x = lib.tensor([1.0], requires_grad=True)
+    y = {"mul": lambda: x * 2, "div": lambda: x / 2, "relu": lambda: x.relu()}[expression]().sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="a second time"):
+        y.backward()
+
+
+def test_grad_can_be_set_to_none_and_zeroed(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    (x * 2).sum().backward()
+    x.grad.zero_()
+    assert x.grad.tolist() == [0.0, 0.0]
+    x.grad = None
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+
+
+def test_gradients_of_two_leaves_never_share_memory():
+    a = ak.tensor([1.0, 2.0], requires_grad=True)
+    b = ak.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.add_(100)
+    assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_backward_inputs_restricts_accumulation(lib):
+    a = lib.tensor([1.0], requires_grad=True)
+    b = lib.tensor([2.0], requires_grad=True)
+    (a * b).sum().backward(inputs=[a])
+    assert a.grad.tolist() == [2.0]
+    assert b.grad is None
+
+
+def test_autograd_grad_returns_without_touching_dot_grad():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        (g,) = lib.autograd.grad((x**3).sum(), x)
+        assert g.tolist() == [3.0, 12.0]
+        assert x.grad is None
+
+
+def test_autograd_grad_unused_input():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0], requires_grad=True)
+        unused = lib.tensor([1.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+            lib.autograd.grad((x * 2).sum(), [x, unused])
+        grads = lib.autograd.grad((x * 2).sum(), [x, unused], allow_unused=True)
+        assert grads[1] is None
+
+
+def test_second_derivative_with_create_graph():
+    for lib in (ak, torch):
+        x = lib.tensor(3.0, requires_grad=True)
+        (dy,) = lib.autograd.grad(x**3, x, create_graph=True)
+        (d2y,) = lib.autograd.grad(dy, x)
+        assert (dy.item(), d2y.item()) == (27.0, 18.0)
+
+
+def test_execution_order_matches_torch():
+    def order(lib, make_events):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0, 4.0], requires_grad=True)
+        c = a * b
+        d = (c.exp() + c.sin() * a).sum() + b.sum()
+        return make_events(d)
+
+    def torch_order(output):
+        seen = []
+        stack = [output.grad_fn]
+        hooks = []
+        visited = set()
+        while stack:
+            node = stack.pop()
+            if node is None or node in visited:
+                continue
+            visited.add(node)
+            hooks.append(node.register_prehook(lambda g, n=node: seen.append(n.name())))
+            stack.extend(n for n, _ in node.next_functions)
+        output.backward()
+        return [name for name in seen if name != "torch::autograd::AccumulateGrad"]
+
+    def ak_order(output):
+        events = []
+        with observe_backward(events.append):
+            output.backward()
+        return [e.node.name() for e in events if e.kind == "node" and not isinstance(e.node, AccumulateGrad)]
+
+    assert order(ak, ak_order) == order(torch, torch_order)
+
+
+def test_observer_reports_every_node_hook_and_accumulation():
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: g * 2)
+    events = []
+    with observe_backward(events.append):
+        y.sum().backward()
+    kinds = [(e.kind, e.node.name()) for e in events]
+    assert kinds == [
+        ("node", "SumBackward0"),
+        ("hook", "MulBackward0"),
+        ("node", "MulBackward0"),
+        ("free", "MulBackward0"),
+        ("node", "AccumulateGrad"),
+        ("accumulate", "AccumulateGrad"),
+    ]
+    accumulate = events[-1]
+    assert accumulate.tensor is x and accumulate.before is None
+    assert accumulate.after.tolist() == x.grad.tolist() == [6.0, 6.0]
+
+
+def test_long_chain_has_no_recursion_limit_and_frees_memory():
+    x = ak.tensor([0.5], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0]
+    probe = weakref.ref(y.grad_fn)
+    del y
+    gc.collect()
+    assert probe() is None
+
+
+def test_saved_tensors_are_freed_after_backward():
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    node = y.grad_fn
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="already been freed"):
+        node.saved_tensors
+
+
+def test_no_grad_enable_grad_set_grad_enabled_and_inference_mode(lib):
+    w = lib.tensor([3.0], requires_grad=True)
+    with lib.no_grad():
+        half = w * 0.5
+        with lib.enable_grad():
+            doubled = w * 2
+    assert not half.requires_grad and half.grad_fn is None
+    assert doubled.requires_grad
+    with lib.set_grad_enabled(False):
+        assert not (w * 2).requires_grad
+    assert lib.is_grad_enabled()
+    with lib.inference_mode():
+        assert not (w * 2).requires_grad
+
+    @lib.no_grad()
+    def decorated():
+        return w * 2
+
+    assert not decorated().requires_grad
+    assert (w * 2).requires_grad
+
+
+def test_detach_shares_storage_and_detach_in_place(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    d = y.detach()
+    assert d.is_leaf and not d.requires_grad
+    d[0] = 100.0
+    assert y[0].item() == 100.0
+    y.detach_()
+    assert y.grad_fn is None and not y.requires_grad and y.is_leaf
+
+
+def test_freezing_with_requires_grad_false(lib):
+    w1 = lib.tensor([1.0], requires_grad=True)
+    w2 = lib.tensor([2.0], requires_grad=True)
+    w1.requires_grad = False
+    (w1 * w2).sum().backward()
+    assert w1.grad is None and w2.grad.tolist() == [1.0]
+
+
+def test_nonscalar_backward_with_gradient_is_a_vector_jacobian_product(lib):
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.backward(gradient=lib.tensor([0.1, 0.2, 0.3]))
+    np.testing.assert_allclose(x.grad.numpy(), [0.2, 0.4, 0.6], rtol=1e-6)
