@@ -9,6 +9,7 @@ the mechanism a learner uses for a custom Function is the one the whole library 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from .. import dtypes
@@ -29,7 +30,8 @@ _FREED = (
 
 # How a saved value is kept until backward unpacks it:
 #   (_INPUT, tensor, version)          an input (or any other tensor): given back as itself
-#   (_OUTPUT, array, counter, version) this node's output: rebuilt with grad_fn = this node,
+#   (_OUTPUT, array, counter, version, output_nr)
+#                                      this node's output: rebuilt with grad_fn = this node,
 #                                      so the output does not keep itself alive through a cycle
 #   (_CONSTANT, value)                 anything else (an intermediate array, a number, None)
 _INPUT, _OUTPUT, _CONSTANT = 0, 1, 2
@@ -89,6 +91,10 @@ class BackwardFunction(FunctionCtx, Node):
     """A node that runs ``backward`` of the Function that recorded it (``_forward_cls``)."""
 
     _forward_cls: type[Function]
+    # For a custom Function: the positions of forward's tensor arguments. Only those get an
+    # edge in ``next_functions`` (as in PyTorch), though backward returns one value per argument.
+    _tensor_positions: tuple[int, ...] | None = None
+    _num_inputs = 0
 
     def _apply(self, grad_outputs: tuple) -> tuple:
         if len(grad_outputs) != 1 or grad_outputs[0] is None:
@@ -98,20 +104,57 @@ class BackwardFunction(FunctionCtx, Node):
             if self.materialize_grads and any(missing):
                 grad_outputs = self._zeros_for_missing(grad_outputs)
         grads = self._forward_cls.backward(self, *grad_outputs)
-        return grads if type(grads) is tuple else (grads,)
+        grads = grads if type(grads) is tuple else (grads,)
+        if self._tensor_positions is None:
+            return grads
+        return self._grads_of_tensor_inputs(grads)
+
+    def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:
+        """Check a custom backward's result against forward's arguments (one value per
+        argument, None for the non-tensors) and keep the gradients of the tensor arguments."""
+        if len(grads) != self._num_inputs:
+            raise RuntimeError(
+                explain(
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {self._num_inputs}, got {len(grads)})",
+                    "function_grad_count",
+                )
+            )
+        for position, grad in enumerate(grads):
+            if grad is None:
+                continue
+            if not isinstance(grad, tensor_module.Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+            if position not in self._tensor_positions:
+                raise RuntimeError(
+                    explain(
+                        f"function {self.name()} returned a gradient different than None at "
+                        f"position {position + 1}, but the corresponding forward input was not a "
+                        "Variable",
+                        "function_grad_count",
+                    )
+                )
+        return tuple([grads[position] for position in self._tensor_positions])
 
     def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
         from .. import creation
 
         return tuple(
             creation.zeros(shape, dtype=dtypes.of_array_dtype(array_dtype), device=where)
-            if grad is None
+            if grad is None and array_dtype is not None  # a non-tensor output keeps None
             else grad
-            for grad, (shape, array_dtype, where) in zip(grad_outputs, self._output_meta)
+            for grad, (shape, array_dtype, where) in zip(
+                grad_outputs, self._output_meta, strict=True
+            )
         )
 
+    def __repr__(self) -> str:
+        if self._forward_cls._is_primitive:
+            return Node.__repr__(self)
+        # PyTorch prints a custom Function's node as a Python object of its autograd module.
+        return f"<torch.autograd.function.{type(self).__name__} object at {id(self):#x}>"
+
     def _release_saved(self) -> bool:
-        # Only tensors are freed; a node that saved just numbers can run again, as in PyTorch.
         if not self._holds_tensors:
             return False
         self._holds_tensors = False
@@ -129,10 +172,11 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
         if tensor._version[0] != version:
             _raise_modified(tensor, tensor._version[0], version, tensor.grad_fn)
         return tensor
-    array, counter, version = entry[1], entry[2], entry[3]
-    if counter[0] != version:
-        _raise_modified(tensor_module._wrap(array), counter[0], version, node)
+    array, counter, version, output_nr = entry[1], entry[2], entry[3], entry[4]
     output = tensor_module._wrap(array, grad_fn=node)
+    output._output_nr = output_nr
+    if counter[0] != version:
+        _raise_modified(output, counter[0], version, node)
     output._version = counter
     return output
 
@@ -142,13 +186,23 @@ def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | No
     description = f"[torch.{dtypes.LEGACY_NAMES[tensor.dtype.name]} [{shape}]]"
     if tensor.device.type == "cuda":
         description = description.replace("torch.", "torch.cuda.", 1)
-    origin = f", which is output 0 of {producer.name()}," if producer is not None else ""
+    origin = ""
+    if producer is not None:
+        # PyTorch names the forward operation here: MulBackward0 -> "Mul", PowBackward1 ->
+        # "Pow1", MyReLUBackward -> "MyReLU".
+        name = producer.name()
+        if name.endswith("Backward0"):
+            name = name[: -len("Backward0")]
+        else:
+            name = name.replace("Backward", "", 1)
+        origin = f", which is output {tensor._output_nr} of {name},"
     raise RuntimeError(
         explain(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {description}{origin} is at version {now}; expected version "
             f"{expected} instead. Hint: enable anomaly detection to find the operation that "
-            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
+            "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+            "check_nan=False).",
             "inplace_saved",
         )
     )
@@ -173,19 +227,22 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
         if entry is None:
             for output in outputs:
                 if value is output or value is output._array:
-                    entry = (_OUTPUT, output._array, output._version, output._version[0])
+                    version = output._version
+                    entry = (_OUTPUT, output._array, version, version[0], output._output_nr)
                     break
         if entry is None:
             if hasattr(value, "_version"):
                 entry = (_INPUT, value, value._version[0])
             elif hasattr(value, "shape") and hasattr(value, "dtype"):
-                entry = (_CONSTANT, tensor_module._wrap(value))  # an intermediate array, e.g. a mask
+                # an intermediate array, e.g. a mask
+                entry = (_CONSTANT, tensor_module._wrap(value))
             else:
                 entry = (_CONSTANT, value)
         entries.append(entry)
     node._saved = tuple(entries)
     node._to_save = ()
-    node._holds_tensors = any(entry[0] != _CONSTANT or hasattr(entry[1], "_array") for entry in entries)
+    # Anything saved, even a number (PyTorch saves it as a tensor), is freed after backward.
+    node._holds_tensors = any(entry[0] != _CONSTANT or entry[1] is not None for entry in entries)
 
 
 class _FunctionMeta(type):
@@ -263,12 +320,12 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on ``args`` and, if any tensor input requires grad, record the node."""
-        from ..tensor import Tensor, _wrap
-
+        Tensor = tensor_module.Tensor
         node = cls._backward_cls.__new__(cls._backward_cls)
-        records = grad_state.enabled and any(
-            isinstance(arg, Tensor) and arg._requires_grad for arg in args
+        tensor_positions = tuple(
+            position for position, arg in enumerate(args) if isinstance(arg, Tensor)
         )
+        records = grad_state.enabled and any(args[i]._requires_grad for i in tensor_positions)
         node.needs_input_grad = tuple(
             isinstance(arg, Tensor) and arg._requires_grad and records for arg in args
         )
@@ -279,16 +336,18 @@ class Function(metaclass=_FunctionMeta):
                 cls.setup_context(node, args, result)
             else:
                 result = cls.forward(node, *args, **kwargs)
-        if not records:
-            return result
-
         is_tuple = isinstance(result, tuple)
         outputs = list(result) if is_tuple else [result]
+        _check_dirty(node._dirty, outputs, records)
+        if not records:
+            return result
+        _check_saved(node._to_save)
+
         node._sequence_nr = new_sequence_nr()
-        node.next_functions = tuple(
-            gradient_edge(arg) if isinstance(arg, Tensor) else (None, 0) for arg in args
-        )
-        node._input_meta = tuple(input_meta(arg._array) if isinstance(arg, Tensor) else None for arg in args)
+        node._tensor_positions = tensor_positions
+        node._num_inputs = len(args)
+        node.next_functions = tuple([gradient_edge(args[i]) for i in tensor_positions])
+        node._input_meta = tuple([input_meta(args[i]._array) for i in tensor_positions])
         non_differentiable = {id(t) for t in node._non_differentiable}
         dirty = {id(t) for t in node._dirty}
         wrapped = []
@@ -301,9 +360,14 @@ class Function(metaclass=_FunctionMeta):
                 wrapped.append(output)
                 continue
             if id(output) in dirty:
+                # The input itself becomes this node's output: PyTorch "rebases its history".
                 output._version[0] += 1
-            elif any(output is arg for arg in args) or output.grad_fn is not None or output._requires_grad:
-                output = _wrap(output._array)  # an input returned as-is becomes a new alias
+            elif (
+                any(output is arg for arg in args)
+                or output.grad_fn is not None
+                or output._requires_grad
+            ):
+                output = tensor_module._wrap(output._array)  # an input returned as-is: a new alias
             output.grad_fn = node
             output._requires_grad = True
             output._output_nr = output_nr
@@ -318,8 +382,71 @@ class Function(metaclass=_FunctionMeta):
         return tuple(wrapped) if is_tuple else wrapped[0]
 
 
-class once_differentiable:
-    """Decorator for a backward that cannot itself be differentiated (accepted for parity)."""
+def _check_saved(values: tuple) -> None:
+    for position, value in enumerate(values):
+        if value is not None and not isinstance(value, tensor_module.Tensor):
+            raise TypeError(
+                "save_for_backward can only save variables, but argument "
+                f"{position} is of type {type(value).__name__}"
+            )
 
-    def __new__(cls, function: Any) -> Any:
-        return function
+
+def _check_dirty(dirty: tuple, outputs: list, records: bool) -> None:
+    """An input modified in place must be returned, and must not be a leaf that requires grad."""
+    returned = {id(output) for output in outputs}
+    for tensor in dirty:
+        if id(tensor) not in returned:
+            raise RuntimeError(
+                "Some elements marked as dirty during the forward method were not returned as "
+                "output. The inputs that are modified inplace must all be outputs of the Function."
+            )
+        if records and tensor.grad_fn is None and tensor._requires_grad:
+            raise RuntimeError(
+                explain(
+                    "a leaf Variable that requires grad has been used in an in-place operation.",
+                    "inplace_leaf",
+                )
+            )
+
+
+class _DelayedError(Function):
+    """Stands in the graph for a gradient computed by a ``once_differentiable`` backward, so
+    that differentiating it once more raises instead of silently giving a wrong answer."""
+
+    node_name = "DelayedError"
+
+    @staticmethod
+    def forward(ctx, grad):
+        return tensor_module._wrap(grad._array)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(
+            "trying to differentiate twice a function that was marked with @once_differentiable"
+        )
+
+
+def once_differentiable(backward: Any) -> Any:
+    """Decorate a custom ``backward`` that is not itself differentiable.
+
+    It then runs under ``no_grad``; with ``create_graph=True`` its results are marked so that a
+    second derivative through it raises PyTorch's error instead of being silently zero.
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grad_outputs: Any) -> Any:
+        with no_grad():
+            grads = backward(ctx, *grad_outputs)
+        requires_grad = grad_state.enabled and any(
+            isinstance(grad, tensor_module.Tensor) and grad._requires_grad for grad in grad_outputs
+        )
+        if not requires_grad:
+            return grads
+        if not isinstance(grads, tuple):
+            return _DelayedError.apply(grads) if isinstance(grads, tensor_module.Tensor) else grads
+        return tuple(
+            _DelayedError.apply(grad) if isinstance(grad, tensor_module.Tensor) else grad
+            for grad in grads
+        )
+
+    return wrapper
