@@ -72,7 +72,7 @@ def _promote(tensor: Tensor, dtype: dtypes.dtype) -> Tensor:
     alias = _wrap(xp.astype(tensor._array, native_dtype(xp, dtype)), tensor.grad_fn)
     alias._requires_grad = tensor._requires_grad
     alias._output_nr = tensor._output_nr
-    alias._version = tensor._version
+    alias._version_counter = tensor._version_counter
     if tensor._requires_grad and tensor.grad_fn is None:
         alias._accumulator = weakref.ref(accumulator_of(tensor))
     return alias
@@ -875,7 +875,7 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
         new_values = primitive.forward(_UNRECORDED, self._array, *arrays, **settings)
         _check_cast(new_values, self)
         self._array[...] = new_values
-    self._version[0] += 1
+    self._version_counter[0] += 1
     return self
 
 
@@ -973,7 +973,7 @@ def _fill_random(self: Tensor, sample: Any) -> Tensor:
         )
     values = np.asarray(sample(self.shape), dtype=self.dtype.numpy)
     self._array[...] = _backend.to_device(values, self.device)
-    self._version[0] += 1
+    self._version_counter[0] += 1
     return self
 
 

@@ -1485,8 +1485,8 @@ class NativeBatchNorm(Primitive):
                 running_mean._array += momentum * mean
                 running_var._array *= 1 - momentum
                 running_var._array += momentum * unbiased
-                running_mean._version[0] += 1
-                running_var._version[0] += 1
+                running_mean._version_counter[0] += 1
+                running_var._version_counter[0] += 1
         else:
             mean, var = running_mean._array, running_var._array
         invstd = 1 / xp.sqrt(var + eps)

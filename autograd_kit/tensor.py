@@ -52,7 +52,7 @@ def _wrap(array: Any, grad_fn: Any = None) -> Tensor:
     tensor._grad = None
     tensor.grad_fn = grad_fn
     tensor._output_nr = 0
-    tensor._version = [0]
+    tensor._version_counter = [0]
     tensor._backward_hooks = None
     tensor._retains_grad = False
     tensor._accumulator = None
@@ -87,7 +87,7 @@ class Tensor:
         "_grad",
         "grad_fn",
         "_output_nr",
-        "_version",
+        "_version_counter",
         "_backward_hooks",
         "_retains_grad",
         "_accumulator",
@@ -115,20 +115,17 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         if self.grad_fn is not None:
-            if value:
-                return
-            raise RuntimeError(
-                explain(
-                    "you can only change requires_grad flags of leaf variables. If you want to use "
-                    "a computed variable in a subgraph that doesn't require differentiation use "
-                    "var_no_grad = var.detach().",
-                    "nonleaf_requires_grad",
+            message = "you can only change requires_grad flags of leaf variables."
+            if not value:
+                message += (
+                    " If you want to use a computed variable in a subgraph that doesn't require "
+                    "differentiation use var_no_grad = var.detach()."
                 )
-            )
+            raise RuntimeError(explain(message, "nonleaf_requires_grad"))
         if value and not self.dtype.is_floating_point:
             raise RuntimeError(
                 explain(
-                    "only Tensors of floating point and complex dtype can require gradients",
+                    "only Tensors of floating point dtype can require gradients",
                     "int_requires_grad",
                 )
             )
@@ -228,7 +225,7 @@ class Tensor:
             (False, True)
         """
         detached = _wrap(self._array)
-        detached._version = self._version
+        detached._version_counter = self._version_counter
         return detached
 
     def detach_(self) -> Tensor:
@@ -249,8 +246,9 @@ class Tensor:
         self._array = value._array
 
     @property
-    def _version_value(self) -> int:
-        return self._version[0]
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (PyTorch's ``_version``)."""
+        return self._version_counter[0]
 
     # ---- shape and type --------------------------------------------------------------------
 
@@ -449,7 +447,7 @@ def _init_from(tensor: Tensor, array: Any) -> None:
     tensor._grad = None
     tensor.grad_fn = None
     tensor._output_nr = 0
-    tensor._version = [0]
+    tensor._version_counter = [0]
     tensor._backward_hooks = None
     tensor._retains_grad = False
     tensor._accumulator = None

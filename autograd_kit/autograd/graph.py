@@ -427,7 +427,7 @@ def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
         tensor._grad = (old + grad).detach()
     else:
         old._array += grad._array
-        old._version[0] += 1
+        old._version_counter[0] += 1
 
 
 def _copy_array(array: Any) -> Any:

@@ -1,0 +1,172 @@
+"""Tensor state, creation, conversion and printing, compared with PyTorch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd_kit as ak
+
+
+def both(expression):
+    return expression(ak), expression(torch)
+
+
+PRINTED = [
+    lambda L: L.tensor(0.4),
+    lambda L: L.tensor(3.0),
+    lambda L: L.tensor(3),
+    lambda L: L.tensor(True),
+    lambda L: L.tensor([1.0, 2.0, 3.0]),
+    lambda L: L.tensor([1.0, 2.0], requires_grad=True),
+    lambda L: L.ones(9, 5, requires_grad=True).mean(),
+    lambda L: L.ones(2, 3, requires_grad=True) + 2,
+    lambda L: L.tensor([[1, 2], [3, 4]]),
+    lambda L: L.tensor([0.1, 0.2, 0.3], dtype=L.float64),
+    lambda L: L.tensor([1, 2], dtype=L.int32),
+    lambda L: L.tensor([1e-5, 1.0]),
+    lambda L: L.tensor([1e9, 1.0]),
+    lambda L: L.tensor([-1.5, float("nan"), float("inf")]),
+    lambda L: L.tensor([0.0, -0.0]),
+    lambda L: L.tensor([]),
+    lambda L: L.zeros(0, 3),
+    lambda L: L.zeros(0, dtype=L.int64),
+    lambda L: L.arange(2000.0),
+    lambda L: L.arange(30.0).reshape(5, 6) / 7,
+    lambda L: L.arange(1200).reshape(40, 30),
+    lambda L: L.arange(24.0).reshape(2, 3, 4) - 11.5,
+    lambda L: L.tensor([True, False]),
+    lambda L: L.tensor([1.0, 2.0]).shape,
+    lambda L: L.float64,
+    lambda L: L.device("cuda:0"),
+    lambda L: L.tensor([2.0], requires_grad=True).max(0),
+]
+
+
+@pytest.mark.parametrize("index", range(len(PRINTED)))
+def test_repr_is_byte_identical_to_torch(index):
+    ours, theirs = both(PRINTED[index])
+    assert repr(ours) == repr(theirs)
+    assert str(ours) == str(theirs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        dtype=st.sampled_from([np.float32, np.float64]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=6),
+        elements=st.one_of(
+            st.floats(-1e3, 1e3, width=32),
+            st.sampled_from([0.0, 1.0, -2.0, 1e-6, 123456.0, 1e10]),
+        ),
+    )
+)
+def test_repr_matches_torch_for_random_values(array):
+    assert repr(ak.tensor(array)) == repr(torch.tensor(array))
+
+
+def test_created_tensors_default_to_no_grad_and_float32():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0])
+        assert x.requires_grad is False and x.dtype == lib.float32 and x.is_leaf
+        assert lib.tensor([1, 2]).dtype == lib.int64
+        assert lib.tensor([True]).dtype == lib.bool
+        assert lib.tensor([1, 2.5]).dtype == lib.float32
+        assert lib.zeros(2, 3).shape == (2, 3) and lib.zeros((2, 3)).shape == (2, 3)
+        assert lib.arange(5).dtype == lib.int64 and lib.arange(5.0).dtype == lib.float32
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.zeros(2, 3),
+        lambda L: L.ones(4),
+        lambda L: L.full((2, 2), 7.0),
+        lambda L: L.eye(3),
+        lambda L: L.arange(1, 10, 2),
+        lambda L: L.linspace(0, 1, 5),
+        lambda L: L.zeros_like(L.ones(2, 2)),
+        lambda L: L.ones_like(L.ones(3, dtype=L.float64)),
+        lambda L: L.full_like(L.ones(2), 3),
+        lambda L: L.tensor(np.arange(4.0)),
+    ],
+)
+def test_creation_functions_match_torch(make):
+    ours, theirs = both(make)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+def test_manual_seed_makes_random_tensors_repeatable():
+    ak.manual_seed(0)
+    first = (ak.rand(3), ak.randn(2, 2), ak.randint(0, 10, (4,)), ak.randperm(5))
+    ak.manual_seed(0)
+    second = (ak.rand(3), ak.randn(2, 2), ak.randint(0, 10, (4,)), ak.randperm(5))
+    for a, b in zip(first, second):
+        assert a.tolist() == b.tolist()
+    assert first[0].dtype is ak.float32 and first[2].dtype is ak.int64
+
+
+def test_attributes_and_conversions_match_torch():
+    for lib in (ak, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        assert x.shape == (2, 3) and x.size() == (2, 3) and x.size(1) == 3 and x.size(-1) == 3
+        assert x.dim() == x.ndim == 2 and x.numel() == 6
+        assert x.T.shape == (3, 2)
+        assert x.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+        assert x.sum().item() == 15.0 and isinstance(x.sum().item(), float)
+        assert x.double().dtype == lib.float64 and x.long().dtype == lib.int64
+        assert x.float().dtype == lib.float32
+        assert str(x.device) == "cpu"
+        assert float(x[0, 1]) == 1.0 and int(x[1, 2]) == 5
+
+
+def test_from_numpy_shares_memory_and_numpy_round_trips():
+    array = np.zeros(3, dtype=np.float32)
+    x = ak.from_numpy(array)
+    array[0] = 5
+    assert x[0].item() == 5
+    assert np.shares_memory(x.numpy(), array)
+
+
+def test_requires_grad_flag_rules():
+    for lib in (ak, torch):
+        x = lib.tensor([1.0])
+        x.requires_grad_()
+        assert x.requires_grad
+        y = x * 2
+        with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf"):
+            y.requires_grad = True
+        x.requires_grad = False
+        assert not x.requires_grad
+
+
+def test_version_counter_counts_in_place_changes():
+    for lib in (ak, torch):
+        x = lib.zeros(3)
+        x.add_(1)
+        x.mul_(2)
+        x[0] = 4
+        assert x._version == 3
+        assert x.tolist() == [4.0, 2.0, 2.0]
+
+
+def test_in_place_operators_on_parameters_inside_no_grad():
+    for lib in (ak, torch):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        (w * w).sum().backward()
+        with lib.no_grad():
+            w -= 0.1 * w.grad
+        np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6], rtol=1e-6)
+        assert w.is_leaf and w.requires_grad
+
+
+def test_data_and_detach_share_memory():
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    x.data[0] = 10.0
+    assert x[0].item() == 10.0
+    assert x.detach()._version is x._version
