@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, dtypes
+from ._errors import explain
 from .random import Generator, numpy_generator
 from .tensor import Tensor, _as_shape, _wrap
 
@@ -24,6 +25,10 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     where = _backend.resolve_device(device)
     tensor = _wrap(_backend.to_device(array, where) if where.type != "cpu" else array)
     if requires_grad:
+        if not tensor.dtype.is_floating_point:  # PyTorch words this one differently
+            raise RuntimeError(
+                explain("Only Tensors of floating point and complex dtype can require gradients", "int_requires_grad")
+            )
         tensor.requires_grad = True
     return tensor
 

@@ -1,0 +1,143 @@
+"""Bad input: the same exception type and words as PyTorch, one teaching hint, nothing corrupted."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import autograd_kit as ak
+
+
+def second_backward(L):
+    x = L.tensor([1.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+def non_scalar_backward(L):
+    (L.tensor([1.0, 2.0], requires_grad=True) * 2).backward()
+
+
+def wrong_gradient_shape(L):
+    (L.tensor([1.0, 2.0, 3.0], requires_grad=True) * 2).backward(L.ones(2))
+
+
+def in_place_change_of_saved_tensor(L):
+    x = L.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = y * y
+    y.add_(1)
+    z.sum().backward()
+
+
+def in_place_on_leaf(L):
+    x = L.tensor([1.0], requires_grad=True)
+    x.add_(1)
+
+
+def integer_requires_grad(L):
+    L.tensor([1, 2], requires_grad=True)
+
+
+def integer_requires_grad_(L):
+    L.tensor([1, 2]).requires_grad_()
+
+
+def requires_grad_on_non_leaf(L):
+    y = L.tensor([1.0], requires_grad=True) * 2
+    y.requires_grad = False
+
+
+def numpy_of_grad_tensor(L):
+    L.tensor([1.0], requires_grad=True).numpy()
+
+
+def matmul_shapes(L):
+    L.ones(2, 3) @ L.ones(4, 5)
+
+
+def broadcast_shapes(L):
+    L.ones(2, 3) + L.ones(4)
+
+
+def no_grad_fn(L):
+    L.tensor([1.0]).sum().backward()
+
+
+def hook_without_grad(L):
+    L.tensor([1.0]).register_hook(lambda g: g)
+
+
+def view_size(L):
+    L.ones(12).view(2, 5)
+
+
+def int_in_place_float(L):
+    L.ones(3, dtype=L.int64).add_(1.5)
+
+
+CASES = [
+    (second_backward, RuntimeError, "backward through the graph a second time", "retain_graph=True"),
+    (non_scalar_backward, RuntimeError, "grad can be implicitly created only for scalar outputs", "gradient="),
+    (wrong_gradient_shape, RuntimeError, "Mismatch in shape: grad_output[0] has a shape of torch.Size([2])", "shape"),
+    (in_place_change_of_saved_tensor, RuntimeError, "modified by an inplace operation", "clone"),
+    (in_place_on_leaf, RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation", "no_grad"),
+    (integer_requires_grad, RuntimeError, "Only Tensors of floating point and complex dtype can require gradients", "float"),
+    (integer_requires_grad_, RuntimeError, "only Tensors of floating point dtype can require gradients", "float"),
+    (requires_grad_on_non_leaf, RuntimeError, "you can only change requires_grad flags of leaf variables", "detach"),
+    (numpy_of_grad_tensor, RuntimeError, "Can't call numpy() on Tensor that requires grad", "detach"),
+    (matmul_shapes, RuntimeError, "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)", "columns"),
+    (broadcast_shapes, RuntimeError, "must match the size of tensor b (4) at non-singleton dimension 1", "broadcast"),
+    (no_grad_fn, RuntimeError, "element 0 of tensors does not require grad and does not have a grad_fn", "requires_grad=True"),
+    (hook_without_grad, RuntimeError, "cannot register a hook on a tensor that doesn't require gradient", "requires_grad=True"),
+    (view_size, RuntimeError, "shape '[2, 5]' is invalid for input of size 12", "-1"),
+    (int_in_place_float, RuntimeError, "result type Float can't be cast to the desired output type Long", "dtype"),
+]
+
+
+@pytest.mark.parametrize("make_error, kind, phrase, hint", CASES, ids=[c[0].__name__ for c in CASES])
+def test_error_matches_torch_and_teaches(make_error, kind, phrase, hint):
+    with pytest.raises(kind) as theirs:
+        make_error(torch)
+    assert phrase in str(theirs.value), "the phrase must be PyTorch's own words"
+    with pytest.raises(kind) as ours:
+        make_error(ak)
+    message = str(ours.value)
+    assert phrase in message
+    first_line, *rest = message.split("\n")
+    assert rest and rest[-1].startswith("Hint:") and hint in rest[-1]
+
+
+def test_in_place_error_names_the_tensor_like_torch():
+    with pytest.raises(RuntimeError) as theirs:
+        in_place_change_of_saved_tensor(torch)
+    with pytest.raises(RuntimeError) as ours:
+        in_place_change_of_saved_tensor(ak)
+    assert str(ours.value).split("\n")[0] == str(theirs.value)
+
+
+def test_failed_operations_leave_tensors_unchanged():
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        x.add_(1)
+    assert x.tolist() == [1.0, 2.0] and x._version == 0
+    y = ak.ones(3, dtype=ak.int64)
+    with pytest.raises(RuntimeError):
+        y.add_(1.5)
+    assert y.tolist() == [1, 1, 1]
+    z = (x * 2).sum()
+    with pytest.raises(RuntimeError):
+        z.backward(ak.ones(2))
+    assert x.grad is None
+    z.backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_second_backward_leaves_first_gradients_intact():
+    x = ak.tensor([1.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError):
+        y.backward()
+    assert x.grad.tolist() == [2.0]
