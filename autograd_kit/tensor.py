@@ -19,9 +19,6 @@ import numpy as np
 
 from . import _backend, dtypes
 from ._errors import explain
-from .autograd.grad_mode import grad_state
-from .autograd.graph import accumulator_of, warn_non_leaf_grad
-from .autograd.hooks import RemovableHandle, add_hook
 
 
 class Size(tuple):
@@ -479,8 +476,10 @@ def _return_type_repr(self: tuple) -> str:
 MaxResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 MinResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 
-# The operator methods are attached by ``_tensor_methods`` (kept apart so this file stays about
-# the tensor's state); it imports ops, which imports this module.
-from . import _tensor_methods  # noqa: E402, F401
+# Imported last: the autograd package and the operator methods (kept apart so this file stays
+# about the tensor's state) import this module, so Tensor must exist before they load.
+from .autograd.graph import accumulator_of, warn_non_leaf_grad  # noqa: E402
+from .autograd.hooks import RemovableHandle, add_hook  # noqa: E402, F401
+from . import _tensor_methods  # noqa: E402, F401, I001
 
-__all__ = ["Size", "Tensor", "grad_state"]
+__all__ = ["Size", "Tensor"]
