@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._errors import explain
-from . import graph
+from . import functional, graph  # noqa: F401  (ak.autograd.functional)
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401  (public API)
 from .graph import BackwardEvent, Node, observe_backward
 
 

@@ -169,15 +169,15 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
         return entry[1]
     if kind == _INPUT:
         tensor, version = entry[1], entry[2]
-        if tensor._version[0] != version:
-            _raise_modified(tensor, tensor._version[0], version, tensor.grad_fn)
+        if tensor._version_counter[0] != version:
+            _raise_modified(tensor, tensor._version_counter[0], version, tensor.grad_fn)
         return tensor
     array, counter, version, output_nr = entry[1], entry[2], entry[3], entry[4]
     output = tensor_module._wrap(array, grad_fn=node)
     output._output_nr = output_nr
     if counter[0] != version:
         _raise_modified(output, counter[0], version, node)
-    output._version = counter
+    output._version_counter = counter
     return output
 
 
@@ -222,17 +222,17 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
             if value is array or value is inputs[position]:
                 tensor = inputs[position]
                 if hasattr(tensor, "_version"):
-                    entry = (_INPUT, tensor, tensor._version[0])
+                    entry = (_INPUT, tensor, tensor._version_counter[0])
                 break
         if entry is None:
             for output in outputs:
                 if value is output or value is output._array:
-                    version = output._version
+                    version = output._version_counter
                     entry = (_OUTPUT, output._array, version, version[0], output._output_nr)
                     break
         if entry is None:
             if hasattr(value, "_version"):
-                entry = (_INPUT, value, value._version[0])
+                entry = (_INPUT, value, value._version_counter[0])
             elif hasattr(value, "shape") and hasattr(value, "dtype"):
                 # an intermediate array, e.g. a mask
                 entry = (_CONSTANT, tensor_module._wrap(value))
@@ -361,7 +361,7 @@ class Function(metaclass=_FunctionMeta):
                 continue
             if id(output) in dirty:
                 # The input itself becomes this node's output: PyTorch "rebases its history".
-                output._version[0] += 1
+                output._version_counter[0] += 1
             elif (
                 any(output is arg for arg in args)
                 or output.grad_fn is not None

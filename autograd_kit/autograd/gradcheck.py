@@ -1,0 +1,273 @@
+"""gradcheck and gradgradcheck: test a backward formula against finite differences.
+
+``gradcheck`` nudges every input element by ``eps`` up and down, measures how each output
+moves (the numerical Jacobian) and compares it with what backward computes (the analytical
+Jacobian). ``gradgradcheck`` does the same for the backward pass itself, which is what makes
+second derivatives (``create_graph=True``) trustworthy. Both work in float64, as PyTorch's do,
+because float32 finite differences are too coarse to tell a right formula from a wrong one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _backend, dtypes
+from .. import tensor as tensor_module
+
+
+class GradcheckError(RuntimeError):
+    """Raised by ``gradcheck``/``gradgradcheck`` when the gradients disagree."""
+
+
+def _as_tuple(value: Any) -> tuple:
+    if isinstance(value, tensor_module.Tensor):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)
+
+
+def _is_differentiable(value: Any) -> bool:
+    return isinstance(value, tensor_module.Tensor) and value.dtype.is_floating_point
+
+
+def _host(tensor: Any) -> np.ndarray:
+    return np.array(_backend.asnumpy(tensor._array))  # always a fresh, contiguous host copy
+
+
+def _numerical_jacobians(
+    func: Callable, inputs: tuple, positions: list[int], eps: float
+) -> list[list[np.ndarray]]:
+    """``result[k][i]`` is d(output k)/d(input positions[i]) by central differences,
+    laid out as PyTorch lays it out: one row per input element, one column per output element.
+
+    Each nudged evaluation gets a fresh copy of the nudged input, so the caller's tensors are
+    never modified (and no saved tensor's version changes).
+    """
+    per_output: list[list[np.ndarray]] | None = None
+    for column, position in enumerate(positions):
+        original = inputs[position]
+        host = _host(original)
+        where = original.device
+        rows = []
+        for element in range(host.size):
+            evaluations = []
+            for step in (eps, -eps):
+                nudged = host.copy()
+                nudged.flat[element] += step
+                arguments = list(inputs)
+                # Grad mode stays on: gradgradcheck's function itself calls autograd.grad.
+                arguments[position] = tensor_module._wrap(_backend.to_device(nudged, where))
+                arguments[position].requires_grad_(original.requires_grad)
+                outputs = _as_tuple(func(*arguments))
+                evaluations.append([_host(o) for o in outputs if _is_differentiable(o)])
+            plus, minus = evaluations
+            rows.append([(p - m).reshape(-1) / (2 * eps) for p, m in zip(plus, minus, strict=True)])
+        if per_output is None:
+            per_output = [[None] * len(positions) for _ in range(len(rows[0]) if rows else 0)]
+        for k in range(len(per_output)):
+            if rows:
+                per_output[k][column] = np.stack([row[k] for row in rows])
+            else:  # an input with no elements: an empty Jacobian
+                per_output[k][column] = np.zeros((0, 0))
+    return per_output or []
+
+
+def _analytical_jacobians(
+    outputs: tuple, inputs: tuple, positions: list[int]
+) -> list[list[np.ndarray]]:
+    """``result[k][i]`` is d(output k)/d(input positions[i]) from backward: one backward per
+    output element, seeded with a one-hot gradient (the Jacobian built column by column)."""
+    from . import grad as autograd_grad
+
+    differentiable_inputs = [inputs[p] for p in positions]
+    result = []
+    for output in outputs:
+        size = output.numel()
+        dtype = _host(output).dtype
+        columns = [np.zeros((inputs[p].numel(), size), dtype=dtype) for p in positions]
+        if output.requires_grad:
+            for element in range(size):
+                seed = np.zeros(size, dtype=dtype)
+                seed[element] = 1
+                seed = tensor_module._wrap(
+                    _backend.to_device(seed.reshape(tuple(output.shape)), output.device)
+                )
+                grads = autograd_grad(
+                    output, differentiable_inputs, seed, retain_graph=True, allow_unused=True
+                )
+                for column, grad in enumerate(grads):
+                    if grad is not None:
+                        columns[column][:, element] = _host(grad).reshape(-1)
+        result.append(columns)
+    return result
+
+
+def _describe_mismatch(
+    numerical: np.ndarray, analytical: np.ndarray, input_shape: tuple, output_shape: tuple,
+    output_index: int, input_index: int, atol: float, rtol: float,
+) -> str:
+    """Point at the one Jacobian entry that is furthest outside the tolerance."""
+    excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
+    row, column = np.unravel_index(int(np.argmax(excess)), excess.shape)
+    input_element = [int(i) for i in np.unravel_index(row, input_shape)] if input_shape else []
+    output_element = (
+        [int(i) for i in np.unravel_index(column, output_shape)] if output_shape else []
+    )
+    return (
+        f"The worst entry: d output {output_index}{output_element} / d input "
+        f"{input_index}{input_element} is {numerical[row, column]:.6g} by finite "
+        f"differences (numerical) but {analytical[row, column]:.6g} from backward "
+        f"(analytical).\nHint: rows of the Jacobians are input elements and columns are output "
+        "elements; the analytical one is what your backward returns. Check its formula for "
+        f"input {input_index}."
+    )
+
+
+def _as_printed_tensor(array: np.ndarray, like: Any) -> Any:
+    return tensor_module._wrap(array.astype(_host(like).dtype))
+
+
+def _fail(message: str, raise_exception: bool) -> bool:
+    if raise_exception:
+        raise GradcheckError(message)
+    return False
+
+
+def gradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Check backward's gradients of ``func`` at ``inputs`` against finite differences.
+
+    Every input with ``requires_grad=True`` is checked against every floating-point output:
+    an entry passes when ``|analytical - numerical| <= atol + rtol * |numerical|``. Returns
+    True, or raises ``GradcheckError`` (returns False with ``raise_exception=False``) naming
+    the output, the input and the worst element. Use float64 inputs.
+
+    Example:
+        >>> x = ak.tensor([1.0, 2.0], dtype=ak.float64, requires_grad=True)
+        >>> ak.autograd.gradcheck(lambda t: (t * t).sin(), (x,))
+        True
+    """
+    inputs = _as_tuple(inputs)
+    positions = [
+        index
+        for index, value in enumerate(inputs)
+        if isinstance(value, tensor_module.Tensor) and value.requires_grad
+    ]
+    if not positions:
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none of them "
+            "have requires_grad=True."
+        )
+    for index in positions:
+        if inputs[index].dtype is not dtypes.float64:
+            warnings.warn(
+                f"Input #{index} requires gradient and is not a double precision floating point "
+                "or complex. This check will likely fail if all the inputs are not of double "
+                "precision floating point or complex. ",
+                UserWarning,
+                stacklevel=2,
+            )
+
+    all_outputs = [o for o in _as_tuple(func(*inputs)) if _is_differentiable(o)]
+    numerical = _numerical_jacobians(func, inputs, positions, eps)
+    # Outputs that do not require grad must not depend on the inputs at all.
+    for output, jacobians in zip(all_outputs, numerical, strict=True):
+        if not output.requires_grad:
+            for jacobian in jacobians:
+                if not np.allclose(jacobian, 0.0, rtol=rtol, atol=atol):
+                    return _fail(
+                        "Numerical gradient for function expected to be zero", raise_exception
+                    )
+    differentiable = [
+        (o, n) for o, n in zip(all_outputs, numerical, strict=True) if o.requires_grad
+    ]
+    outputs = tuple(o for o, _ in differentiable)
+    analytical = _analytical_jacobians(outputs, inputs, positions)
+
+    for output_index, (output, numerical_jacobians) in enumerate(differentiable):
+        for input_index, position in enumerate(positions):
+            expected = numerical_jacobians[input_index]
+            got = analytical[output_index][input_index]
+            if expected.shape != got.shape or not np.allclose(got, expected, rtol=rtol, atol=atol):
+                message = (
+                    f"Jacobian mismatch for output {output_index} with respect to input "
+                    f"{input_index},\n"
+                    f"numerical:{_as_printed_tensor(expected, output)!r}\n"
+                    f"analytical:{_as_printed_tensor(got, output)!r}\n"
+                )
+                if expected.shape == got.shape and expected.size:
+                    message += "\n" + _describe_mismatch(
+                        expected, got, tuple(inputs[position].shape), tuple(output.shape),
+                        output_index, input_index, atol, rtol,
+                    )
+                return _fail(message, raise_exception)
+    return True
+
+
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Check the second derivatives of ``func``: gradcheck applied to its backward pass.
+
+    The backward pass is the function (inputs, grad_outputs) -> grad_inputs, computed with
+    ``create_graph=True``; ``grad_outputs`` default to random float64 values in [-1, 1).
+
+    Example:
+        >>> x = ak.tensor([0.5, 2.0], dtype=ak.float64, requires_grad=True)
+        >>> ak.autograd.gradgradcheck(lambda t: t.tanh() * t, (x,))
+        True
+    """
+    from ..creation import rand
+    from . import grad as autograd_grad
+
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        outputs = [o for o in _as_tuple(func(*inputs)) if _is_differentiable(o) and o.requires_grad]
+        grad_outputs = tuple(
+            (rand(*o.shape, dtype=o.dtype, device=o.device) * 2 - 1).requires_grad_()
+            for o in outputs
+        )
+    else:
+        grad_outputs = _as_tuple(grad_outputs)
+    count = len(grad_outputs)
+
+    def backward_pass(*arguments: Any) -> tuple:
+        split = len(arguments) - count
+        forward_inputs, seeds = arguments[:split], arguments[split:]
+        outputs = [
+            o for o in _as_tuple(func(*forward_inputs)) if _is_differentiable(o) and o.requires_grad
+        ]
+        differentiable = [
+            value
+            for value in forward_inputs
+            if isinstance(value, tensor_module.Tensor) and value.requires_grad
+        ]
+        grads = autograd_grad(outputs, differentiable, seeds, create_graph=True, allow_unused=True)
+        return tuple(grad for grad in grads if grad is not None)
+
+    return gradcheck(
+        backward_pass, inputs + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+        raise_exception=raise_exception,
+    )
+
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
