@@ -248,8 +248,11 @@ def run_backward(
         dependencies, _ = _count_dependencies([n for n, _, _ in roots if n in needed], within=needed)
 
     buffers: dict[Node, list] = {}
+    # Gradients the engine itself created by adding two paths together: nobody else holds
+    # them, so they can be added into in place and handed to .grad without a copy.
+    owned: dict[int, Tensor] = {}
     for node, output_nr, grad in roots:
-        _add_to_buffer(buffers, node, output_nr, grad)
+        _add_to_buffer(buffers, node, output_nr, grad, owned, create_graph)
     ready: list[tuple[int, int, Node]] = []
     tie_breaker = itertools.count()
     for node in {node for node, _, _ in roots}:
@@ -264,6 +267,7 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
+            fresh = grads[0] if owned and owned.pop(id(grads[0]), None) is grads[0] else None
             if node._tensor_hooks or node._retained:
                 grads = _run_tensor_hooks(node, grads, create_graph, observed)
             if node._pre_hooks:
@@ -277,7 +281,7 @@ def run_backward(
                         captured[position] = grad
             if isinstance(node, AccumulateGrad):
                 if accumulate and (inputs is None or node in target_nodes):
-                    _run_accumulate(node, grads[0], create_graph, observed)
+                    _run_accumulate(node, grads[0], create_graph, observed, grads[0] is fresh)
                 elif observed:
                     _emit("node", node=node, grad_outputs=tuple(grads))
                 continue
@@ -290,7 +294,7 @@ def run_backward(
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
-                    _add_to_buffer(buffers, next_node, output_nr, grad)
+                    _add_to_buffer(buffers, next_node, output_nr, grad, owned, create_graph)
                 remaining = dependencies[next_node] - 1
                 dependencies[next_node] = remaining
                 if remaining == 0:
@@ -359,13 +363,22 @@ def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
     return needed
 
 
-def _add_to_buffer(buffers: dict[Node, list], node: Node, output_nr: int, grad: Tensor) -> None:
+def _add_to_buffer(
+    buffers: dict[Node, list], node: Node, output_nr: int, grad: Tensor, owned: dict, create_graph: bool
+) -> None:
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node._num_outputs
     previous = slots[output_nr]
-    # Two paths into the same output: their gradients add up (the multivariable chain rule).
-    slots[output_nr] = grad if previous is None else previous + grad
+    if previous is None:
+        slots[output_nr] = grad
+    elif not create_graph and owned.get(id(previous)) is previous:
+        previous._array += grad._array  # ours alone: add in place, no new buffer
+    else:
+        # Two paths into the same output: their gradients add up (the multivariable chain rule).
+        total = previous + grad
+        owned[id(total)] = total
+        slots[output_nr] = total
 
 
 def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: bool) -> list:
@@ -388,8 +401,11 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
     return grads
 
 
-def _run_accumulate(node: AccumulateGrad, grad: Tensor | None, create_graph: bool, observed: bool) -> None:
+def _run_accumulate(
+    node: AccumulateGrad, grad: Tensor | None, create_graph: bool, observed: bool, fresh: bool
+) -> None:
     leaf = node.variable
+    original = grad
     if leaf._backward_hooks:
         for hook in list(leaf._backward_hooks.values()):
             before = grad
@@ -404,16 +420,17 @@ def _run_accumulate(node: AccumulateGrad, grad: Tensor | None, create_graph: boo
     if grad is None:
         return
     before = leaf._grad.detach().clone() if observed and leaf._grad is not None else None
-    _accumulate_into(leaf, grad, create_graph)
+    _accumulate_into(leaf, grad, create_graph, owned=fresh and grad is original)
     if observed:
         _emit("accumulate", node=node, tensor=leaf, before=before, after=leaf._grad.detach().clone())
 
 
-def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
+def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False) -> None:
     """``tensor.grad += grad``, the one place ``.grad`` is written.
 
     Without create_graph the first gradient is copied (so no two leaves ever share one
-    buffer) and later ones are added in place. With create_graph the sum is an ordinary
+    buffer; a sum the engine made itself is ``owned`` and needs no copy) and later ones are
+    added in place. With create_graph the sum is an ordinary
     recorded operation, so the gradient itself can be differentiated.
     """
     old = tensor._grad
@@ -422,7 +439,7 @@ def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
     if create_graph:
         tensor._grad = grad if old is None else old + grad
     elif old is None:
-        tensor._grad = tensor_module._wrap(_copy_array(grad._array))
+        tensor._grad = grad.detach() if owned else tensor_module._wrap(_copy_array(grad._array))
     elif old.grad_fn is not None or old._requires_grad:
         tensor._grad = (old + grad).detach()
     else:
