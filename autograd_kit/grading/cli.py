@@ -155,12 +155,6 @@ def cmd_grade(options) -> int:
     return 0
 
 
-def _grade_paths(paths, solutions: Path, config: GradeConfig, n_jobs: int, quiet: bool):
-    jobs = [(str(p), p.stem, p.read_bytes()) for p in paths]
-    assignments = load_assignments(solutions, {p.stem for p in paths}, config, n_jobs)
-    return grade_all(jobs, assignments, config, n_jobs, None, quiet)
-
-
 def cmd_validate(options) -> int:
     solutions, exercises = Path(options.solutions), Path(options.exercises)
     failures = []
@@ -175,14 +169,19 @@ def cmd_validate(options) -> int:
             if code:
                 failures.append(f"pytest --nbval {' '.join(folders)} failed (exit {code})")
     config = _config(options)
-    for result in _grade_paths(sorted(solutions.glob("*.ipynb")), solutions, config,
-                               options.jobs, options.quiet):
+    # Running a solution for its reference snapshots also scores it: the public tests hold
+    # literal expected values, so a solution that drifted from them loses marks here.
+    assignments = {}
+    for path in sorted(solutions.glob("*.ipynb")):
+        assignment = load_assignment(path)
+        result = prepare_references(assignment, config)
+        assignments[assignment.name] = assignment
         if result.points != result.max_points:
             failures.append(f"solution {result.assignment} scores {result.points:g}/"
                             f"{result.max_points:g}: {report.rows([result])}")
-    exercise_paths = [p for p in sorted(exercises.glob("*.ipynb"))
-                      if (solutions / p.name).exists()]
-    for result in _grade_paths(exercise_paths, solutions, config, options.jobs, options.quiet):
+    jobs = [(str(p), p.stem, p.read_bytes()) for p in sorted(exercises.glob("*.ipynb"))
+            if p.stem in assignments]
+    for result in grade_all(jobs, assignments, config, options.jobs, None, options.quiet):
         if result.points != 0:
             failures.append(f"exercise {result.assignment} scores {result.points:g} (not 0)")
     for failure in failures:

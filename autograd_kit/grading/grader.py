@@ -155,12 +155,13 @@ def _injected_cell(nonce: str, question: Question) -> nbformat.NotebookNode:
 def build_run_notebook(submission, assignment: Assignment, nonce: str):
     """The notebook a submission is run as: its own code cells, then the injected probes."""
     run = nbformat.v4.new_notebook()
-    for cell in submission.cells:
+    for index, cell in enumerate(submission.cells):
         if cell.get("cell_type") != "code" or is_test_cell(cell):
             continue
         source = cell.get("source", "")
-        run.cells.append(nbformat.v4.new_code_cell(source if isinstance(source, str)
-                                                   else "".join(source)))
+        code = nbformat.v4.new_code_cell(source if isinstance(source, str) else "".join(source))
+        code.metadata["source_index"] = index  # so reasons name the learner's own cell number
+        run.cells.append(code)
     for question in assignment.questions:
         run.cells.append(_injected_cell(nonce, question))
     return run
@@ -267,6 +268,10 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
                                                                               "skipped")]
     if troubles:
         reasons.append(f"{len(troubles)} cell(s) timed out or were skipped")
+    errors = [c for c in result["cells"][:learner_cells] if c["status"] == "error"]
+    if errors:
+        reasons.append(f"{len(errors)} cell(s) raised an error (first: cell {errors[0]['index']}: "
+                       f"{errors[0]['error'][:100]})")
     if reference_run:
         assignment.references = {q.id: observations.get(q.id) for q in assignment.questions}
     scores = []

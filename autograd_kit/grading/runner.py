@@ -84,32 +84,34 @@ def run(job: dict) -> dict:
         deadline = time.monotonic() + job["notebook_timeout"]
         with client.setup_kernel(env=job["env"], cwd=str(workdir)):
             for index, cell in enumerate(nb.cells):
+                shown = cell.metadata.get("source_index", index)
                 injected = cell.metadata.get("autograd_kit", {}).get("injected", False)
                 if not injected and time.monotonic() > deadline:
-                    cells.append({"index": index, "status": "skipped",
+                    cells.append({"index": shown, "status": "skipped",
                                   "error": "the notebook ran past its time budget"})
                     continue
                 started = time.monotonic()
                 try:
                     client.execute_cell(cell, index)
                 except DeadKernelError:
-                    died = f"the kernel died while running cell {index}"
-                    cells.append({"index": index, "status": "died", "error": died})
+                    died = f"the kernel died while running cell {shown}"
+                    cells.append({"index": shown, "status": "died", "error": died})
                     break
                 except CellTimeoutError as error:
-                    cells.append({"index": index, "status": "timeout", "error": str(error)[:200]})
+                    cells.append({"index": shown, "status": "timeout", "error": str(error)[:200]})
                     continue
                 errors = [o for o in cell.outputs if o.get("output_type") == "error"]
                 status = "ok"
                 error = None
                 if errors:
-                    status = ("timeout" if errors[0].get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
-                              else "error")
+                    # No one presses interrupt during grading: a KeyboardInterrupt is a timeout.
+                    timed_out = errors[0].get("ename") in ("CellTimeoutError", "KeyboardInterrupt")
+                    status = "timeout" if timed_out else "error"
                     error = f"{errors[0].get('ename')}: {str(errors[0].get('evalue'))[:300]}"
                 if status == "ok" and time.monotonic() - started >= job["cell_timeout"]:
                     # The kernel ignored the interrupt: nbclient gave up waiting for it.
                     status, error = "timeout", f"cell ran past {job['cell_timeout']} s"
-                cells.append({"index": index, "status": status, "error": error})
+                cells.append({"index": shown, "status": status, "error": error})
     observations = {}
     for cell in nb.cells:
         if not cell.metadata.get("autograd_kit", {}).get("injected", False):

@@ -1,0 +1,99 @@
+"""The learner's panels: pass, partial, fail and not attempted, and the notebook summary."""
+
+from __future__ import annotations
+
+import pytest
+
+import autograd_kit as ak
+from autograd_kit.grading import feedback
+from autograd_kit.grading.feedback import check, hidden, summary
+from autograd_kit.grading.probes import REFERENCE, Probe, expect, judge, observe
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry(monkeypatch):
+    monkeypatch.setattr(feedback, "_REGISTRY", {})
+
+
+def _answered():
+    x = ak.tensor([3.0], requires_grad=True)
+    y = x ** 2
+    y.backward()
+    return {"x": x, "y": y, "ak": ak}
+
+
+def test_pass_panel_shows_points_in_both_languages():
+    panel = check("q1", [expect.close("x.grad", [6.0]),
+                         expect.leaf("y", is_leaf=False, requires_grad=True)],
+                  points=2, namespace=_answered())
+    assert panel.passed and panel.result.points == 2.0
+    text = repr(panel)
+    assert text.startswith("q1  PASS  2.0/2 points  (通过)")
+    assert "x.grad：正确。" in text
+    assert "PASS" in panel._repr_html_() and "通过" in panel._repr_html_()
+
+
+def test_partial_and_fail_panels_teach():
+    ns = _answered()
+    panel = check("q2", [expect.close("x.grad", [6.0]), expect.close("x.grad * 2", [6.0],
+                                                                      chapter=3)],
+                  points=4, namespace=ns)
+    assert panel.result.status == "partial" and panel.result.points == 2.0
+    assert "expected [6.0], found [12.0]" in repr(panel)
+    assert "请重读第 3 章" in repr(panel)
+    failed = check("q3", [expect.graph("y", "MulBackward0(AccumulateGrad, None)")],
+                   points=1, namespace=ns)
+    assert failed.result.status == "fail"
+    assert "PowBackward0" in repr(failed) and "期望计算图" in repr(failed)
+
+
+def test_stub_is_not_attempted_not_a_crash():
+    def f(v):
+        raise NotImplementedError()
+
+    panel = check("q4", [expect.close("f(2.0)", 4.0), expect.close("g(2.0)", 4.0)],
+                  points=3, namespace={"f": f})
+    assert panel.result.status == "not attempted" and panel.result.points == 0
+    assert "NOT ATTEMPTED" in repr(panel) and "尚未作答" in repr(panel)
+    assert "NotImplementedError" in panel._repr_html_()
+
+
+def test_other_errors_are_failures_with_the_error():
+    panel = check("q5", [expect.close("1 / 0", 1.0)], points=1, namespace={})
+    assert panel.result.status == "fail"
+    assert "ZeroDivisionError" in repr(panel)
+
+
+def test_rechecking_by_id_and_summary():
+    ns = _answered()
+    check("q1", [expect.close("x.grad", [6.0])], points=2, namespace=ns)
+    check("q2", [expect.close("x.grad", [7.0])], points=1, namespace=ns)
+    hidden("q2", [expect.close("x.grad")])
+    ns["x"].grad = ak.tensor([7.0])
+    assert check("q2", namespace=ns).passed
+    total = summary()
+    # q1 was checked while x.grad was 6 (pass); q2 after the fix (pass).
+    assert total.points == 3.0 and total.max_points == 3.0
+    assert "total" in repr(total) and "3.0/3" in repr(total)
+    assert "总分" in total._repr_html_()
+    with pytest.raises(KeyError, match="run its test cell first"):
+        check("q99")
+
+
+def test_check_reads_the_callers_globals():
+    # In a notebook the caller's globals are the notebook's variables.
+    global answer_for_test
+    answer_for_test = 41 + 1
+    assert check("q6", [expect.equal("answer_for_test", 42)], points=1).passed
+
+
+def test_probes_round_trip_and_reject_typos():
+    probe = expect.close("x.grad", [1.0], weight=2, hint=("en", "zh"), chapter=4)
+    assert Probe.from_dict(probe.to_dict()) == probe
+    with pytest.raises(SyntaxError):
+        expect.close("x.grad)", 1.0)
+    with pytest.raises(ValueError):
+        Probe("nonsense", "x")
+    with pytest.raises(RuntimeError, match="reference solution"):
+        judge(expect.close("x"), observe(expect.close("x"), {"x": 1.0}))
+    assert expect.close("x").expected == REFERENCE
