@@ -83,4 +83,19 @@ def get_default_dtype() -> dtype:
     return dtypes.DEFAULT_FLOAT
 
 
+# Submodules: nn/optim/utils are part of the core; viz, widgets and grading need the course
+# extras (ipywidgets, matplotlib, nbclient), so they load on first use: ``ak.viz.draw_graph``.
+from . import nn, optim, utils  # noqa: E402
+
+_OPTIONAL_SUBMODULES = {"viz", "widgets", "grading", "examples"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _OPTIONAL_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __version__ = "0.1.0"
