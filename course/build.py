@@ -51,6 +51,8 @@ if os.environ.get("AK_BACKEND") == "torch":
     import torch as ak
 else:
     import autograd_kit as ak
+    import autograd_kit.nn  # `import torch` loads torch.nn and torch.optim: match it
+    import autograd_kit.optim
 from autograd_kit.viz import draw_graph"""
 
 SWITCH_ID = "backend-switch"
