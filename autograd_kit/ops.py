@@ -1301,34 +1301,44 @@ def _windows(padded: Any, kernel: tuple, stride: tuple, out_size: tuple) -> list
     ]
 
 
+def _contiguous(xp: Any, array: Any) -> Any:
+    """A C-ordered copy when the library has one (NumPy, CuPy); views stay as they are otherwise."""
+    make = getattr(xp, "ascontiguousarray", None)
+    return make(array) if make is not None else array
+
+
 def _im2col(x: Any, kernel: tuple, stride: tuple, padding: tuple) -> Any:
+    """rows[(n, r, s), (c, i, j)] = x_padded[n, c, r*sh + i, s*sw + j]: one row per output position."""
     n, c, h, w = x.shape
-    out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
-                _conv_out_size(w, kernel[1], stride[1], padding[1]))
+    (kh, kw), (ph, pw) = kernel, padding
+    out_size = (_conv_out_size(h, kh, stride[0], ph), _conv_out_size(w, kw, stride[1], pw))
     xp = xp_of(x)
-    views = _windows(_padded(x, padding, 0), kernel, stride, out_size)
-    # (N, C, kh*kw, OH, OW) -> (N, C*kh*kw, OH*OW): channel-major rows, as torch.nn.functional.unfold.
-    cols = xp.stack(views, axis=2)
-    return xp.reshape(cols, (n, c * kernel[0] * kernel[1], out_size[0] * out_size[1]))
+    # Channels last, so each window's channels are contiguous when gathered.
+    nhwc = xp.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype, **_same_device(xp, x))
+    nhwc[:, ph:ph + h, pw:pw + w, :] = xp.permute_dims(x, (0, 2, 3, 1))
+    views = _windows(xp.permute_dims(nhwc, (0, 3, 1, 2)), kernel, stride, out_size)
+    rows = xp.stack([xp.permute_dims(view, (0, 2, 3, 1)) for view in views], axis=-1)
+    return xp.reshape(rows, (n * out_size[0] * out_size[1], c * kh * kw))
 
 
-def _col2im(cols: Any, shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> Any:
+def _col2im(rows: Any, shape: tuple, kernel: tuple, stride: tuple, padding: tuple) -> Any:
     n, c, h, w = shape
     (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
     oh, ow = _conv_out_size(h, kh, sh, ph), _conv_out_size(w, kw, sw, pw)
-    xp = xp_of(cols)
-    out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype, **_same_device(xp, cols))
-    blocks = xp.reshape(cols, (n, c, kh * kw, oh, ow))
+    xp = xp_of(rows)
+    out = xp.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=rows.dtype, **_same_device(xp, rows))
+    blocks = xp.reshape(rows, (n, oh, ow, c, kh * kw))
     for position in range(kh * kw):
         i, j = divmod(position, kw)
         # A strided slice never repeats a position, so += adds each contribution exactly once.
-        out[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += blocks[:, :, position]
-    return out[:, :, ph:ph + h, pw:pw + w] if ph or pw else out
+        out[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += blocks[..., position]
+    return _contiguous(xp, xp.permute_dims(out[:, ph:ph + h, pw:pw + w, :], (0, 3, 1, 2)))
 
 
 class Im2Col(Primitive):
-    """out[n, (c, i, j), (r, s)] = x_padded[n, c, r*sh + i, s*sw + j] (``F.unfold``): every
-    receptive field becomes a column;  grad_x = Col2Im(grad), the columns added back in place."""
+    """rows[(n, r, s), (c, i, j)] = x_padded[n, c, r*sh + i, s*sw + j] ("im2col"): every
+    receptive field becomes one row of an (N*OH*OW, C*kh*kw) matrix;
+    grad_x = Col2Im(grad), each row added back where it came from."""
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding):
@@ -1342,13 +1352,13 @@ class Im2Col(Primitive):
 
 
 class Col2Im(Primitive):
-    """out = zeros(shape) with every column added back at its receptive field (``F.fold``, the
-    adjoint of Im2Col: overlapping positions add up);  grad_cols = Im2Col(grad)."""
+    """out = zeros(shape) with every row added back at its receptive field (the adjoint of
+    Im2Col: where fields overlap, contributions add up);  grad_rows = Im2Col(grad)."""
 
     @staticmethod
-    def forward(ctx, cols, shape, kernel, stride, padding):
+    def forward(ctx, rows, shape, kernel, stride, padding):
         ctx.kernel, ctx.stride, ctx.padding = kernel, stride, padding
-        return _col2im(cols, shape, kernel, stride, padding)
+        return _col2im(rows, shape, kernel, stride, padding)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1356,12 +1366,12 @@ class Col2Im(Primitive):
 
 
 class Convolution(Primitive):
-    """out[n, o] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * x_padded[n, c, r*sh + i, s*sw + j].
+    """out[n, o, r, s] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * x_padded[n, c, r*sh + i, s*sw + j].
 
-    With cols = Im2Col(x) of shape (N, C*kh*kw, L) and W the weight as an (O, C*kh*kw) matrix,
-    out = W @ cols + bias, so:
-        grad_x = Col2Im(W.T @ grad),  grad_weight = sum_n grad[n] @ cols[n].T,
-        grad_bias = grad summed over n and positions.
+    With rows = Im2Col(x) of shape (N*OH*OW, C*kh*kw) and W the weight as an (O, C*kh*kw)
+    matrix, the convolution is one matrix product, out = rows @ W.T + bias, so with G the
+    incoming gradient as an (N*OH*OW, O) matrix:
+        grad_x = Col2Im(G @ W),  grad_weight = G.T @ rows,  grad_bias = G summed over rows.
     """
 
     @staticmethod
@@ -1372,31 +1382,36 @@ class Convolution(Primitive):
         kernel = (kh, kw)
         out_size = (_conv_out_size(h, kh, stride[0], padding[0]),
                     _conv_out_size(w, kw, stride[1], padding[1]))
-        cols = _im2col(x, kernel, stride, padding)
-        out = xp.reshape(weight, (out_channels, -1)) @ cols
+        rows = _im2col(x, kernel, stride, padding)
+        out = rows @ xp.permute_dims(xp.reshape(weight, (out_channels, -1)), (1, 0))
         if bias is not None:
-            out = out + xp.reshape(bias, (out_channels, 1))
+            out = out + bias
         ctx.save_for_backward(x, weight)
-        ctx.cols, ctx.kernel, ctx.stride, ctx.padding = cols, kernel, stride, padding
-        return xp.reshape(out, (n, out_channels) + out_size)
+        ctx.rows, ctx.kernel, ctx.stride, ctx.padding = rows, kernel, stride, padding
+        out = xp.reshape(out, (n,) + out_size + (out_channels,))
+        return _contiguous(xp, xp.permute_dims(out, (0, 3, 1, 2)))
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        n, out_channels = grad.shape[0], grad.shape[1]
-        grad_rows = grad.reshape(n, out_channels, -1)
+        out_channels = weight.shape[0]
+        grad_rows = grad.permute(0, 2, 3, 1).reshape(-1, out_channels)
+        if not grad_state.enabled:
+            # The incoming gradient may be a broadcast view (e.g. from .sum()); BLAS needs a
+            # real matrix, or NumPy falls back to a loop that is ~10x slower.
+            grad_rows = _wrap(_contiguous(xp_of(grad_rows._array), grad_rows._array))
         grad_x = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             matrix = weight.reshape(out_channels, -1)
-            grad_x = Col2Im.apply(matrix.t() @ grad_rows, shape=tuple(x.shape), kernel=ctx.kernel,
+            grad_x = Col2Im.apply(grad_rows.mm(matrix), shape=tuple(x.shape), kernel=ctx.kernel,
                                   stride=ctx.stride, padding=ctx.padding)
         if ctx.needs_input_grad[1]:
-            # Recording (create_graph): rebuild cols from x so second derivatives reach x.
-            cols = (Im2Col.apply(x, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
-                    if grad_state.enabled else _wrap(ctx.cols))
-            grad_weight = (grad_rows @ cols.transpose(1, 2)).sum(0).reshape(weight.shape)
+            # Recording (create_graph): rebuild rows from x so second derivatives reach x.
+            rows = (Im2Col.apply(x, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
+                    if grad_state.enabled else _wrap(ctx.rows))
+            grad_weight = grad_rows.t().mm(rows).reshape(weight.shape)
         if ctx.needs_input_grad[2]:
-            grad_bias = grad_rows.sum((0, 2))
+            grad_bias = grad_rows.sum(0)
         return grad_x, grad_weight, grad_bias
 
 
@@ -1578,15 +1593,20 @@ class NllLoss(Primitive):
         xp = xp_of(x)
         class_dim = 0 if x.ndim == 1 else 1
         classes = x.shape[class_dim]
-        valid = target != ignore_index
-        bad = valid & ((target < 0) | (target >= classes))
-        if bool(xp.any(bad)):
-            first = int(xp.reshape(target[bad], (-1,))[0])
-            raise IndexError(f"Target {first} is out of bounds.")
-        safe = xp.where(valid, target, xp.zeros_like(target))
+        low, high = (int(xp.min(target)), int(xp.max(target))) if target.size else (0, 0)
+        if 0 <= low and high < classes and not low <= ignore_index <= high:
+            safe, sample_weight = target, xp.ones(target.shape, dtype=x.dtype,
+                                                  **_same_device(xp, x))  # the common case
+        else:
+            valid = target != ignore_index
+            bad = valid & ((target < 0) | (target >= classes))
+            if bool(xp.any(bad)):
+                first = int(xp.reshape(target[bad], (-1,))[0])
+                raise IndexError(f"Target {first} is out of bounds.")
+            safe = xp.where(valid, target, xp.zeros_like(target))
+            sample_weight = xp.astype(valid, x.dtype)
         index = xp.expand_dims(safe, axis=class_dim)
         picked = xp.squeeze(xp.take_along_axis(x, index, axis=class_dim), axis=class_dim)
-        sample_weight = xp.astype(valid, x.dtype)
         if weight is not None:
             sample_weight = sample_weight * xp.astype(weight[safe], x.dtype)
         losses = -picked * sample_weight

@@ -57,7 +57,7 @@ class SGD(Optimizer):
                     continue
                 grad = param.grad if not group["maximize"] else -param.grad
                 if weight_decay != 0:
-                    grad = grad + param * weight_decay
+                    grad = grad.add(param, alpha=weight_decay)
                 if momentum != 0:
                     state = self.state[param]
                     buffer = state.get("momentum_buffer")
@@ -65,6 +65,7 @@ class SGD(Optimizer):
                         buffer = grad.detach().clone()
                         state["momentum_buffer"] = buffer
                     else:
-                        buffer.mul_(momentum).add_(grad * (1 - dampening))
-                    grad = grad + buffer * momentum if group["nesterov"] else buffer
-                param.sub_(grad * lr)
+                        buffer.mul_(momentum).add_(grad, alpha=1 - dampening)
+                    grad = grad.add(buffer, alpha=momentum) if group["nesterov"] else buffer
+                # add_ with alpha computes p + alpha * grad in one pass, as torch's update does.
+                param.add_(grad, alpha=-lr)
