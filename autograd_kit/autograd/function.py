@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .. import dtypes
 from .. import tensor as tensor_module
 from .._errors import explain
@@ -216,22 +218,28 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     derivative can flow through it; if it is an output it is rebuilt on demand.
     """
     entries = []
+    holds_tensors = False  # anything saved, even a number (PyTorch saves it as a tensor), is freed
+    Tensor = tensor_module.Tensor
     for value in node._to_save:
+        if value is None:
+            entries.append((_CONSTANT, None))
+            continue
+        holds_tensors = True
         entry = None
         for position, array in enumerate(input_arrays):
             if value is array or value is inputs[position]:
                 tensor = inputs[position]
-                if hasattr(tensor, "_version"):
+                if isinstance(tensor, Tensor):
                     entry = (_INPUT, tensor, tensor._version_counter[0])
                 break
         if entry is None:
             for output in outputs:
-                if value is output or value is output._array:
+                if value is output or value is output._array or _same_scalar(value, output):
                     version = output._version_counter
                     entry = (_OUTPUT, output._array, version, version[0], output._output_nr)
                     break
         if entry is None:
-            if hasattr(value, "_version"):
+            if isinstance(value, Tensor):
                 entry = (_INPUT, value, value._version_counter[0])
             elif hasattr(value, "shape") and hasattr(value, "dtype"):
                 # an intermediate array, e.g. a mask
@@ -241,8 +249,19 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
         entries.append(entry)
     node._saved = tuple(entries)
     node._to_save = ()
-    # Anything saved, even a number (PyTorch saves it as a tensor), is freed after backward.
-    node._holds_tensors = any(entry[0] != _CONSTANT or entry[1] is not None for entry in entries)
+    node._holds_tensors = holds_tensors
+
+
+def _same_scalar(value: Any, output: Tensor) -> bool:
+    """NumPy returns a full reduction as a scalar, which the output tensor then holds as a new
+    0-d array; a saved scalar equal to that output is taken to be the output itself."""
+    array = output._array
+    return (
+        isinstance(value, np.generic)
+        and getattr(array, "ndim", None) == 0
+        and value.dtype == array.dtype
+        and bool(value == array)
+    )
 
 
 class _FunctionMeta(type):

@@ -1,0 +1,400 @@
+"""gradcheck and gradgradcheck: agreement with PyTorch's, and every primitive checked with both.
+
+The table ``CASES`` has one row per primitive in ``ops.PRIMITIVES`` (a new primitive without
+a row fails ``test_every_primitive_has_a_case``). Each row is a small float64 expression that
+really records that primitive, evaluated away from kinks (no ties for max, no zeros for abs)
+so finite differences are meaningful.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import autograd_kit as ak
+import autograd_kit.nn.functional as F
+from autograd_kit import ops
+from autograd_kit.autograd.gradcheck import GradcheckError
+
+RNG = np.random.default_rng(4)
+
+
+def arr(*shape, low=-2.0, high=2.0):
+    return RNG.uniform(low, high, shape)
+
+
+def positive(*shape):
+    return arr(*shape, low=0.5, high=2.0)
+
+
+def away_from_zero(*shape):
+    """Values in +-[0.3, 2]: abs, relu and sign are smooth there."""
+    return RNG.uniform(0.3, 2.0, shape) * RNG.choice([-1.0, 1.0], shape)
+
+
+def distinct(*shape):
+    """A permutation of well separated values: max/min and pooling have no ties."""
+    values = np.arange(int(np.prod(shape)), dtype=np.float64) * 0.37 - 1.0
+    return RNG.permutation(values).reshape(shape)
+
+
+def on_clone(method, *args):
+    """Apply an in-place method to a clone (a leaf that requires grad cannot be modified)."""
+
+    def run(a, *tensors):
+        out = a.clone()
+        getattr(out, method)(*args, *tensors)
+        return out
+
+    return run
+
+
+def set_rows(a, b):
+    out = a.clone()
+    out[1:] = b
+    return out
+
+
+IM2COL = {"kernel": (2, 2), "stride": (1, 1), "padding": (1, 0)}
+
+# primitive -> (function of ak tensors, input arrays, indices of inputs that require grad)
+CASES = {
+    # elementwise
+    "Add": (lambda a, b: a + b, [arr(2, 3), arr(3)], None),
+    "Sub": (lambda a, b: a.sub(b, alpha=2), [arr(2, 3), arr(2, 1)], None),
+    "Rsub": (lambda a: 2 - a, [arr(3)], None),
+    "Mul": (lambda a, b: a * b, [arr(2, 1, 3), arr(4, 1)], None),
+    "Div": (lambda a, b: a / b, [arr(3, 2), positive(2)], None),
+    "Reciprocal": (lambda a: a.reciprocal(), [positive(4)], None),
+    "Neg": (lambda a: -a, [arr(3)], None),
+    "Pow": (lambda a: a**3, [arr(4)], None),
+    "PowTensor": (lambda a, b: a**b, [positive(3), arr(3)], None),
+    "PowScalarBase": (lambda a: 2**a, [arr(3)], None),
+    "Exp": (lambda a: a.exp(), [arr(2, 3)], None),
+    "Log": (lambda a: a.log(), [positive(4)], None),
+    "Sqrt": (lambda a: a.sqrt(), [positive(4)], None),
+    "Abs": (lambda a: a.abs(), [away_from_zero(5)], None),
+    "Sign": (lambda a: a.sign() * a, [away_from_zero(5)], None),
+    "Sin": (lambda a: a.sin(), [arr(4)], None),
+    "Cos": (lambda a: a.cos(), [arr(4)], None),
+    "Tanh": (lambda a: a.tanh(), [arr(4)], None),
+    "Sigmoid": (lambda a: a.sigmoid(), [arr(4)], None),
+    "Relu": (lambda a: a.relu(), [away_from_zero(6)], None),
+    "Clamp": (lambda a: a.clamp(-1, 1), [np.array([-1.7, -0.4, 0.2, 0.9, 1.5])], None),
+    "Where": (lambda c, a, b: ak.where(c > 0, a, b), [arr(2, 3), arr(2, 3), arr(3)], [1, 2]),
+    "Maximum": (lambda a, b: ak.maximum(a, b), [distinct(4), distinct(4) + 0.1], None),
+    "Minimum": (lambda a, b: ak.minimum(a, b), [distinct(4), distinct(4) + 0.1], None),
+    # ToCopy crosses devices (strict:1 is array-api-strict's device1, see conftest.py)
+    "ToCopy": (lambda a: (a.to("strict:1") * 2).to("cpu"), [arr(3)], None),
+    "Clone": (lambda a: a.clone(), [arr(3)], None),
+    # reductions
+    "Sum": (lambda a: a.sum(), [arr(3, 2)], None),
+    "SumDim": (lambda a: a.sum(0, keepdim=True), [arr(3, 2)], None),
+    "Mean": (lambda a: a.mean(), [arr(3, 2)], None),
+    "MeanDim": (lambda a: a.mean(-1), [arr(3, 2)], None),
+    "MaxAll": (lambda a: a.max(), [distinct(3, 2)], None),
+    "MinAll": (lambda a: a.min(), [distinct(3, 2)], None),
+    "MaxDim": (lambda a: a.max(1).values, [distinct(3, 2)], None),
+    "MinDim": (lambda a: a.min(0, keepdim=True)[0], [distinct(3, 2)], None),
+    "Prod": (lambda a: a.prod(), [away_from_zero(4)], None),
+    "ProdDim": (lambda a: a.prod(1), [away_from_zero(2, 3)], None),
+    "Var": (lambda a: a.var(0), [arr(3, 2)], None),
+    "Std": (lambda a: a.std(), [arr(3, 2)], None),
+    "Softmax": (lambda a: a.softmax(1), [arr(2, 3)], None),
+    "LogSoftmax": (lambda a: a.log_softmax(-1), [arr(2, 3)], None),
+    "Logsumexp": (lambda a: a.logsumexp(1), [arr(2, 3)], None),
+    # shape
+    "View": (lambda a: a.view(6), [arr(2, 3)], None),
+    "Permute": (lambda a: a.permute(2, 0, 1), [arr(2, 1, 3)], None),
+    "T": (lambda a: a.t(), [arr(2, 3)], None),
+    "Transpose": (lambda a: a.transpose(0, 2), [arr(2, 1, 3)], None),
+    "Squeeze": (lambda a: a.squeeze(), [arr(1, 3, 1)], None),
+    "SqueezeDim": (lambda a: a.squeeze(0), [arr(1, 3)], None),
+    "Unsqueeze": (lambda a: a.unsqueeze(1), [arr(3)], None),
+    "Expand": (lambda a, w: a.expand(2, 3) * w, [arr(3), arr(2, 1)], [0]),
+    "Cat": (lambda a, b: ak.cat([a, b], dim=1), [arr(2, 2), arr(2, 1)], None),
+    "Stack": (lambda a, b: ak.stack([a, b], dim=1), [arr(2, 2), arr(2, 2)], None),
+    "Slice": (lambda a: a[1:, ::2], [arr(3, 3)], None),
+    "Select": (lambda a: a[..., 1], [arr(2, 3)], None),
+    "Index": (lambda a: a[[0, 2, 0]], [arr(3, 2)], None),
+    "IndexPut": (
+        lambda a: ops.IndexPut.apply(a, shape=(3, 2), key=(np.array([0, 2, 0]),)),
+        [arr(3, 2)],
+        None,
+    ),
+    "SetItem": (set_rows, [arr(3, 2), arr(2)], None),
+    "Zero": (on_clone("zero_"), [arr(3)], None),
+    "Fill": (on_clone("fill_", 2.5), [arr(3)], None),
+    "Copy": (on_clone("copy_"), [arr(2, 3), arr(3)], None),
+    # matmul
+    "Mm": (lambda a, b: a @ b, [arr(2, 3), arr(3, 2)], None),
+    "Mv": (lambda a, b: a @ b, [arr(2, 3), arr(3)], None),
+    "Dot": (lambda a, b: a @ b, [arr(3), arr(3)], None),
+    "Bmm": (lambda a, b: ak.bmm(a, b), [arr(2, 2, 3), arr(2, 3, 2)], None),
+    # neural-network section
+    "Addmm": (lambda x, w, b: F.linear(x, w, b), [arr(2, 3), arr(2, 3), arr(2)], None),
+    "Im2Col": (lambda x: ops.Im2Col.apply(x, **IM2COL), [arr(1, 2, 3, 3)], None),
+    "Col2Im": (
+        lambda rows: ops.Col2Im.apply(rows, shape=(1, 2, 3, 3), **IM2COL),
+        [arr(8, 8)],
+        None,
+    ),
+    "Convolution": (
+        lambda x, w, b: F.conv2d(x, w, b, padding=1),
+        [arr(1, 2, 3, 3), arr(2, 2, 2, 2), arr(2)],
+        None,
+    ),
+    "MaxPool2DWithIndices": (lambda x: F.max_pool2d(x, 2), [distinct(1, 1, 4, 4)], None),
+    "Embedding": (
+        lambda w: F.embedding(ak.tensor([[0, 2], [2, 1]]), w),
+        [arr(3, 2)],
+        None,
+    ),
+    "NativeBatchNorm": (
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        [arr(4, 2), positive(2), arr(2)],
+        None,
+    ),
+    "MseLoss": (lambda a, b: F.mse_loss(a, b), [arr(2, 3), arr(2, 3)], None),
+    "NllLoss": (lambda a: F.nll_loss(a, ak.tensor([0, 2, 1])), [arr(3, 3)], None),
+    "NllLoss2D": (
+        lambda a: F.nll_loss(a, ak.tensor([[[0, 1], [1, 0]]])),
+        [arr(1, 2, 2, 2)],
+        None,
+    ),
+    "BinaryCrossEntropy": (
+        lambda p, t: F.binary_cross_entropy(p, t),
+        [RNG.uniform(0.1, 0.9, (2, 2)), RNG.uniform(0.0, 1.0, (2, 2))],
+        [0],
+    ),
+    "BinaryCrossEntropyWithLogits": (
+        lambda x, t: F.binary_cross_entropy_with_logits(x, t),
+        [arr(2, 2), RNG.uniform(0.0, 1.0, (2, 2))],
+        [0],
+    ),
+}
+
+
+def make_inputs(name):
+    fn, arrays, grad_indices = CASES[name]
+    inputs = []
+    for index, array in enumerate(arrays):
+        requires = grad_indices is None or index in grad_indices
+        inputs.append(ak.tensor(array, dtype=ak.float64, requires_grad=requires))
+    return fn, tuple(inputs)
+
+
+def primitives_recorded(output):
+    """Names of the primitives in the graph behind ``output``."""
+    seen, names, stack = set(), set(), [output.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        forward_cls = getattr(node, "_forward_cls", None)
+        if forward_cls is not None:
+            names.add(forward_cls.__name__)
+        stack.extend(next_node for next_node, _ in node.next_functions)
+    return names
+
+
+def test_every_primitive_has_a_case():
+    missing = sorted(set(ops.PRIMITIVES) - set(CASES))
+    assert not missing, f"primitives without a gradcheck case: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case_records_its_primitive(name):
+    fn, inputs = make_inputs(name)
+    assert name in primitives_recorded(fn(*inputs))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_primitive_passes_gradcheck(name):
+    fn, inputs = make_inputs(name)
+    assert ak.autograd.gradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_primitive_passes_gradgradcheck(name):
+    fn, inputs = make_inputs(name)
+    ak.manual_seed(0)
+    assert ak.autograd.gradgradcheck(fn, inputs)
+
+
+# ---- gradcheck itself, against torch.autograd.gradcheck ----------------------------------------
+
+
+def wrong_square(lib):
+    """x ** 2 with a backward that says 3x instead of 2x."""
+
+    class WrongSquare(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**2
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 3 * x * grad
+
+    return WrongSquare
+
+
+def wrong_second_derivative(lib):
+    """sin(x) whose backward is right but is built from detached pieces plus a wrong term,
+    so first derivatives agree and second derivatives do not."""
+
+    class Sin(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin()
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            # d/dx of this is -x.sin() * grad + grad * 2 * (x - c) evaluated at c = x: the extra
+            # term is zero in value but not in derivative.
+            c = x.detach()
+            return grad * (x.cos() + (x - c) ** 2 + (x - c))
+
+    return Sin
+
+
+@pytest.mark.parametrize("lib", [ak, torch], ids=["ak", "torch"])
+def test_a_wrong_backward_is_reported_like_torch(lib):
+    x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    c = lib.tensor([1.0, 2.0], dtype=lib.float64)
+    Wrong = wrong_square(lib)
+    with pytest.raises(RuntimeError) as info:
+        lib.autograd.gradcheck(lambda a, b: (a * 2, Wrong.apply(b)), (c, x))
+    torch_x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch_c = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    TorchWrong = wrong_square(torch)
+    with pytest.raises(RuntimeError) as expected:
+        torch.autograd.gradcheck(lambda a, b: (a * 2, TorchWrong.apply(b)), (torch_c, torch_x))
+    assert str(info.value).startswith(str(expected.value))
+    assert type(info.value).__name__ == "GradcheckError"
+
+
+def test_failure_report_names_the_worst_element():
+    x = ak.tensor([[1.0, 2.0], [3.0, 0.5]], dtype=ak.float64, requires_grad=True)
+    Wrong = wrong_square(ak)
+    with pytest.raises(GradcheckError) as info:
+        ak.autograd.gradcheck(Wrong.apply, (x,))
+    message = str(info.value)
+    assert message.startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+    # The largest error is at x = 3 (numerically 6, analytically 9), element [1, 0].
+    assert "d output 0[1, 0] / d input 0[1, 0] is 6 by finite differences (numerical)" in message
+    assert "but 9 from backward (analytical)" in message
+
+
+def test_raise_exception_false_returns_false_like_torch():
+    x = ak.tensor([1.0, 2.0], dtype=ak.float64, requires_grad=True)
+    torch_x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    ours = ak.autograd.gradcheck(wrong_square(ak).apply, (x,), raise_exception=False)
+    theirs = torch.autograd.gradcheck(wrong_square(torch).apply, (torch_x,), raise_exception=False)
+    assert ours is theirs is False
+
+
+def test_tolerances_decide_like_torch():
+    # An error of 50% passes with rtol=0.6 and fails with the default rtol in both libraries.
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        Wrong = wrong_square(lib)
+        assert lib.autograd.gradcheck(Wrong.apply, (x,), rtol=0.6)
+        assert not lib.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+        assert lib.autograd.gradcheck(Wrong.apply, (x,), atol=4.5)
+
+
+def test_eps_changes_the_numerical_estimate():
+    # x ** 3 by central differences is 3x^2 + eps^2: a large eps makes it disagree.
+    x = ak.tensor([1.0], dtype=ak.float64, requires_grad=True)
+    assert ak.autograd.gradcheck(lambda a: a**3, (x,), eps=1e-6)
+    assert not ak.autograd.gradcheck(lambda a: a**3, (x,), eps=0.5, raise_exception=False)
+    torch_x = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+    assert not torch.autograd.gradcheck(lambda a: a**3, (torch_x,), eps=0.5, raise_exception=False)
+
+
+def test_no_input_requiring_grad_raises_torchs_error():
+    messages = []
+    for lib in (ak, torch):
+        with pytest.raises(ValueError) as info:
+            lib.autograd.gradcheck(lambda a: a * 2, (lib.ones(2, dtype=lib.float64),))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+def test_float32_input_warns_like_torch():
+    messages = []
+    for lib in (ak, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.autograd.gradcheck(
+                lambda a: a * 2, (lib.ones(2, requires_grad=True),), raise_exception=False
+            )
+        messages.append([str(w.message) for w in caught if "double precision" in str(w.message)])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
+def test_output_that_ignores_backward_is_caught():
+    # (a * 2).detach() + a: numerically 3, analytically 1.
+    x = ak.tensor([1.0, 2.0], dtype=ak.float64, requires_grad=True)
+    expected = "Jacobian mismatch for output 0 with respect to input 0"
+    with pytest.raises(GradcheckError, match=expected):
+        ak.autograd.gradcheck(lambda a: (a * 2).detach() + a, (x,))
+
+
+def test_outputs_without_grad_are_treated_like_torch():
+    # Alone, an output cut from the graph that still depends on the input is an error (its
+    # numerical gradient should be zero); next to a differentiable output it is skipped.
+    functions = [lambda a: (a * 2).detach(), lambda a: (a * 1, (a * 2).detach())]
+    results = []
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        outcome = []
+        for function in functions:
+            try:
+                outcome.append(lib.autograd.gradcheck(function, (x,)))
+            except RuntimeError as error:
+                outcome.append(str(error))
+        results.append(outcome)
+    assert results[0] == results[1] == ["Numerical gradient for function expected to be zero", True]
+
+
+def test_gradcheck_leaves_the_inputs_untouched():
+    x = ak.tensor([1.0, 2.0], dtype=ak.float64, requires_grad=True)
+    version = x._version
+    assert ak.autograd.gradcheck(lambda a: a.exp(), (x,))
+    assert x.tolist() == [1.0, 2.0] and x._version == version and x.grad is None
+
+
+def test_gradgradcheck_catches_a_wrong_second_derivative():
+    for lib in (ak, torch):
+        x = lib.tensor([0.3, 1.2], dtype=lib.float64, requires_grad=True)
+        Sin = wrong_second_derivative(lib)
+        assert lib.autograd.gradcheck(Sin.apply, (x,))
+        # The analytical second derivative has the extra +1 from (x - c); numerically the
+        # backward pass is still cos(x) * grad, so the two disagree.
+        assert not lib.autograd.gradgradcheck(Sin.apply, (x,), raise_exception=False)
+
+
+def test_gradgradcheck_with_given_grad_outputs():
+    x = ak.tensor([0.3, 1.2], dtype=ak.float64, requires_grad=True)
+    v = ak.tensor([1.0, -2.0], dtype=ak.float64, requires_grad=True)
+    assert ak.autograd.gradgradcheck(lambda a: a.tanh() * a, (x,), (v,))
+
+
+def test_gradcheck_on_a_second_device(strict_devices):
+    device = strict_devices[1]
+    x = ak.tensor([0.3, 1.2, -0.7], dtype=ak.float64, device=device, requires_grad=True)
+    w = ak.tensor([[1.0, 2.0], [0.5, -1.0], [0.1, 0.2]], dtype=ak.float64, device=device,
+                  requires_grad=True)
+    assert ak.autograd.gradcheck(lambda a, b: (a @ b).tanh(), (x, w))
+    assert ak.autograd.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, w))
