@@ -287,6 +287,7 @@ class TrainingPlot:
         self.progress = widgets.IntProgress(value=0, min=0, max=total, description="step",
                                             tooltip="Training progress")
         self.status = widgets.Label(value=f"0/{total}")
+        self.status.add_class("ak-status")
         self.figure = Figure(figsize=(7.5, 3.0))
         self.loss_axes, self.accuracy_axes = self.figure.subplots(1, 2)
         self.image = widgets.Image(format="png")

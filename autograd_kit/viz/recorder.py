@@ -44,6 +44,7 @@ class record_graph:  # noqa: N801  (used like a function: ``with record_graph() 
         self.show_saved, self.show_values = show_saved, show_values
         self.frames: list[Frame] = []
         self._seen: dict[str, int] = {}
+        self._assigned: set[str] = set()
 
     def __enter__(self) -> record_graph:
         self._frame = sys._getframe(1)
@@ -73,12 +74,16 @@ class record_graph:  # noqa: N801  (used like a function: ``with record_graph() 
         return self._trace
 
     def _snapshot(self, lineno: int) -> None:
-        tensors = {k: v for k, v in self._frame.f_locals.items()
-                   if _is_tensor(v) and not k.startswith("_")}
-        changed = [k for k, v in tensors.items() if self._seen.get(k) != id(v)]
-        self._seen = {k: id(v) for k, v in tensors.items()}
+        # Only variables the block itself assigned: in a notebook the block's "locals" are the
+        # globals, which hold every tensor of earlier cells.
+        everything = {k: v for k, v in self._frame.f_locals.items()
+                      if _is_tensor(v) and not k.startswith("_")}
+        changed = [k for k, v in everything.items() if self._seen.get(k) != id(v)]
+        self._seen = {k: id(v) for k, v in everything.items()}
         if not changed:
             return
+        self._assigned.update(changed)
+        tensors = {k: v for k, v in everything.items() if k in self._assigned}
         graph = build_graph(self._roots(tensors), params=tensors, show_saved=self.show_saved,
                             show_values=self.show_values)
         line = linecache.getline(self._frame.f_code.co_filename, lineno).strip()

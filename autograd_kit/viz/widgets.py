@@ -51,10 +51,15 @@ class BackwardStepper(widgets.VBox):
         self.back_button = _button("◀ Back", "Previous step (Enter or Space)", "back")
         self.forward_button = _button("Step ▶", "Next step: run what the engine ran next "
                                       "(Enter or Space)", "forward")
-        self.play = widgets.Play(value=0, min=0, max=last, interval=interval,
-                                 description="Play", show_repeat=False,
-                                 tooltip="Play or pause the backward pass")
-        self.play.add_class("ak-play")
+        # ipywidgets' Play drives the animation in the browser; its icon-only buttons are
+        # replaced by one labelled toggle so play/pause has a name, a tooltip and a key.
+        self.play = widgets.Play(value=0, min=0, max=last, interval=interval, show_repeat=False,
+                                 layout=widgets.Layout(display="none"))
+        self.play_button = widgets.ToggleButton(description="Play", icon="play",
+                                                tooltip="Play or pause the backward pass")
+        self.play_button.add_class("ak-play")
+        widgets.jslink((self.play_button, "value"), (self.play, "playing"))
+        self.play_button.observe(self._play_label, names="value")
         self.speed = widgets.IntSlider(value=interval, min=150, max=2500, step=50,
                                        description="ms/step",
                                        tooltip="Milliseconds per step while playing")
@@ -70,7 +75,7 @@ class BackwardStepper(widgets.VBox):
         self.details.add_class("ak-details")
         self.slider.observe(lambda change: self._render(), names="value")
         controls = widgets.HBox([self.reset_button, self.back_button, self.forward_button,
-                                 self.play, self.speed])
+                                 self.play_button, self.speed, self.play])
         body = widgets.HBox([self.graph_view, self.details])
         super().__init__([controls, self.slider, body])
         self.add_class("ak-stepper")
@@ -88,6 +93,10 @@ class BackwardStepper(widgets.VBox):
 
     def step_back(self) -> None:
         self.go(self.index - 1)
+
+    def _play_label(self, change) -> None:
+        self.play_button.description = "Pause" if change["new"] else "Play"
+        self.play_button.icon = "pause" if change["new"] else "play"
 
     def _render(self) -> None:
         i, model = self.index, self.model

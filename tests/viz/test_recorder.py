@@ -62,3 +62,19 @@ def test_an_empty_block_says_so():
     with record_graph() as recording:
         pass
     assert recording.frames == [] and "No tensor" in recording._repr_html_()
+
+
+EARLIER = ak.tensor(1.0, requires_grad=True) * 2  # like a tensor from an earlier notebook cell
+
+
+def test_only_tensors_assigned_in_the_block_are_drawn():
+    namespace = {"ak": ak, "record_graph": record_graph, "earlier": EARLIER}
+    exec(  # module level, as in a notebook cell: the block's locals are the globals
+        "with record_graph() as recording:\n"
+        "    p = ak.tensor(2.0, requires_grad=True)\n"
+        "    q = p * earlier\n",
+        namespace,
+    )
+    frames = namespace["recording"].frames
+    assert [f.name for f in frames] == ["p", "q"]
+    assert [n.label for n in frames[0].drawing.graph.nodes] == ["p"]

@@ -72,7 +72,7 @@ def test_controls_are_labelled_for_keyboard_and_screen_readers():
     stepper, _, _ = make()
     for button in (stepper.reset_button, stepper.back_button, stepper.forward_button):
         assert button.description.strip() and button.tooltip.strip()
-    assert stepper.play.description and stepper.play.tooltip
+    assert stepper.play_button.description == "Play" and stepper.play_button.tooltip
     assert stepper.slider.description == "Step"
     assert 'aria-live="polite"' in stepper.details.value
     assert "<title>Step 1 of" in stepper.graph_view.value

@@ -1,0 +1,169 @@
+"""The widgets in a real JupyterLab page: run notebooks/widgets.ipynb in Chromium and click.
+
+Expected values come from running the notebook's expressions in this process with the same
+engine, so the page is checked against ``backward()`` itself. Screenshots of every widget go
+to test-artifacts/ (light and dark theme).
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+import autograd_kit as ak
+from autograd_kit.viz.graph import build_graph
+from autograd_kit.viz.steps import backward_steps
+
+STEPPER = ".ak-stepper"
+
+
+def expression():
+    a = ak.tensor([1.0, 2.0], requires_grad=True)
+    b = ak.tensor([3.0, 4.0], requires_grad=True)
+    return (a * b + a).sum(), {"a": a, "b": b}
+
+
+@pytest.fixture(scope="module")
+def page(open_notebook):
+    return open_notebook("widgets.ipynb", ".ak-training-plot img")
+
+
+def active(page) -> str | None:
+    nodes = page.locator(f"{STEPPER} .ak-node.ak-active")
+    return nodes.first.get_attribute("data-node") if nodes.count() else None
+
+
+def index(page) -> int:
+    return int(page.locator(f"{STEPPER} .ak-slider .widget-readout").inner_text())
+
+
+def wait_for_index(page, expected: int) -> None:
+    """Wait until the slider AND the details (rendered last by the kernel) show step expected."""
+    page.wait_for_function(
+        "([sel, n]) => document.querySelector(sel)?.textContent.trim() === String(n)",
+        arg=[f"{STEPPER} .ak-slider .widget-readout", expected], timeout=10_000)
+    page.wait_for_function(
+        "([sel, n]) => document.querySelector(sel)?.textContent.startsWith(`Step ${n} of`)",
+        arg=[f"{STEPPER} .ak-step-title", expected + 1], timeout=10_000)
+
+
+def number(text: str) -> float:
+    return float(text.replace("\u2212", "-"))  # the slider readout prints a real minus sign
+
+
+def test_graph_svg_is_drawn_inline(page, artifacts):
+    y, names = expression()
+    expected = build_graph(y, params=names)
+    drawing = page.locator(".ak-graph-output svg.ak-graph").first
+    assert drawing.locator(".ak-node").count() == len(expected.nodes)
+    shown = sorted(drawing.locator(".ak-node").evaluate_all(
+        "gs => gs.map(g => g.getAttribute('data-name'))"))
+    assert shown == sorted(n.label for n in expected.nodes)
+    drawing.screenshot(path=str(artifacts / "graph.png"))
+
+
+def test_stepper_buttons_move_the_highlight_in_engine_order(page, artifacts):
+    y, names = expression()
+    model = backward_steps(y, names=names)
+    assert page.locator(f"{STEPPER} svg.ak-graph").count() == 1
+    page.locator(f"{STEPPER} .ak-reset").click()
+    wait_for_index(page, 0)
+    assert active(page) == model.steps[0].node_id
+    for i in range(1, 5):
+        page.locator(f"{STEPPER} .ak-forward").click()
+        wait_for_index(page, i)
+        page.wait_for_function(
+            "([sel, id]) => document.querySelector(sel)?.getAttribute('data-node') === id",
+            arg=[f"{STEPPER} .ak-node.ak-active", model.steps[i].node_id])
+        text = page.locator(f"{STEPPER} .ak-step-text").inner_text()
+        assert text == model.steps[i].text
+    page.locator(STEPPER).screenshot(path=str(artifacts / "stepper-light.png"))
+
+
+def test_stepper_keyboard_steps_forward_and_back(page):
+    page.locator(f"{STEPPER} .ak-reset").click()
+    wait_for_index(page, 0)
+    page.locator(f"{STEPPER} .ak-forward").focus()
+    page.keyboard.press("Enter")
+    wait_for_index(page, 1)
+    page.keyboard.press("Space")
+    wait_for_index(page, 2)
+    page.locator(f"{STEPPER} .ak-back").focus()
+    page.keyboard.press("Enter")
+    wait_for_index(page, 1)
+    page.locator(f"{STEPPER} .ak-slider .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_index(page, 2)
+
+
+def test_last_step_shows_the_engines_gradients(page):
+    y, names = expression()
+    y.backward()
+    model = backward_steps(expression()[0])
+    page.locator(f"{STEPPER} .ak-reset").click()
+    wait_for_index(page, 0)
+    forward = page.locator(f"{STEPPER} .ak-forward")
+    for i in range(1, len(model.steps)):
+        forward.click()
+        wait_for_index(page, i)
+    assert forward.is_disabled()
+    for name, leaf in names.items():
+        text = page.locator(f"{STEPPER} .ak-leaf-grad[data-leaf='{name}']").inner_text()
+        shown = [float(v) for v in re.findall(r"-?\d+\.?\d*", text)]
+        np.testing.assert_allclose(shown, leaf.grad.numpy())
+
+
+def test_play_runs_the_steps_and_pause_stops(page):
+    page.locator(f"{STEPPER} .ak-reset").click()
+    wait_for_index(page, 0)
+    play = page.locator(f"{STEPPER} .ak-play")
+    assert play.get_attribute("title") and "Play" in play.inner_text()
+    play.click()
+    page.wait_for_function(
+        "sel => Number(document.querySelector(sel)?.textContent) >= 2",
+        arg=f"{STEPPER} .ak-slider .widget-readout", timeout=10_000)
+    assert "mod-active" in play.get_attribute("class")  # pressed while playing
+    play.click()
+    page.wait_for_function("sel => !document.querySelector(sel).classList.contains('mod-active')",
+                           arg=f"{STEPPER} .ak-play")
+    stopped = index(page)
+    page.wait_for_timeout(1500)  # two intervals of 700 ms: a running Play would have moved
+    assert index(page) == stopped
+
+
+def test_forward_builder_grows_the_graph(page, artifacts):
+    builder = page.locator(".ak-forward-builder")
+    builder.scroll_into_view_if_needed()
+    names = builder.locator(".ak-graph-view .ak-node").evaluate_all(
+        "gs => gs.map(g => g.getAttribute('data-name'))")
+    assert {"MulBackward0", "AddBackward0", "p", "q", "r"} <= set(names)
+    builder.screenshot(path=str(artifacts / "forward-builder.png"))
+    builder.locator(".ak-back").click()
+    page.wait_for_function(
+        "sel => !document.querySelector(sel).innerHTML.includes('MulBackward0')",
+        arg=".ak-forward-builder .ak-graph-view")
+    assert builder.locator(".ak-graph-view .ak-node").count() == 2  # the leaves p and q
+
+
+def test_explorer_moves_its_point_on_click(page, artifacts):
+    explorer = page.locator(".ak-explorer")
+    canvas = explorer.locator("canvas").last
+    readout = explorer.locator(".widget-slider:has-text('start x') .widget-readout")
+    before = number(readout.inner_text())
+    explorer.scroll_into_view_if_needed()  # mouse coordinates are the viewport's
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+    for _ in range(50):  # the click goes to the kernel and the new value comes back
+        if number(readout.inner_text()) != before:
+            break
+        page.wait_for_timeout(200)
+    after = number(readout.inner_text())
+    assert after != before and abs(after) < 1.0
+    explorer.screenshot(path=str(artifacts / "explorer.png"))
+
+
+def test_training_plot_finished(page, artifacts):
+    plot = page.locator(".ak-training-plot")
+    assert plot.locator(".ak-status").inner_text().startswith("20/20")
+    assert plot.locator("progress, .progress-bar, .widget-progress").count() >= 1
+    plot.screenshot(path=str(artifacts / "training-plot.png"))
