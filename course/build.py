@@ -38,6 +38,7 @@ from pathlib import Path
 import nbformat
 
 COURSE = Path(__file__).resolve().parent
+ROOT = COURSE.parent
 SRC = COURSE / "src"
 LANGS = ("en", "zh")
 
@@ -51,8 +52,6 @@ if os.environ.get("AK_BACKEND") == "torch":
     import torch as ak
 else:
     import autograd_kit as ak
-    import autograd_kit.nn  # `import torch` loads torch.nn and torch.optim: match it
-    import autograd_kit.optim
 from autograd_kit.viz import draw_graph"""
 
 SWITCH_ID = "backend-switch"
@@ -144,6 +143,41 @@ def parse_source(text: str, name: str = "<source>") -> list[Cell]:
     return cells
 
 
+def exercise_link(number: str) -> str:
+    """Relative link (from course/en or course/zh) to the chapter's graded exercise notebook.
+
+    Exercises are generated from solutions/ by the grading tools and named ``NN_topic.ipynb``;
+    before they exist the link points at the exercises folder.
+    """
+    found = sorted((ROOT / "exercises").glob(f"{number}[_-]*.ipynb"))
+    return f"../../exercises/{found[0].name}" if found else "../../exercises/"
+
+
+def footer(number: str, stems: list[str]) -> Cell:
+    """The last cell of a chapter: its graded exercises and the next chapter."""
+    link = exercise_link(number)
+    label = link.removeprefix("../../")
+    text = {
+        "en": f"## Exercises\n\nPractise this chapter with the graded exercises in [`{label}`]"
+              f"({link}): fill in the cells that raise `NotImplementedError`, then run the "
+              "check cells for feedback.",
+        "zh": f"## 练习\n\n用 [`{label}`]({link}) 中的自动评分练习巩固本章内容：在抛出 "
+              "`NotImplementedError` 的单元格中填写代码，然后运行检查单元格获取反馈。",
+    }
+    later = [s for s in stems if s.split("-", 1)[0] > number]
+    if later:
+        title = parse_source((SRC / f"{later[0]}.md").read_text(encoding="utf-8"), later[0])[0]
+        heading = {lang: title.text[lang].splitlines()[0].lstrip("# ") for lang in LANGS}
+        text["en"] += (f"\n\nNext: [{heading['en']}]({later[0]}.ipynb) · "
+                       "[course index](../index.ipynb)")
+        text["zh"] += (f"\n\n下一章：[{heading['zh']}]({later[0]}.ipynb) · "
+                       "[课程目录](../index.ipynb)")
+    else:
+        text["en"] += "\n\nBack to the [course index](../index.ipynb)."
+        text["zh"] += "\n\n返回[课程目录](../index.ipynb)。"
+    return Cell("markdown", "exercises-link", text)
+
+
 def load_chapter(path: Path) -> Chapter:
     cells = parse_source(path.read_text(encoding="utf-8"), path.stem)
     if not cells or cells[0].kind != "markdown":
@@ -151,7 +185,9 @@ def load_chapter(path: Path) -> Chapter:
     # Insert the switch after the title cell: explanation, then the cell itself.
     switch_md = Cell("markdown", "backend-switch-note", dict(SWITCH_PROSE))
     switch = Cell("code", SWITCH_ID, {"": SWITCH_CELL})
-    return Chapter(path.stem, [cells[0], switch_md, switch, *cells[1:]])
+    stems = [p.stem for p in sorted(SRC.glob("[0-9][0-9]-*.md"))]
+    end = footer(path.stem.split("-", 1)[0], stems)
+    return Chapter(path.stem, [cells[0], switch_md, switch, *cells[1:], end])
 
 
 def chapters(selected: list[str] | None = None) -> list[Chapter]:
