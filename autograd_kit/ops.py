@@ -729,16 +729,16 @@ class ProdDim(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
-        out = xp_of(x).prod(x, axis=dim, keepdims=True)
-        ctx.save_for_backward(x, out)
+        out = xp_of(x).prod(x, axis=dim, keepdims=keepdim)
+        ctx.save_for_backward(x, out)  # the returned array, so double backward sees it
         ctx.dim, ctx.keepdim = dim, keepdim
-        return out if keepdim else xp_of(x).squeeze(out, axis=dim)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         if not ctx.keepdim:
-            grad = grad.unsqueeze(ctx.dim)
+            grad, out = grad.unsqueeze(ctx.dim), out.unsqueeze(ctx.dim)
         return grad * _product_of_others(x, out, ctx.dim)
 
 
@@ -846,9 +846,10 @@ class Logsumexp(Primitive):
         xp = xp_of(x)
         peak = xp.max(x, axis=dim, keepdims=True)
         out = xp.log(xp.sum(xp.exp(x - peak), axis=dim, keepdims=True)) + peak
-        ctx.save_for_backward(x, out)
+        out = out if keepdim else xp.squeeze(out, axis=dim)
+        ctx.save_for_backward(x, out)  # the returned array, so double backward sees it
         ctx.dim, ctx.keepdim = dim, keepdim
-        return out if keepdim else xp.squeeze(out, axis=dim)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -1434,11 +1435,12 @@ class MaxPool2DWithIndices(Primitive):
         out = xp.max(stacked, axis=0)
         if not isinstance(ctx, _Unrecorded):
             # Flat position of every arg-max in x: row = r*sh + i - ph, col = s*sw + j - pw.
-            rows = xp.reshape(xp.arange(out_size[0]) * stride[0], (out_size[0], 1)) - padding[0]
-            cols = xp.reshape(xp.arange(out_size[1]) * stride[1], (1, out_size[1])) - padding[1]
+            device = _same_device(xp, x)
+            rows = xp.reshape(xp.arange(out_size[0], **device) * stride[0], (-1, 1)) - padding[0]
+            cols = xp.reshape(xp.arange(out_size[1], **device) * stride[1], (1, -1)) - padding[1]
             row = rows + best // kernel[1]
             col = cols + best % kernel[1]
-            planes = xp.reshape(xp.arange(n * c), (n, c, 1, 1)) * (h * w)
+            planes = xp.reshape(xp.arange(n * c, **device), (n, c, 1, 1)) * (h * w)
             ctx.flat = xp.reshape(planes + row * w + col, (-1,))
             ctx.shape = x.shape if unbatched_shape is None else unbatched_shape
         return out if unbatched_shape is None else out[0]
@@ -1456,7 +1458,9 @@ class Embedding(Primitive):
     @staticmethod
     def forward(ctx, weight, indices, padding_idx=None):
         ctx.shape, ctx.indices, ctx.padding_idx = weight.shape, indices, padding_idx
-        return weight[indices]
+        xp = xp_of(weight)
+        rows = xp.take(weight, xp.reshape(indices, (-1,)), axis=0)
+        return xp.reshape(rows, tuple(indices.shape) + tuple(weight.shape[1:]))
 
     @staticmethod
     def backward(ctx, grad):
@@ -1464,7 +1468,7 @@ class Embedding(Primitive):
             xp = xp_of(ctx.indices)
             keep = xp.astype(ctx.indices != ctx.padding_idx, grad._array.dtype)
             grad = grad * _wrap(xp.reshape(keep, keep.shape + (1,)))
-        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.indices)
+        return IndexPut.apply(grad, shape=ctx.shape, key=(ctx.indices, Ellipsis))
 
 
 def _channel_view(ndim: int) -> tuple:

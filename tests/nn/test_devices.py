@@ -1,0 +1,72 @@
+"""ak.nn on another device: the simulated array-api-strict devices of tests/conftest.py stand in
+for a GPU, so every layer's forward and backward must run through `xp` only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_kit as ak
+import tests.nn.parity  # noqa: F401  (registers ak.nn)
+
+
+def _network():
+    nn = ak.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.Flatten(), nn.BatchNorm1d(16),
+        nn.Dropout(0.0), nn.Linear(16, 3),
+    )
+
+
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "mse", "bce_logits"])
+def test_training_on_a_second_device_matches_the_cpu(strict_devices, loss_name):
+    device = strict_devices[1]
+    ak.manual_seed(0)
+    cpu_net = _network()
+    ak.manual_seed(0)
+    moved_net = _network()
+    weight = moved_net[0].weight
+    assert moved_net.to(device) is moved_net
+    assert moved_net[0].weight is weight and weight.device == device
+    assert moved_net[5].running_mean.device == device
+    rng = np.random.default_rng(0)
+    images = rng.standard_normal((6, 1, 8, 8)).astype(np.float32)
+    labels = rng.integers(0, 3, 6)
+    targets = rng.random((6, 3)).astype(np.float32)
+
+    def loss_of(net, where):
+        out = net(ak.tensor(images, device=where))
+        if loss_name == "cross_entropy":
+            return ak.nn.functional.cross_entropy(out, ak.tensor(labels, device=where))
+        target = ak.tensor(targets, device=where)
+        if loss_name == "mse":
+            return ak.nn.functional.mse_loss(out, target)
+        return ak.nn.functional.binary_cross_entropy_with_logits(out, target)
+
+    optimizers = [ak.optim.Adam(net.parameters(), lr=0.01) for net in (cpu_net, moved_net)]
+    for _ in range(3):
+        for net, optimizer, where in zip((cpu_net, moved_net), optimizers, ("cpu", device),
+                                         strict=True):
+            optimizer.zero_grad()
+            loss = loss_of(net, where)
+            assert loss.device == ak.device(where)
+            loss.backward()
+            optimizer.step()
+    for (name, cpu_param), moved_param in zip(cpu_net.named_parameters(),
+                                              moved_net.parameters(), strict=True):
+        assert moved_param.device == device and moved_param.grad.device == device, name
+        np.testing.assert_allclose(moved_param.detach().cpu().numpy(),
+                                   cpu_param.detach().numpy(), rtol=1e-5, atol=1e-6)
+    moved_net.cpu()
+    assert moved_net[0].weight.device == ak.device("cpu")
+
+
+def test_embedding_on_a_second_device(strict_devices):
+    device = strict_devices[2]
+    ak.manual_seed(0)
+    embedding = ak.nn.Embedding(5, 2, padding_idx=0).to(device)
+    out = embedding(ak.tensor([[1, 0, 1]], device=device))
+    out.sum().backward()
+    assert embedding.weight.grad.cpu().tolist() == [[0.0, 0.0], [2.0, 2.0], [0.0, 0.0],
+                                                    [0.0, 0.0], [0.0, 0.0]]
