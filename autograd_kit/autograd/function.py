@@ -462,10 +462,16 @@ def once_differentiable(backward: Any) -> Any:
         if not requires_grad:
             return grads
         if not isinstance(grads, tuple):
-            return _DelayedError.apply(grads) if isinstance(grads, tensor_module.Tensor) else grads
-        return tuple(
-            _DelayedError.apply(grad) if isinstance(grad, tensor_module.Tensor) else grad
-            for grad in grads
-        )
+            return _delayed_error(grads)
+        return tuple(_delayed_error(grad) for grad in grads)
 
     return wrapper
+
+
+def _delayed_error(grad: Any) -> Any:
+    if not isinstance(grad, tensor_module.Tensor):
+        return grad
+    # The gradient was computed under no_grad, so it has no history; a fresh leaf gives the
+    # DelayedError node an input, and the node raises before anything reaches that leaf.
+    return _DelayedError.apply(grad.detach().requires_grad_(True))
+
