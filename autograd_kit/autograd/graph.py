@@ -311,8 +311,8 @@ def run_backward(
             if grad is None and not allow_unused:
                 raise RuntimeError(
                     explain(
-                        "One of the differentiated Tensors appears to not have been used in the "
-                        "graph. Set allow_unused=True if this is the desired behavior.",
+                        f"The differentiated Tensor at index {position} appears to not have been "
+                        "used in the graph. Set allow_unused=True if this is the desired behavior.",
                         "unused_input",
                     )
                 )
