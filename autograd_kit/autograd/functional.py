@@ -19,7 +19,7 @@ _OUTPUTS = "outputs of the user-provided function"
 
 def _as_tuple(value: Any, argument: str, function: str) -> tuple[bool, tuple]:
     """(was it a tuple, the values as a tuple), checking every value is a Tensor."""
-    is_tuple = isinstance(value, (tuple, list))
+    is_tuple = isinstance(value, tuple)
     values = tuple(value) if is_tuple else (value,)
     for index, item in enumerate(values):
         if not isinstance(item, tensor_module.Tensor):
@@ -79,16 +79,19 @@ def _zeros_for_none(grads: tuple, like: tuple) -> tuple:
     )
 
 
-def _check_v(v: tuple, like: tuple, function: str, name: str) -> None:
+def _check_v(v: tuple, like: tuple, like_is_tuple: bool) -> None:
+    """``v`` must match ``like`` (the outputs for vjp, the inputs otherwise) one to one."""
     if len(v) != len(like):
-        raise RuntimeError(
-            f"v is a tuple of invalid length: should be {len(like)} but got {len(v)}."
-        )
+        if like_is_tuple:
+            raise RuntimeError(
+                f"v is a tuple of invalid length: should be {len(like)} but got {len(v)}."
+            )
+        raise RuntimeError("The given v should contain a single Tensor.")
     for index, (vector, tensor) in enumerate(zip(v, like, strict=True)):
         if vector.shape != tensor.shape:
+            where = f"Entry {index} in " if like_is_tuple else ""
             raise RuntimeError(
-                f"Entry {index} in v has invalid size: should be {tensor.shape} but got "
-                f"{vector.shape}."
+                f"{where}v has invalid size: should be {tensor.shape} but got {vector.shape}."
             )
 
 
@@ -124,7 +127,7 @@ def vjp(
         )
     else:
         _, v = _as_tuple(v, "v", "vjp")
-        _check_v(v, outputs, "vjp", "v")
+        _check_v(v, outputs, outputs_tuple)
     grads = _grad(outputs, inputs, v, create_graph)
     _raise_if_strict(strict, grads, "vjp")
     result = _zeros_for_none(grads, inputs)
@@ -159,7 +162,7 @@ def jvp(
         )
     else:
         _, v = _as_tuple(v, "v", "jvp")
-        _check_v(v, inputs, "jvp", "v")
+        _check_v(v, inputs, inputs_tuple)
     outputs_tuple, outputs = _as_tuple(func(*inputs), _OUTPUTS, "jvp")
     result = _jvp_through_double_backward(outputs, inputs, v, create_graph)
     _raise_if_strict(strict, result, "jvp")
@@ -202,7 +205,7 @@ def _raise_if_strict(strict: bool, grads: tuple, function: str) -> None:
         if grad is None:
             raise RuntimeError(
                 f"The output of the user-provided function is independent of input {index}. "
-                f"This is not allowed in strict mode for {function}."
+                "This is not allowed in strict mode."
             )
 
 
@@ -338,7 +341,7 @@ def _hessian_product(
         )
     else:
         _, v = _as_tuple(v, "v", function)
-        _check_v(v, inputs, function, "v")
+        _check_v(v, inputs, inputs_tuple)
     output = func(*inputs)
     _check_scalar(output, function)
     output = output[0] if isinstance(output, tuple) else output
