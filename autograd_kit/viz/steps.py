@@ -62,6 +62,10 @@ class Step:
     freed: frozenset = frozenset()
 
 
+# Leaves are drawn on top and the output at the bottom, so gradients always travel up.
+UP = "\u2191 "
+
+
 def _snap(value):
     return None if value is None else to_numpy(value)
 
@@ -106,13 +110,13 @@ class BackwardSteps:
             for e in edges:
                 if e.kind == "output" and step.grad_outputs:
                     seed = format_value(step.grad_outputs[0], 28)
-                    labels[(e.src, e.dst, e.slot)] = "grad " + seed
+                    labels[(e.src, e.dst, e.slot)] = UP + "grad " + seed
         elif step.kind == "node":
             for e in edges:
                 if e.dst == step.node_id and e.kind == "flow" and e.slot < len(step.grad_inputs):
-                    labels[(e.src, e.dst, e.slot)] = format_value(step.grad_inputs[e.slot], 28)
+                    labels[(e.src, e.dst, e.slot)] = UP + format_value(step.grad_inputs[e.slot], 28)
                 if e.dst == step.node_id and e.kind == "variable" and step.grad_outputs:
-                    labels[(e.src, e.dst, e.slot)] = format_value(step.grad_outputs[0], 28)
+                    labels[(e.src, e.dst, e.slot)] = UP + format_value(step.grad_outputs[0], 28)
         elif step.kind == "accumulate":
             for e in edges:
                 if e.src == step.node_id and e.kind == "variable":

@@ -6,6 +6,7 @@ to test-artifacts/ (light and dark theme).
 """
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -167,3 +168,38 @@ def test_training_plot_finished(page, artifacts):
     assert plot.locator(".ak-status").inner_text().startswith("20/20")
     assert plot.locator("progress, .progress-bar, .widget-progress").count() >= 1
     plot.screenshot(path=str(artifacts / "training-plot.png"))
+
+
+CONTRASTS = (Path(__file__).parent / "contrast.js").read_text()
+
+
+def set_theme(page, name: str) -> None:
+    page.click(".lm-MenuBar-itemLabel:text-is('Settings')")
+    page.hover(".lm-Menu-itemLabel:text-is('Theme')")
+    page.click(f".lm-Menu-itemLabel:text-is('{name}')")
+    light = "true" if "Light" in name else "false"
+    page.wait_for_selector(f"body[data-jp-theme-light='{light}']", state="attached")
+    page.wait_for_timeout(500)  # the theme's stylesheet applies after the attribute changes
+
+
+def test_colours_are_readable_in_light_and_dark_themes(page, artifacts):
+    page.locator(f"{STEPPER} .ak-reset").click()
+    wait_for_index(page, 0)
+    for i in (1, 2):  # AddBackward0 runs: two gradient labels on its edges
+        page.locator(f"{STEPPER} .ak-forward").click()
+        wait_for_index(page, i)
+    try:
+        for theme, shot in (("JupyterLab Light", "stepper-light-node.png"),
+                            ("JupyterLab Dark", "stepper-dark.png")):
+            set_theme(page, theme)
+            found = page.evaluate(CONTRASTS, [STEPPER])
+            assert found["dark"] == ("Dark" in theme)
+            assert len(found["label_text"]) == 2 and found["border_on_page"]
+            assert min(found["text_on_boxes"]) >= 4.5, found
+            assert min(found["label_text"]) >= 4.5, found
+            assert min(found["details"]) >= 4.5, found
+            assert min(found["lines_on_page"]) >= 3.0, found  # graphics need 3:1 (WCAG 1.4.11)
+            assert min(found["border_on_page"]) >= 3.0, found
+            page.locator(STEPPER).screenshot(path=str(artifacts / shot))
+    finally:
+        set_theme(page, "JupyterLab Light")

@@ -47,6 +47,7 @@ def test_steps_carry_the_gradients_in_and_out(lib):
     model = backward_steps(y, names=names)
     start = model.steps[0]
     assert start.kind == "start" and model.node_states(0) == {model.graph.id_of(y): "active"}
+    assert list(model.edge_labels(0).values()) == ["\u2191 grad 1"]
     np.testing.assert_array_equal(start.grad_outputs[0], np.ones(()))
     mul = next(s for s in model.steps if s.name == "MulBackward0")
     a, b = names["a"].detach().numpy(), names["b"].detach().numpy()
@@ -59,7 +60,7 @@ def test_steps_carry_the_gradients_in_and_out(lib):
     node = model.graph.node(mul.node_id).obj
     for slot, (child, _) in enumerate(node.next_functions):
         key = (model.graph.id_of(child), mul.node_id, slot)
-        assert labels[key] == format_value(mul.grad_inputs[slot], 28)
+        assert labels[key] == "\u2191 " + format_value(mul.grad_inputs[slot], 28)
     assert model.node_states(mul.index)[mul.node_id] == "active"
 
 
