@@ -10,7 +10,7 @@ Example:
     >>> a = ak.tensor([1.0, 2.0], requires_grad=True)
     >>> model = backward_steps((a * a).sum(), names={"a": a})
     >>> [step.kind for step in model.steps]
-    ['start', 'node', 'node', 'node', 'accumulate', 'free']
+    ['start', 'node', 'node', 'free', 'node', 'accumulate']
 """
 
 from __future__ import annotations
