@@ -1430,12 +1430,19 @@ class MaxPool2DWithIndices(Primitive):
         out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
                     _conv_out_size(w, kernel[1], stride[1], padding[1]))
         views = _windows(_padded(x, padding, -xp.inf), kernel, stride, out_size)
-        stacked = xp.stack(views, axis=0)  # (kh*kw, N, C, OH, OW)
-        best = xp.argmax(stacked, axis=0)
-        out = xp.max(stacked, axis=0)
-        if not isinstance(ctx, _Unrecorded):
+        recording = not isinstance(ctx, _Unrecorded)
+        device = _same_device(xp, x)
+        # A running max over the kh*kw shifted views (elementwise, so fast); `best` remembers
+        # which offset won. Strictly greater keeps the first maximum on ties, as PyTorch does.
+        out = xp.asarray(views[0], copy=True)
+        best = xp.zeros(out.shape, dtype=xp.int64, **device) if recording else None
+        for position, view in enumerate(views[1:], start=1):
+            if recording:
+                better = view > out
+                best = xp.where(better, xp.asarray(position, dtype=xp.int64, **device), best)
+            out = xp.maximum(out, view)
+        if recording:
             # Flat position of every arg-max in x: row = r*sh + i - ph, col = s*sw + j - pw.
-            device = _same_device(xp, x)
             rows = xp.reshape(xp.arange(out_size[0], **device) * stride[0], (-1, 1)) - padding[0]
             cols = xp.reshape(xp.arange(out_size[1], **device) * stride[1], (1, -1)) - padding[1]
             row = rows + best // kernel[1]

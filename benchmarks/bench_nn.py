@@ -144,7 +144,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--keep-freed-memory", action="store_true",
+        help="experiment: tell glibc malloc to keep freed memory (mallopt) so large temporaries "
+             "are not page-faulted in again every step, as PyTorch's caching allocator avoids")
     args = parser.parse_args()
+    if args.keep_freed_memory:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 512 << 20)  # M_MMAP_THRESHOLD: serve big blocks from the heap
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: do not hand freed heap back to the OS
+        print("glibc malloc keeps freed memory (mallopt)")
     print(f"torch {torch.__version__}, numpy {np.__version__}, {THREADS} thread(s) each; "
           f"medians of {args.repeats} alternating steps")
     print(f"{'case':46s} {'ak ms':>8s} {'torch ms':>9s} {'ratio':>6s} {'cpu ratio':>10s}")
