@@ -41,6 +41,11 @@ def distinct(*shape):
     return RNG.permutation(values).reshape(shape)
 
 
+def beside(tensor, values):
+    """Integer constants (indices, class targets) on the same device as ``tensor``."""
+    return ak.tensor(values, device=tensor.device)
+
+
 def on_clone(method, *args):
     """Apply an in-place method to a clone (a leaf that requires grad cannot be modified)."""
 
@@ -121,7 +126,7 @@ CASES = {
     "Select": (lambda a: a[..., 1], [arr(2, 3)], None),
     "Index": (lambda a: a[[0, 2, 0]], [arr(3, 2)], None),
     "IndexPut": (
-        lambda a: ops.IndexPut.apply(a, shape=(3, 2), key=(np.array([0, 2, 0]),)),
+        lambda a: ops.IndexPut.apply(a, shape=(3, 2), key=(beside(a, [0, 2, 0])._array,)),
         [arr(3, 2)],
         None,
     ),
@@ -149,7 +154,7 @@ CASES = {
     ),
     "MaxPool2DWithIndices": (lambda x: F.max_pool2d(x, 2), [distinct(1, 1, 4, 4)], None),
     "Embedding": (
-        lambda w: F.embedding(ak.tensor([[0, 2], [2, 1]]), w),
+        lambda w: F.embedding(beside(w, [[0, 2], [2, 1]]), w),
         [arr(3, 2)],
         None,
     ),
@@ -159,9 +164,9 @@ CASES = {
         None,
     ),
     "MseLoss": (lambda a, b: F.mse_loss(a, b), [arr(2, 3), arr(2, 3)], None),
-    "NllLoss": (lambda a: F.nll_loss(a, ak.tensor([0, 2, 1])), [arr(3, 3)], None),
+    "NllLoss": (lambda a: F.nll_loss(a, beside(a, [0, 2, 1])), [arr(3, 3)], None),
     "NllLoss2D": (
-        lambda a: F.nll_loss(a, ak.tensor([[[0, 1], [1, 0]]])),
+        lambda a: F.nll_loss(a, beside(a, [[[0, 1], [1, 0]]])),
         [arr(1, 2, 2, 2)],
         None,
     ),
@@ -178,12 +183,12 @@ CASES = {
 }
 
 
-def make_inputs(name):
+def make_inputs(name, device="cpu"):
     fn, arrays, grad_indices = CASES[name]
     inputs = []
     for index, array in enumerate(arrays):
         requires = grad_indices is None or index in grad_indices
-        inputs.append(ak.tensor(array, dtype=ak.float64, requires_grad=requires))
+        inputs.append(ak.tensor(array, dtype=ak.float64, device=device, requires_grad=requires))
     return fn, tuple(inputs)
 
 
