@@ -3,11 +3,11 @@
 import xml.etree.ElementTree as ET
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd_kit as ak
 from autograd_kit.viz.graph import build_graph, draw_graph, layout_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -68,12 +68,23 @@ def test_saved_tensors_are_drawn_and_marked_freed_after_backward():
     assert after and all(n.lines == ("(freed)",) for n in after)
 
 
-def test_module_parameters_are_labelled_with_their_names():
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1))
-    loss = model(torch.randn(4, 3)).pow(2).mean()
-    labels = sorted(n.label for n in build_graph(loss, params=model).leaves())
+def mlp_graph(lib):
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh(), lib.nn.Linear(2, 1))
+    loss = model(lib.randn(4, 3)).pow(2).mean()
+    return build_graph(loss, params=model)
+
+
+def test_module_parameters_are_labelled_with_their_names(lib):
+    labels = sorted(n.label for n in mlp_graph(lib).leaves())
     assert labels == ["0.bias", "0.weight", "2.bias", "2.weight"]
+
+
+def test_a_module_graph_has_pytorchs_nodes():
+    names = {lib: sorted(n.label for n in mlp_graph(lib).nodes if n.kind == "function")
+             for lib in (ak, torch)}
+    ours, oracle = names.values()
+    assert ours == oracle
 
 
 def test_a_leaf_alone_is_one_node(lib):
@@ -155,7 +166,7 @@ def test_long_chains_need_no_recursion(lib):
 
 
 def test_two_libraries_give_the_same_drawing_shape():
-    ak_graph = build_graph(example(pytest.importorskip("autograd_kit"))[0])
+    ak_graph = build_graph(example(ak)[0])
     torch_graph = build_graph(example(torch)[0])
     assert len(ak_graph.edges) == len(torch_graph.edges)
     assert np.array_equal(sorted(n.kind for n in ak_graph.nodes),
