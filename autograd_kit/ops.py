@@ -1389,8 +1389,10 @@ class Convolution(Primitive):
             out = out + bias
         ctx.save_for_backward(x, weight)
         ctx.rows, ctx.kernel, ctx.stride, ctx.padding = rows, kernel, stride, padding
+        # Computed channels-last; returned as an (N, O, OH, OW) view of it. Elementwise ops keep
+        # that memory order, so the gradient usually arrives channels-last too (no copy below).
         out = xp.reshape(out, (n,) + out_size + (out_channels,))
-        return _contiguous(xp, xp.permute_dims(out, (0, 3, 1, 2)))
+        return xp.permute_dims(out, (0, 3, 1, 2))
 
     @staticmethod
     def backward(ctx, grad):
