@@ -31,6 +31,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,7 +245,8 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, backend: str | None = None,
 
     cwd.mkdir(parents=True, exist_ok=True)
     with backend_env(backend):
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        # record_timing=False: no timestamps in the committed notebooks (clean diffs)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}})
         client.execute()
     return nb
@@ -282,12 +284,14 @@ def build(selected: list[str] | None = None, execute_it: bool = True) -> list[Pa
     for chapter in chapters(selected):
         for lang in LANGS:
             nb = to_notebook(chapter.cells, lang)
+            start = time.perf_counter()
             if execute_it:
                 execute(nb, COURSE / lang)
             path = COURSE / lang / f"{chapter.stem}.ipynb"
             write(nb, path)
             written.append(path)
-            print(f"wrote {path.relative_to(COURSE.parent)}", flush=True)
+            print(f"wrote {path.relative_to(ROOT)} ({time.perf_counter() - start:.1f} s)",
+                  flush=True)
     if (SRC / "index.md").exists():
         written.append(build_index(execute_it))
     return written
