@@ -172,10 +172,18 @@ def describe_graph(root, max_nodes: int = 200) -> str:
     return render(node)
 
 
+def _values(plain):
+    """A snapshot with every tensor replaced by its nested list of values."""
+    if isinstance(plain, dict) and "tensor" in plain:
+        return plain["tensor"]
+    if isinstance(plain, list):
+        return [_values(item) for item in plain]
+    return plain
+
+
 def _numbers(plain):
     """Numbers inside a snapshot (tensor data, list, scalar), as a float64 array, or None."""
-    if isinstance(plain, dict) and "tensor" in plain:
-        plain = plain["tensor"]
+    plain = _values(plain)
     try:
         array = np.asarray(plain, dtype=np.float64)
     except (TypeError, ValueError):
@@ -184,8 +192,7 @@ def _numbers(plain):
 
 
 def _show(value, limit: int = 120) -> str:
-    if isinstance(value, dict) and "tensor" in value:
-        value = value["tensor"]
+    value = _values(value)
     if isinstance(value, dict) and "repr" in value:
         return value["repr"]
     if isinstance(value, float):
