@@ -23,10 +23,9 @@ class BatchNorm1d(Module):
 
     Example:
         >>> bn = ak.nn.BatchNorm1d(2)
-        >>> out = bn(ak.tensor([[1.0, 10.0], [3.0, 30.0]]))
-        >>> out.detach().round(decimals=3)
-        tensor([[-1., -1.],
-                [ 1.,  1.]])
+        >>> bn(ak.tensor([[1.0, 10.0], [3.0, 30.0]]))
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
         >>> bn.running_mean
         tensor([0.2000, 2.0000])
     """
