@@ -10,6 +10,7 @@ without a GPU).
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ class device:
             index = int(text)
         if type not in _BACKENDS:
             known = ", ".join(_BACKENDS)
-            raise RuntimeError(f"Expected one of {known} device type at start of device string: {type}")
+            raise RuntimeError(
+                f"Expected one of {known} device type at start of device string: {type}"
+            )
         self.type = type
         self.index = index
 
@@ -85,17 +88,33 @@ class ArrayBackend:
     indexed: bool
 
 
-def _cupy() -> Any:
+@functools.cache
+def _cupy_or_reason() -> tuple[Any, str | None]:
+    """CuPy if it imports and sees a GPU, else None and one sentence saying why not.
+
+    Asked once per process: a machine does not grow a GPU while a notebook runs.
+    """
     try:
-        return importlib.import_module("cupy")
-    except Exception as error:  # ImportError, or a CUDA driver problem raised at import time
-        raise RuntimeError(
-            explain(
-                "Torch not compiled with CUDA enabled",
-                "no_cuda",
-                detail=f"CuPy could not be imported: {type(error).__name__}: {error}",
-            )
-        ) from None
+        cupy = importlib.import_module("cupy")
+    except Exception as error:  # ImportError, or a CUDA library problem raised at import
+        return None, f"CuPy could not be imported ({type(error).__name__}: {error})."
+    try:
+        count = int(cupy.cuda.runtime.getDeviceCount())
+    except Exception as error:  # no driver, or a driver too old for this CuPy
+        return None, f"CuPy found no usable CUDA driver ({type(error).__name__}: {error})."
+    if count == 0:
+        return None, "CuPy is installed but sees no CUDA GPU."
+    return cupy, None
+
+
+def _cupy() -> Any:
+    """CuPy, or PyTorch's error for a machine without CUDA (AssertionError, as a CPU-only
+    PyTorch raises it) with the reason and a hint; never a traceback from inside CuPy."""
+    cupy, reason = _cupy_or_reason()
+    if cupy is None:
+        message = explain("Torch not compiled with CUDA enabled", "no_cuda", detail=reason)
+        raise AssertionError(message)
+    return cupy
 
 
 def _cupy_device(xp: Any, index: int) -> Any:
@@ -229,18 +248,18 @@ def _host_key(key: Any) -> Any:
 
 def cuda_is_available() -> bool:
     """True when CuPy imports and sees at least one CUDA device; never raises."""
-    try:
-        return _cupy().cuda.runtime.getDeviceCount() > 0
-    except Exception:
-        return False
+    return _cupy_or_reason()[0] is not None
 
 
 def cuda_device_count() -> int:
-    """How many CUDA devices CuPy sees (0 without CuPy or a GPU)."""
-    try:
-        return int(_cupy().cuda.runtime.getDeviceCount())
-    except Exception:
-        return 0
+    """How many CUDA devices CuPy sees (0 without CuPy or a GPU); never raises."""
+    cupy = _cupy_or_reason()[0]
+    return 0 if cupy is None else int(cupy.cuda.runtime.getDeviceCount())
+
+
+def cuda_unavailable_reason() -> str | None:
+    """Why CUDA cannot be used here, in one sentence (None when it can)."""
+    return _cupy_or_reason()[1]
 
 
 __all__ = [
@@ -249,6 +268,7 @@ __all__ = [
     "asnumpy",
     "cuda_device_count",
     "cuda_is_available",
+    "cuda_unavailable_reason",
     "device",
     "device_of",
     "index_add",
