@@ -101,7 +101,9 @@ def test_each_chapter_teaches_with_a_picture_a_question_and_exercises(stem):
     assert any(name in code for name in WIDGETS_AND_PICTURES)
     assert "Predict, then run" in prose
     assert "先预测，再运行" in "\n".join(c.source for c in read("zh", stem).cells)
-    assert "exercises/" in nb.cells[-1].source
+    number = stem.split("-")[0]
+    assert re.search(rf"\(\.\./\.\./exercises/{number}_\w+\.ipynb\)", nb.cells[-1].source), \
+        f"{stem}: the footer must link the chapter's own exercise notebook"
 
 
 def test_widget_cells_are_not_compared_by_nbval_but_printed_checks_are(stem):
