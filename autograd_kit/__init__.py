@@ -43,19 +43,64 @@ short, int, long = int16, int32, int64  # noqa: A001
 # Module-level versions of tensor methods: ak.exp(x) is x.exp(), as torch.exp(x) is.
 abs = _methods.abs  # noqa: A001
 add, sub, mul, div, pow = _methods.add, _methods.sub, _methods.mul, _methods.div, _methods.pow  # noqa: A001
-exp, log, sqrt, rsqrt, sign = _methods.exp, _methods.log, _methods.sqrt, _methods.rsqrt, _methods.sign
-sin, cos, tanh, sigmoid, relu = _methods.sin, _methods.cos, _methods.tanh, _methods.sigmoid, _methods.relu
+exp, log, sqrt, rsqrt, sign = (
+    _methods.exp,
+    _methods.log,
+    _methods.sqrt,
+    _methods.rsqrt,
+    _methods.sign,
+)
+sin, cos, tanh, sigmoid, relu = (
+    _methods.sin,
+    _methods.cos,
+    _methods.tanh,
+    _methods.sigmoid,
+    _methods.relu,
+)
 neg, reciprocal, square = _methods.neg, _methods.reciprocal, _methods.square
 clamp = clip = _methods.clamp
-where, maximum, minimum, masked_fill = _methods.where, _methods.maximum, _methods.minimum, _methods.masked_fill
+where, maximum, minimum, masked_fill = (
+    _methods.where,
+    _methods.maximum,
+    _methods.minimum,
+    _methods.masked_fill,
+)
 sum, mean, prod, var, std = _methods.sum, _methods.mean, _methods.prod, _methods.var, _methods.std  # noqa: A001
-max, min, amax, argmax, argmin = _methods.max, _methods.min, _methods.amax, _methods.argmax, _methods.argmin  # noqa: A001
-softmax, log_softmax, logsumexp, norm = _methods.softmax, _methods.log_softmax, _methods.logsumexp, _methods.norm
+max, min, amax, argmax, argmin = (
+    _methods.max,
+    _methods.min,
+    _methods.amax,
+    _methods.argmax,
+    _methods.argmin,
+)  # noqa: A001
+softmax, log_softmax, logsumexp, norm = (
+    _methods.softmax,
+    _methods.log_softmax,
+    _methods.logsumexp,
+    _methods.norm,
+)
 all, any, isnan, isfinite = _methods.all, _methods.any, _methods.isnan, _methods.isfinite  # noqa: A001
-equal, allclose, isclose, logical_not = _methods.eq_all, _methods.allclose, _methods.isclose, _methods.logical_not
+equal, allclose, isclose, logical_not = (
+    _methods.eq_all,
+    _methods.allclose,
+    _methods.isclose,
+    _methods.logical_not,
+)
 eq, ne, lt, le, gt, ge = (getattr(Tensor, name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
-reshape, flatten, permute, transpose, t = _methods.reshape, _methods.flatten, _methods.permute, _methods.transpose, _methods.t
-squeeze, unsqueeze, narrow, select, unbind = _methods.squeeze, _methods.unsqueeze, _methods.narrow, _methods.select, _methods.unbind
+reshape, flatten, permute, transpose, t = (
+    _methods.reshape,
+    _methods.flatten,
+    _methods.permute,
+    _methods.transpose,
+    _methods.t,
+)
+squeeze, unsqueeze, narrow, select, unbind = (
+    _methods.squeeze,
+    _methods.unsqueeze,
+    _methods.narrow,
+    _methods.select,
+    _methods.unbind,
+)
 split, chunk, cat, stack = _methods.split, _methods.chunk, _methods.cat, _methods.stack
 concat = concatenate = cat
 matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm

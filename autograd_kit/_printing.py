@@ -93,9 +93,14 @@ def _nested(values: np.ndarray, indent: int, summarize: bool, formatter: _Format
     if summarize and values.shape[0] > 2 * EDGE_ITEMS:
         rows = [_nested(values[i], indent + 1, summarize, formatter) for i in range(EDGE_ITEMS)]
         rows += ["..."]
-        rows += [_nested(values[i], indent + 1, summarize, formatter) for i in range(len(values) - EDGE_ITEMS, len(values))]
+        rows += [
+            _nested(values[i], indent + 1, summarize, formatter)
+            for i in range(len(values) - EDGE_ITEMS, len(values))
+        ]
     else:
-        rows = [_nested(values[i], indent + 1, summarize, formatter) for i in range(values.shape[0])]
+        rows = [
+            _nested(values[i], indent + 1, summarize, formatter) for i in range(values.shape[0])
+        ]
     return "[" + ("," + "\n" * (values.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
 
 

@@ -82,13 +82,17 @@ def _as_number(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _binary(primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = False, **settings: Any) -> Tensor:
+def _binary(
+    primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = False, **settings: Any
+) -> Tensor:
     """Apply a two-input primitive to a tensor and a tensor-or-number, PyTorch style."""
     if isinstance(b, Tensor):
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:
             _check_same_device(a, b)
-        if array_a.dtype != array_b.dtype or (floating and getattr(array_a.dtype, "kind", "?") not in "fc"):
+        if array_a.dtype != array_b.dtype or (
+            floating and getattr(array_a.dtype, "kind", "?") not in "fc"
+        ):
             result = dtypes.result_type(a, b)
             if floating and not result.is_floating_point:
                 result = dtypes.DEFAULT_FLOAT
@@ -99,7 +103,11 @@ def _binary(primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = 
     b = _as_number(b)
     if not isinstance(b, _SCALARS):
         return NotImplemented
-    if getattr(a._array.dtype, "kind", "?") != "f" or type(b) is not builtins.float and type(b) is not builtins.int:
+    if (
+        getattr(a._array.dtype, "kind", "?") != "f"
+        or type(b) is not builtins.float
+        and type(b) is not builtins.int
+    ):
         result = dtypes.result_type(a, b)
         if floating and not result.is_floating_point:
             result = dtypes.DEFAULT_FLOAT
@@ -221,12 +229,24 @@ def eq_all(self: Tensor, other: Tensor) -> builtins.bool:
     return self.shape == other.shape and builtins.bool((self == other).all())
 
 
-def allclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False) -> builtins.bool:
+def allclose(
+    self: Tensor,
+    other: Tensor,
+    rtol: float = 1e-05,
+    atol: float = 1e-08,
+    equal_nan: builtins.bool = False,
+) -> builtins.bool:
     """True when ``|self - other| <= atol + rtol * |other|`` everywhere."""
     return builtins.bool(isclose(self, other, rtol, atol, equal_nan).all())
 
 
-def isclose(self: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: builtins.bool = False) -> Tensor:
+def isclose(
+    self: Tensor,
+    other: Any,
+    rtol: float = 1e-05,
+    atol: float = 1e-08,
+    equal_nan: builtins.bool = False,
+) -> Tensor:
     other_array = other._array if isinstance(other, Tensor) else other
     first = _backend.asnumpy(self._array)
     second = _backend.asnumpy(other_array) if isinstance(other, Tensor) else other_array
@@ -333,11 +353,21 @@ def where(condition: Tensor, x: Any, y: Any) -> Tensor:
     if not tensors:
         raise TypeError("where() expected at least one of x and y to be a Tensor")
     result = dtypes.result_type(*(x, y))
-    x = _promote(x, result) if isinstance(x, Tensor) else _scalar_tensor_like(x, tensors[0]).to(result)
-    y = _promote(y, result) if isinstance(y, Tensor) else _scalar_tensor_like(y, tensors[0]).to(result)
+    x = (
+        _promote(x, result)
+        if isinstance(x, Tensor)
+        else _scalar_tensor_like(x, tensors[0]).to(result)
+    )
+    y = (
+        _promote(y, result)
+        if isinstance(y, Tensor)
+        else _scalar_tensor_like(y, tensors[0]).to(result)
+    )
     for value in (x, y):
         _check_same_device(condition, value)
-    shape = broadcast_shapes(condition._array.shape, broadcast_shapes(x._array.shape, y._array.shape))
+    shape = broadcast_shapes(
+        condition._array.shape, broadcast_shapes(x._array.shape, y._array.shape)
+    )
     del shape
     return ops.Where.apply(condition, x, y)
 
@@ -364,7 +394,9 @@ def _dim_tuple(dim: Any, ndim: int) -> tuple[int, ...]:
     return tuple(_normalize_dim(d, ndim) for d in dim)
 
 
-def sum(self: Tensor, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None) -> Tensor:
+def sum(
+    self: Tensor, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None
+) -> Tensor:
     """Sum of all elements, or along ``dim`` (an int or a tuple of ints)."""
     if dtype is not None:
         dtype = dtypes.to_dtype(dtype)
@@ -426,14 +458,18 @@ def argmax(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False)
     if dim is None:
         out = xp.argmax(xp.reshape(self._array, (-1,)))
         return _wrap(xp.reshape(out, (1,) * self.ndim) if keepdim else out).long()
-    return _wrap(xp.argmax(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)).long()
+    return _wrap(
+        xp.argmax(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)
+    ).long()
 
 
 def argmin(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
     xp = _backend.xp_of(self._array)
     if dim is None:
         return _wrap(xp.argmin(xp.reshape(self._array, (-1,)))).long()
-    return _wrap(xp.argmin(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)).long()
+    return _wrap(
+        xp.argmin(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)
+    ).long()
 
 
 def prod(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -448,16 +484,34 @@ def _correction(unbiased: Any, correction: Any) -> Any:
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(self: Tensor, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None) -> Tensor:
+def var(
+    self: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: builtins.bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
     """Variance (with Bessel's correction by default: divides by n - 1)."""
     dims = None if dim is None else _dim_tuple(dim, self.ndim)
-    return ops.Var.apply(self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim)
+    return ops.Var.apply(
+        self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim
+    )
 
 
-def std(self: Tensor, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None) -> Tensor:
+def std(
+    self: Tensor,
+    dim: Any = None,
+    unbiased: Any = None,
+    keepdim: builtins.bool = False,
+    *,
+    correction: Any = None,
+) -> Tensor:
     """Standard deviation, the square root of ``var``."""
     dims = None if dim is None else _dim_tuple(dim, self.ndim)
-    return ops.Std.apply(self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim)
+    return ops.Std.apply(
+        self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim
+    )
 
 
 def softmax(self: Tensor, dim: int) -> Tensor:
@@ -536,8 +590,10 @@ def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def permute(self: Tensor, *dims: Any) -> Tensor:
     dims = tuple(_normalize_dim(d, self.ndim) for d in _shape_args(dims))
     if sorted(dims) != list(range(self.ndim)):
-        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = "
-                           f"{self.ndim} is not equal to len(dims) = {len(dims)}")
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{self.ndim} is not equal to len(dims) = {len(dims)}"
+        )
     return ops.Permute.apply(self, dims=dims)
 
 
@@ -706,9 +762,7 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
         return ops.Index.apply(self, key=key)
     specified = builtins.sum(1 for part in key if part is not None and part is not Ellipsis)
     if specified > self.ndim:
-        raise IndexError(
-            f"too many indices for tensor of dimension {self.ndim}"
-        )
+        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
     expanded: list = []
     for part in key:
         if part is Ellipsis:
@@ -763,14 +817,17 @@ def matmul(self: Tensor, other: Tensor) -> Tensor:
     if self.ndim == 1 and other.ndim == 1:
         if a[0] != b[0]:
             raise RuntimeError(
-                "inconsistent tensor size, expected tensor [{0}] and src [{1}] to have the same "
-                "number of elements, but got {0} and {1} elements respectively".format(a[0], b[0])
+                f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to have the same "
+                f"number of elements, but got {a[0]} and {b[0]} elements respectively"
             )
         return ops.Dot.apply(self, other)
     if self.ndim == 2 and other.ndim == 1:
         if a[1] != b[0]:
             raise RuntimeError(
-                explain(f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec ({b[0]})", "matmul_shape")
+                explain(
+                    f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec ({b[0]})",
+                    "matmul_shape",
+                )
             )
         return ops.Mv.apply(self, other)
     if self.ndim <= 2 and other.ndim == 2:
@@ -829,9 +886,7 @@ def mv(self: Tensor, other: Tensor) -> Tensor:
 
 def dot(self: Tensor, other: Tensor) -> Tensor:
     if self.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
-        )
+        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
     return matmul(self, other)
 
 
@@ -851,7 +906,8 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
     was overwritten.
     """
     records = grad_state.enabled and (
-        self._requires_grad or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in others)
+        self._requires_grad
+        or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in others)
     )
     if records:
         if self.grad_fn is None and self._requires_grad:
@@ -861,7 +917,12 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
                     "inplace_leaf",
                 )
             )
-        before = _wrap(self._array.copy() if hasattr(self._array, "copy") else _backend.xp_of(self._array).asarray(self._array, copy=True), self.grad_fn)
+        before = _wrap(
+            self._array.copy()
+            if hasattr(self._array, "copy")
+            else _backend.xp_of(self._array).asarray(self._array, copy=True),
+            self.grad_fn,
+        )
         before._requires_grad = self._requires_grad
         before._output_nr = self._output_nr
         result = primitive.apply(before, *others, **settings)
@@ -969,7 +1030,10 @@ def _fill_random(self: Tensor, sample: Any) -> Tensor:
     """Write random numbers from the global generator (``ak.manual_seed``) into ``self``."""
     if grad_state.enabled and self._requires_grad and self.grad_fn is None:
         raise RuntimeError(
-            explain("a leaf Variable that requires grad is being used in an in-place operation.", "inplace_leaf")
+            explain(
+                "a leaf Variable that requires grad is being used in an in-place operation.",
+                "inplace_leaf",
+            )
         )
     values = np.asarray(sample(self.shape), dtype=self.dtype.numpy)
     self._array[...] = _backend.to_device(values, self.device)
@@ -996,59 +1060,180 @@ def _iop(method: Any) -> Any:
     return inplace_operator
 
 
-def new_zeros(self: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+def new_zeros(
+    self: Tensor,
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: builtins.bool = False,
+) -> Tensor:
     from . import creation
 
-    return creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    return creation.zeros(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
-def new_ones(self: Tensor, *size: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+def new_ones(
+    self: Tensor,
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: builtins.bool = False,
+) -> Tensor:
     from . import creation
 
-    return creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    return creation.ones(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
-def new_tensor(self: Tensor, data: Any, dtype: Any = None, device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+def new_tensor(
+    self: Tensor,
+    data: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: builtins.bool = False,
+) -> Tensor:
     from . import creation
 
-    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    return creation.tensor(
+        data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
+    )
 
 
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
-    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div,
-    "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": neg,
-    "exp": exp, "log": log, "sqrt": sqrt, "rsqrt": rsqrt, "abs": abs, "sign": sign, "sin": sin,
-    "cos": cos, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "reciprocal": reciprocal,
-    "square": square, "clamp": clamp, "clip": clamp, "clamp_min": clamp_min,
-    "clamp_max": clamp_max, "maximum": maximum, "minimum": minimum, "masked_fill": masked_fill,
-    "sum": sum, "mean": mean, "max": max, "min": min, "amax": amax, "argmax": argmax,
-    "argmin": argmin, "prod": prod, "var": var, "std": std, "softmax": softmax,
-    "log_softmax": log_softmax, "logsumexp": logsumexp, "norm": norm, "all": all, "any": any,
-    "isnan": isnan, "isfinite": isfinite, "logical_not": logical_not, "equal": eq_all,
-    "allclose": allclose, "isclose": isclose,
-    "reshape": reshape, "view": view, "view_as": view_as, "reshape_as": reshape_as,
-    "flatten": flatten, "permute": permute, "transpose": transpose, "t": t,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand, "expand_as": expand_as,
-    "narrow": narrow, "select": select, "unbind": unbind, "split": split, "chunk": chunk,
-    "matmul": matmul, "mm": mm, "mv": mv, "dot": dot, "bmm": bmm,
-    "add_": add_, "sub_": sub_, "mul_": mul_, "div_": div_, "pow_": pow_, "zero_": zero_,
-    "fill_": fill_, "copy_": copy_, "clamp_": clamp_, "relu_": relu_, "addcmul_": addcmul_,
-    "addcdiv_": addcdiv_, "uniform_": uniform_, "normal_": normal_,
-    "new_zeros": new_zeros, "new_ones": new_ones, "new_tensor": new_tensor,
-    "eq": _compare("__eq__"), "ne": _compare("__ne__"), "lt": _compare("__lt__"),
-    "le": _compare("__le__"), "gt": _compare("__gt__"), "ge": _compare("__ge__"),
-    "__add__": add, "__radd__": _radd, "__sub__": sub, "__rsub__": _rsub,
-    "__mul__": mul, "__rmul__": _rmul, "__truediv__": div, "__rtruediv__": _rtruediv,
-    "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": _rmatmul,
-    "__neg__": neg, "__pos__": _pos, "__abs__": abs,
-    "__iadd__": _iop(add_), "__isub__": _iop(sub_), "__imul__": _iop(mul_),
+    "add": add,
+    "sub": sub,
+    "subtract": sub,
+    "mul": mul,
+    "multiply": mul,
+    "div": div,
+    "divide": div,
+    "true_divide": div,
+    "pow": pow,
+    "neg": neg,
+    "negative": neg,
+    "exp": exp,
+    "log": log,
+    "sqrt": sqrt,
+    "rsqrt": rsqrt,
+    "abs": abs,
+    "sign": sign,
+    "sin": sin,
+    "cos": cos,
+    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "reciprocal": reciprocal,
+    "square": square,
+    "clamp": clamp,
+    "clip": clamp,
+    "clamp_min": clamp_min,
+    "clamp_max": clamp_max,
+    "maximum": maximum,
+    "minimum": minimum,
+    "masked_fill": masked_fill,
+    "sum": sum,
+    "mean": mean,
+    "max": max,
+    "min": min,
+    "amax": amax,
+    "argmax": argmax,
+    "argmin": argmin,
+    "prod": prod,
+    "var": var,
+    "std": std,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    "logsumexp": logsumexp,
+    "norm": norm,
+    "all": all,
+    "any": any,
+    "isnan": isnan,
+    "isfinite": isfinite,
+    "logical_not": logical_not,
+    "equal": eq_all,
+    "allclose": allclose,
+    "isclose": isclose,
+    "reshape": reshape,
+    "view": view,
+    "view_as": view_as,
+    "reshape_as": reshape_as,
+    "flatten": flatten,
+    "permute": permute,
+    "transpose": transpose,
+    "t": t,
+    "squeeze": squeeze,
+    "unsqueeze": unsqueeze,
+    "expand": expand,
+    "expand_as": expand_as,
+    "narrow": narrow,
+    "select": select,
+    "unbind": unbind,
+    "split": split,
+    "chunk": chunk,
+    "matmul": matmul,
+    "mm": mm,
+    "mv": mv,
+    "dot": dot,
+    "bmm": bmm,
+    "add_": add_,
+    "sub_": sub_,
+    "mul_": mul_,
+    "div_": div_,
+    "pow_": pow_,
+    "zero_": zero_,
+    "fill_": fill_,
+    "copy_": copy_,
+    "clamp_": clamp_,
+    "relu_": relu_,
+    "addcmul_": addcmul_,
+    "addcdiv_": addcdiv_,
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "new_zeros": new_zeros,
+    "new_ones": new_ones,
+    "new_tensor": new_tensor,
+    "eq": _compare("__eq__"),
+    "ne": _compare("__ne__"),
+    "lt": _compare("__lt__"),
+    "le": _compare("__le__"),
+    "gt": _compare("__gt__"),
+    "ge": _compare("__ge__"),
+    "__add__": add,
+    "__radd__": _radd,
+    "__sub__": sub,
+    "__rsub__": _rsub,
+    "__mul__": mul,
+    "__rmul__": _rmul,
+    "__truediv__": div,
+    "__rtruediv__": _rtruediv,
+    "__pow__": pow,
+    "__rpow__": _rpow,
+    "__matmul__": matmul,
+    "__rmatmul__": _rmatmul,
+    "__neg__": neg,
+    "__pos__": _pos,
+    "__abs__": abs,
+    "__iadd__": _iop(add_),
+    "__isub__": _iop(sub_),
+    "__imul__": _iop(mul_),
     "__itruediv__": _iop(div_),
-    "__eq__": _compare("__eq__"), "__ne__": _compare("__ne__"), "__lt__": _compare("__lt__"),
-    "__le__": _compare("__le__"), "__gt__": _compare("__gt__"), "__ge__": _compare("__ge__"),
-    "__and__": _logical("__and__"), "__or__": _logical("__or__"), "__xor__": _logical("__xor__"),
-    "__invert__": _invert, "__getitem__": __getitem__, "__setitem__": __setitem__,
+    "__eq__": _compare("__eq__"),
+    "__ne__": _compare("__ne__"),
+    "__lt__": _compare("__lt__"),
+    "__le__": _compare("__le__"),
+    "__gt__": _compare("__gt__"),
+    "__ge__": _compare("__ge__"),
+    "__and__": _logical("__and__"),
+    "__or__": _logical("__or__"),
+    "__xor__": _logical("__xor__"),
+    "__invert__": _invert,
+    "__getitem__": __getitem__,
+    "__setitem__": __setitem__,
 }
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)
@@ -1056,4 +1241,3 @@ Tensor.T = property(_T)  # type: ignore[attr-defined]
 Tensor.mT = property(_mT)  # type: ignore[attr-defined]
 Tensor.__hash__ = object.__hash__  # defining __eq__ must not make tensors unhashable
 del _name, _function
-

@@ -27,7 +27,10 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     if requires_grad:
         if not tensor.dtype.is_floating_point:  # PyTorch words this one differently
             raise RuntimeError(
-                explain("Only Tensors of floating point and complex dtype can require gradients", "int_requires_grad")
+                explain(
+                    "Only Tensors of floating point and complex dtype can require gradients",
+                    "int_requires_grad",
+                )
             )
         tensor.requires_grad = True
     return tensor
@@ -35,7 +38,9 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
 
 def _infer_dtype(data: Any) -> dtypes.dtype:
     """PyTorch's rule for Python data: any float -> float32, else any int -> int64, else bool."""
-    flat = np.asarray(data, dtype=object).ravel() if not isinstance(data, numbers.Number) else [data]
+    flat = (
+        np.asarray(data, dtype=object).ravel() if not isinstance(data, numbers.Number) else [data]
+    )
     kinds = {type(value) for value in flat}
     if any(issubclass(kind, (float, np.floating)) for kind in kinds):
         return dtypes.DEFAULT_FLOAT
@@ -52,7 +57,9 @@ def _tensor_array(data: Any, dtype: Any, device: Any) -> Any:
     elif isinstance(data, np.ndarray):
         array = data.copy()
     elif isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in _flat(data)):
-        array = np.array([_backend.asnumpy(item._array) if isinstance(item, Tensor) else item for item in data])
+        array = np.array(
+            [_backend.asnumpy(item._array) if isinstance(item, Tensor) else item for item in data]
+        )
     else:
         array = np.array(data, dtype=_infer_dtype(data).numpy)
     if dtype is not None:
@@ -66,7 +73,9 @@ def _flat(data: Sequence) -> list:
     return list(data)
 
 
-def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(
+    data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Make a new tensor from Python numbers, nested lists, a NumPy array or another tensor.
 
     Example:
@@ -94,7 +103,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return _wrap(array)
 
 
-def _filled(fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool, default: Any = None) -> Tensor:
+def _filled(
+    fill: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool, default: Any = None
+) -> Tensor:
     shape = _as_shape(size)
     chosen = dtypes.to_dtype(dtype) if dtype is not None else (default or dtypes.DEFAULT_FLOAT)
     array = np.full(shape, fill, dtype=chosen.numpy)
@@ -116,17 +127,46 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return _filled(0, size, dtype, device, requires_grad)
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     default = dtypes.result_type(fill_value)
-    return _filled(fill_value, (size,) if isinstance(size, int) else tuple(size), dtype, device, requires_grad, default)
+    return _filled(
+        fill_value,
+        (size,) if isinstance(size, int) else tuple(size),
+        dtype,
+        device,
+        requires_grad,
+        default,
+    )
 
 
-def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     chosen = dtypes.to_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
     return _finish(np.eye(n, m, dtype=chosen.numpy), None, device, requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``ak.arange(5)`` is 0..4 (int64); with any float argument the result is float32."""
     if end is None:
         start, end = 0, start
@@ -135,28 +175,67 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
     return _finish(np.arange(start, end, step).astype(chosen.numpy), None, device, requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     chosen = dtypes.to_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
     return _finish(np.linspace(start, end, steps).astype(chosen.numpy), None, device, requires_grad)
 
 
-def _random(draw: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool, generator: Generator | None) -> Tensor:
+def _random(
+    draw: Any,
+    size: tuple,
+    dtype: Any,
+    device: Any,
+    requires_grad: bool,
+    generator: Generator | None,
+) -> Tensor:
     chosen = dtypes.to_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
     array = np.asarray(draw(numpy_generator(generator), _as_shape(size)), dtype=chosen.numpy)
     return _finish(array, None, device, requires_grad)
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *size: Any,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Uniform random numbers in [0, 1), from the generator seeded by ``ak.manual_seed``."""
-    return _random(lambda rng, shape: rng.random(shape), size, dtype, device, requires_grad, generator)
+    return _random(
+        lambda rng, shape: rng.random(shape), size, dtype, device, requires_grad, generator
+    )
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *size: Any,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Standard normal random numbers (mean 0, standard deviation 1)."""
-    return _random(lambda rng, shape: rng.standard_normal(shape), size, dtype, device, requires_grad, generator)
+    return _random(
+        lambda rng, shape: rng.standard_normal(shape), size, dtype, device, requires_grad, generator
+    )
 
 
-def randint(low: int, high: int | None = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
     """Random integers in [low, high): ``ak.randint(0, 10, (3,))`` or ``ak.randint(10, (3,))``."""
     if size is None:
         low, high, size = 0, low, high
@@ -165,37 +244,70 @@ def randint(low: int, high: int | None = None, size: Any = None, *, generator: G
     return _finish(array, None, device, False)
 
 
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None) -> Tensor:
+def randperm(
+    n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None
+) -> Tensor:
     """A random ordering of 0..n-1."""
     chosen = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    return _finish(numpy_generator(generator).permutation(n).astype(chosen.numpy), None, device, False)
-
-
-def _like(maker: Any, other: Tensor, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any) -> Tensor:
-    return maker(
-        *other.shape, **kwargs, dtype=dtype or other.dtype, device=device or other.device, requires_grad=requires_grad
+    return _finish(
+        numpy_generator(generator).permutation(n).astype(chosen.numpy), None, device, False
     )
 
 
-def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def _like(
+    maker: Any, other: Tensor, dtype: Any, device: Any, requires_grad: bool, **kwargs: Any
+) -> Tensor:
+    return maker(
+        *other.shape,
+        **kwargs,
+        dtype=dtype or other.dtype,
+        device=device or other.device,
+        requires_grad=requires_grad,
+    )
+
+
+def zeros_like(
+    input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(zeros, input, dtype, device, requires_grad)
 
 
-def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(
+    input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(ones, input, dtype, device, requires_grad)
 
 
-def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(
+    input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(empty, input, dtype, device, requires_grad)
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def rand_like(
+    input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(rand, input, dtype, device, requires_grad)
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def randn_like(
+    input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
     return _like(randn, input, dtype, device, requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+def full_like(
+    input: Tensor,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    return full(
+        input.shape,
+        fill_value,
+        dtype=dtype or input.dtype,
+        device=device or input.device,
+        requires_grad=requires_grad,
+    )

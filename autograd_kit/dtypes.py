@@ -49,9 +49,15 @@ _BY_NUMPY = {d.numpy: d for d in ALL}
 DEFAULT_FLOAT = float32
 # PyTorch's legacy type names, used in the in-place error message ("[torch.FloatTensor [3]]").
 LEGACY_NAMES = {
-    "bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
-    "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
-    "float32": "FloatTensor", "float64": "DoubleTensor",
+    "bool": "BoolTensor",
+    "uint8": "ByteTensor",
+    "int8": "CharTensor",
+    "int16": "ShortTensor",
+    "int32": "IntTensor",
+    "int64": "LongTensor",
+    "float16": "HalfTensor",
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
 }
 
 
@@ -116,9 +122,15 @@ def result_type(*operands: Any) -> dtype:
         operand_dtype = getattr(operand, "dtype", None)
         if isinstance(operand_dtype, dtype):
             if operand.ndim:
-                dimensioned = operand_dtype if dimensioned is None else _promote_pair(dimensioned, operand_dtype)
+                dimensioned = (
+                    operand_dtype
+                    if dimensioned is None
+                    else _promote_pair(dimensioned, operand_dtype)
+                )
             else:
-                zero_dim = operand_dtype if zero_dim is None else _promote_pair(zero_dim, operand_dtype)
+                zero_dim = (
+                    operand_dtype if zero_dim is None else _promote_pair(zero_dim, operand_dtype)
+                )
         else:
             scalar_category = max(scalar_category, _category_of_scalar(operand))
     result = dimensioned

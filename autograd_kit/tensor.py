@@ -150,7 +150,9 @@ class Tensor:
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
             if value.dtype is not self.dtype:
@@ -186,7 +188,10 @@ class Tensor:
         """
         if not self._requires_grad:
             raise RuntimeError(
-                explain("cannot register a hook on a tensor that doesn't require gradient", "hook_no_grad")
+                explain(
+                    "cannot register a hook on a tensor that doesn't require gradient",
+                    "hook_no_grad",
+                )
             )
         if self.grad_fn is not None:
             return self.grad_fn._add_tensor_hook(self._output_nr, hook)
@@ -355,7 +360,9 @@ class Tensor:
             elif isinstance(arg, (str, _backend.device, int)):
                 target_device = arg
         new_dtype = dtypes.to_dtype(target_dtype) if target_dtype is not None else self.dtype
-        new_device = _backend.resolve_device(target_device) if target_device is not None else self.device
+        new_device = (
+            _backend.resolve_device(target_device) if target_device is not None else self.device
+        )
         if new_dtype is self.dtype and new_device == self.device:
             return self
         from .ops import ToCopy
@@ -478,8 +485,8 @@ MinResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 
 # Imported last: the autograd package and the operator methods (kept apart so this file stays
 # about the tensor's state) import this module, so Tensor must exist before they load.
+from . import _tensor_methods  # noqa: E402, F401, I001
 from .autograd.graph import accumulator_of, warn_non_leaf_grad  # noqa: E402
 from .autograd.hooks import RemovableHandle, add_hook  # noqa: E402, F401
-from . import _tensor_methods  # noqa: E402, F401, I001
 
 __all__ = ["Size", "Tensor"]

@@ -259,28 +259,51 @@ def summarise(times: list[float]) -> tuple[float, float]:
 
 def run(repeats: int, chain_repeats: int) -> list[dict]:
     workloads: list[tuple[str, dict[str, Callable[[], Any]], int]] = [
-        ("dispatch: 1,000 small ops, fwd+bwd", {
-            "autograd_kit": dispatch_lib(ak), "torch": dispatch_lib(torch) if torch else None,
-            "numpy floor": dispatch_numpy, "mygrad": dispatch_mygrad if mygrad else None,
-        }, repeats),
-        ("MLP 784-256-10 step, batch 64", {
-            "autograd_kit": mlp_lib(ak), "torch": mlp_lib(torch) if torch else None,
-            "numpy floor": mlp_numpy(), "mygrad": mlp_mygrad() if mygrad else None,
-        }, repeats),
-        ("1e6 elements tanh*x+sigmoid, fwd+bwd", {
-            "autograd_kit": large_lib(ak), "torch": large_lib(torch) if torch else None,
-            "numpy floor": large_numpy(), "mygrad": large_mygrad() if mygrad else None,
-        }, repeats),
-        ("100,000-op chain, fwd+bwd", {
-            "autograd_kit": chain_lib(ak), "torch": chain_lib(torch) if torch else None,
-            "mygrad": chain_mygrad if mygrad else None,
-        }, chain_repeats),
+        (
+            "dispatch: 1,000 small ops, fwd+bwd",
+            {
+                "autograd_kit": dispatch_lib(ak),
+                "torch": dispatch_lib(torch) if torch else None,
+                "numpy floor": dispatch_numpy,
+                "mygrad": dispatch_mygrad if mygrad else None,
+            },
+            repeats,
+        ),
+        (
+            "MLP 784-256-10 step, batch 64",
+            {
+                "autograd_kit": mlp_lib(ak),
+                "torch": mlp_lib(torch) if torch else None,
+                "numpy floor": mlp_numpy(),
+                "mygrad": mlp_mygrad() if mygrad else None,
+            },
+            repeats,
+        ),
+        (
+            "1e6 elements tanh*x+sigmoid, fwd+bwd",
+            {
+                "autograd_kit": large_lib(ak),
+                "torch": large_lib(torch) if torch else None,
+                "numpy floor": large_numpy(),
+                "mygrad": large_mygrad() if mygrad else None,
+            },
+            repeats,
+        ),
+        (
+            "100,000-op chain, fwd+bwd",
+            {
+                "autograd_kit": chain_lib(ak),
+                "torch": chain_lib(torch) if torch else None,
+                "mygrad": chain_mygrad if mygrad else None,
+            },
+            chain_repeats,
+        ),
     ]
     rows = []
     for title, works, count in workloads:
         works = {name: work for name, work in works.items() if work is not None}
         times: dict[str, list[float]] = {name: [] for name in works}
-        for name, work in works.items():
+        for work in works.values():
             work()  # warm-up
         for _ in range(count):  # alternate libraries so load changes hit all of them
             for name, work in works.items():
@@ -288,7 +311,9 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
         medians = {name: summarise(values) for name, values in times.items()}
         row = {"workload": title, "medians": medians}
         if "numpy floor" in works and title.startswith("1e6"):
-            row["peak_memory"] = {name: peak_memory(works[name]) for name in ("autograd_kit", "numpy floor")}
+            row["peak_memory"] = {
+                name: peak_memory(works[name]) for name in ("autograd_kit", "numpy floor")
+            }
         rows.append(row)
     return rows
 
@@ -303,7 +328,9 @@ def print_table(rows: list[dict]) -> None:
         for name, (median, spread) in medians.items():
             vs_torch = f"{median / torch_median:.2f}x" if torch_median else "-"
             vs_floor = f"{median / floor_median:.2f}x" if floor_median else "-"
-            print(f"| {row['workload']} | {name} | {median * 1e3:.3f} ms | {spread * 1e3:.3f} ms | {vs_torch} | {vs_floor} |")
+            print(
+                f"| {row['workload']} | {name} | {median * 1e3:.3f} ms | {spread * 1e3:.3f} ms | {vs_torch} | {vs_floor} |"
+            )
         if "peak_memory" in row:
             memory = row["peak_memory"]
             ratio = memory["autograd_kit"] / memory["numpy floor"]

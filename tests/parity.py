@@ -7,8 +7,9 @@ random upstream gradient, and returns both sides for comparison.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -47,7 +48,8 @@ def run_both(
     sides = []
     for lib in (ak, torch):
         inputs = [
-            lib.tensor(array.copy(), requires_grad=flag) for array, flag in zip(arrays, requires_grad)
+            lib.tensor(array.copy(), requires_grad=flag)
+            for array, flag in zip(arrays, requires_grad)
         ]
         output = fn(lib, *inputs)
         grads: list = []

@@ -78,25 +78,92 @@ def int_in_place_float(L):
 
 
 CASES = [
-    (second_backward, RuntimeError, "backward through the graph a second time", "retain_graph=True"),
-    (non_scalar_backward, RuntimeError, "grad can be implicitly created only for scalar outputs", "gradient="),
-    (wrong_gradient_shape, RuntimeError, "Mismatch in shape: grad_output[0] has a shape of torch.Size([2])", "shape"),
+    (
+        second_backward,
+        RuntimeError,
+        "backward through the graph a second time",
+        "retain_graph=True",
+    ),
+    (
+        non_scalar_backward,
+        RuntimeError,
+        "grad can be implicitly created only for scalar outputs",
+        "gradient=",
+    ),
+    (
+        wrong_gradient_shape,
+        RuntimeError,
+        "Mismatch in shape: grad_output[0] has a shape of torch.Size([2])",
+        "shape",
+    ),
     (in_place_change_of_saved_tensor, RuntimeError, "modified by an inplace operation", "clone"),
-    (in_place_on_leaf, RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation", "no_grad"),
-    (integer_requires_grad, RuntimeError, "Only Tensors of floating point and complex dtype can require gradients", "float"),
-    (integer_requires_grad_, RuntimeError, "only Tensors of floating point dtype can require gradients", "float"),
-    (requires_grad_on_non_leaf, RuntimeError, "you can only change requires_grad flags of leaf variables", "detach"),
-    (numpy_of_grad_tensor, RuntimeError, "Can't call numpy() on Tensor that requires grad", "detach"),
-    (matmul_shapes, RuntimeError, "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)", "columns"),
-    (broadcast_shapes, RuntimeError, "must match the size of tensor b (4) at non-singleton dimension 1", "broadcast"),
-    (no_grad_fn, RuntimeError, "element 0 of tensors does not require grad and does not have a grad_fn", "requires_grad=True"),
-    (hook_without_grad, RuntimeError, "cannot register a hook on a tensor that doesn't require gradient", "requires_grad=True"),
+    (
+        in_place_on_leaf,
+        RuntimeError,
+        "a leaf Variable that requires grad is being used in an in-place operation",
+        "no_grad",
+    ),
+    (
+        integer_requires_grad,
+        RuntimeError,
+        "Only Tensors of floating point and complex dtype can require gradients",
+        "float",
+    ),
+    (
+        integer_requires_grad_,
+        RuntimeError,
+        "only Tensors of floating point dtype can require gradients",
+        "float",
+    ),
+    (
+        requires_grad_on_non_leaf,
+        RuntimeError,
+        "you can only change requires_grad flags of leaf variables",
+        "detach",
+    ),
+    (
+        numpy_of_grad_tensor,
+        RuntimeError,
+        "Can't call numpy() on Tensor that requires grad",
+        "detach",
+    ),
+    (
+        matmul_shapes,
+        RuntimeError,
+        "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)",
+        "columns",
+    ),
+    (
+        broadcast_shapes,
+        RuntimeError,
+        "must match the size of tensor b (4) at non-singleton dimension 1",
+        "broadcast",
+    ),
+    (
+        no_grad_fn,
+        RuntimeError,
+        "element 0 of tensors does not require grad and does not have a grad_fn",
+        "requires_grad=True",
+    ),
+    (
+        hook_without_grad,
+        RuntimeError,
+        "cannot register a hook on a tensor that doesn't require gradient",
+        "requires_grad=True",
+    ),
     (view_size, RuntimeError, "shape '[2, 5]' is invalid for input of size 12", "-1"),
-    (int_in_place_float, RuntimeError, "result type Float can't be cast to the desired output type Long", "dtype"),
+    (
+        int_in_place_float,
+        RuntimeError,
+        "result type Float can't be cast to the desired output type Long",
+        "dtype",
+    ),
 ]
 
 
-@pytest.mark.parametrize("make_error, kind, phrase, hint", CASES, ids=[c[0].__name__ for c in CASES])
+@pytest.mark.parametrize(
+    "make_error, kind, phrase, hint", CASES, ids=[c[0].__name__ for c in CASES]
+)
 def test_error_matches_torch_and_teaches(make_error, kind, phrase, hint):
     with pytest.raises(kind) as theirs:
         make_error(torch)

@@ -111,8 +111,17 @@ CASES = {
 
 
 NN_SECTION = {
-    "Addmm", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "Col2Im", "Convolution",
-    "Embedding", "Im2Col", "MaxPool2DWithIndices", "MseLoss", "NativeBatchNorm", "NllLoss",
+    "Addmm",
+    "BinaryCrossEntropy",
+    "BinaryCrossEntropyWithLogits",
+    "Col2Im",
+    "Convolution",
+    "Embedding",
+    "Im2Col",
+    "MaxPool2DWithIndices",
+    "MseLoss",
+    "NativeBatchNorm",
+    "NllLoss",
     "NllLoss2D",
 }
 
@@ -141,8 +150,9 @@ def test_every_primitive_has_a_parity_case():
     backward_only = {"IndexPut", "Zero", "Fill", "Copy", "SetItem", "Sign", "Reciprocal"}
     # The neural-network section of the table is compared with torch.nn in tests/nn.
     neural_network_ops = {
-        name for name, primitive in ops.PRIMITIVES.items() if primitive.__module__ != "autograd_kit.ops"
-        or name in NN_SECTION
+        name
+        for name, primitive in ops.PRIMITIVES.items()
+        if primitive.__module__ != "autograd_kit.ops" or name in NN_SECTION
     }
     missing = set(ops.PRIMITIVES) - covered - backward_only - neural_network_ops
     assert not missing, f"primitives without a parity case: {sorted(missing)}"

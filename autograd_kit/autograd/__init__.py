@@ -36,7 +36,9 @@ def _make_grads(outputs: tuple, grad_outputs: tuple) -> list:
     for output, grad in zip(outputs, grad_outputs):
         if grad is None:
             if output.numel() != 1:
-                raise RuntimeError(explain("grad can be implicitly created only for scalar outputs", "non_scalar"))
+                raise RuntimeError(
+                    explain("grad can be implicitly created only for scalar outputs", "non_scalar")
+                )
             if not output.dtype.is_floating_point:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {output.dtype!r}"

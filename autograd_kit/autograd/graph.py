@@ -236,7 +236,9 @@ def run_backward(
     for position, tensor in enumerate(inputs or ()):
         edge = gradient_edge(tensor)
         if edge[0] is None:
-            raise RuntimeError(explain("One of the differentiated Tensors does not require grad", "input_no_grad"))
+            raise RuntimeError(
+                explain("One of the differentiated Tensors does not require grad", "input_no_grad")
+            )
         targets.setdefault(edge, []).append(position)
     target_nodes = {node for node, _ in targets}
 
@@ -245,7 +247,9 @@ def run_backward(
     if inputs is not None:
         # Run only nodes with a path to some input, as PyTorch does.
         needed = _nodes_reaching(target_nodes, reachable)
-        dependencies, _ = _count_dependencies([n for n, _, _ in roots if n in needed], within=needed)
+        dependencies, _ = _count_dependencies(
+            [n for n, _, _ in roots if n in needed], within=needed
+        )
 
     buffers: dict[Node, list] = {}
     # Gradients the engine itself created by adding two paths together: nobody else holds
@@ -364,7 +368,12 @@ def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
 
 
 def _add_to_buffer(
-    buffers: dict[Node, list], node: Node, output_nr: int, grad: Tensor, owned: dict, create_graph: bool
+    buffers: dict[Node, list],
+    node: Node,
+    output_nr: int,
+    grad: Tensor,
+    owned: dict,
+    create_graph: bool,
 ) -> None:
     slots = buffers.get(node)
     if slots is None:
@@ -391,8 +400,13 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
                 if replaced is not None:
                     grads[output_nr] = replaced
                 if observed:
-                    _emit("hook", node=node, before=before, after=grads[output_nr],
-                          message=getattr(hook, "__name__", repr(hook)))
+                    _emit(
+                        "hook",
+                        node=node,
+                        before=before,
+                        after=grads[output_nr],
+                        message=getattr(hook, "__name__", repr(hook)),
+                    )
     if node._retained:
         for output_nr, reference in node._retained.items():
             tensor = reference()
@@ -413,8 +427,14 @@ def _run_accumulate(
             if replaced is not None:
                 grad = replaced
             if observed:
-                _emit("hook", node=node, tensor=leaf, before=before, after=grad,
-                      message=getattr(hook, "__name__", repr(hook)))
+                _emit(
+                    "hook",
+                    node=node,
+                    tensor=leaf,
+                    before=before,
+                    after=grad,
+                    message=getattr(hook, "__name__", repr(hook)),
+                )
     if observed:
         _emit("node", node=node, grad_outputs=(grad,))
     if grad is None:
@@ -422,7 +442,9 @@ def _run_accumulate(
     before = leaf._grad.detach().clone() if observed and leaf._grad is not None else None
     _accumulate_into(leaf, grad, create_graph, owned=fresh and grad is original)
     if observed:
-        _emit("accumulate", node=node, tensor=leaf, before=before, after=leaf._grad.detach().clone())
+        _emit(
+            "accumulate", node=node, tensor=leaf, before=before, after=leaf._grad.detach().clone()
+        )
 
 
 def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False) -> None:
@@ -504,12 +526,17 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
             checked[index] = None
             continue
         array = grad._array
-        if array.shape == input_meta[0] and array.dtype == input_meta[1] and input_meta[2] is None and type(array) is np.ndarray:
+        if (
+            array.shape == input_meta[0]
+            and array.dtype == input_meta[1]
+            and input_meta[2] is None
+            and type(array) is np.ndarray
+        ):
             continue  # the common case: a CPU gradient of the right shape and dtype
         shape, array_dtype, where = input_meta
-        if (where is not None or type(grad._array) is not np.ndarray) and device_of(grad._array) != (
-            where or CPU
-        ):
+        if (where is not None or type(grad._array) is not np.ndarray) and device_of(
+            grad._array
+        ) != (where or CPU):
             raise RuntimeError(
                 explain(
                     f"Function {node.name()} returned an invalid gradient at index {index} - "

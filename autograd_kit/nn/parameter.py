@@ -32,7 +32,7 @@ class Parameter(Tensor):
         param = object.__new__(cls)
         _init_from(param, data._array)
         # Same numbers, same version counter: an in-place change through `data` is visible.
-        param._version = data._version
+        param._version_counter = data._version_counter
         param.requires_grad = requires_grad
         return param
 

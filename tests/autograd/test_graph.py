@@ -73,22 +73,22 @@ def test_retain_grad_fills_nonleaf_grad():
         assert y.retains_grad
 
 
-def test_hooks_run_in_order_replace_grad_and_can_be_removed():
-    for lib in (ak, torch):
-        calls = []
-        x = lib.tensor([1.0, 2.0], requires_grad=True)
-        y = x * 2
-        y.register_hook(lambda g: calls.append(("first", g.tolist())))
-        y.register_hook(lambda g: g * 10)
-        handle = x.register_hook(lambda g: calls.append(("leaf", g.tolist())))
-        y.sum().backward()
-        assert calls == [("first", [1.0, 1.0]), ("leaf", [20.0, 20.0])]
-        assert x.grad.tolist() == [20.0, 20.0]
-        handle.remove()
-        calls.clear()
-        x.grad = None
-        (x * 1).sum().backward()
-        assert calls == []
+@pytest.mark.parametrize("lib", [ak, torch], ids=["ak", "torch"])
+def test_hooks_run_in_order_replace_grad_and_can_be_removed(lib):
+    calls = []
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: calls.append(("first", g.tolist())))
+    y.register_hook(lambda g: g * 10)
+    handle = x.register_hook(lambda g: calls.append(("leaf", g.tolist())))
+    y.sum().backward()
+    assert calls == [("first", [1.0, 1.0]), ("leaf", [20.0, 20.0])]
+    assert x.grad.tolist() == [20.0, 20.0]
+    handle.remove()
+    calls.clear()
+    x.grad = None
+    (x * 1).sum().backward()
+    assert calls == []
 
 
 def test_leaf_hook_runs_before_accumulation_and_its_result_is_accumulated(lib):
@@ -211,7 +211,11 @@ def test_execution_order_matches_torch():
         events = []
         with observe_backward(events.append):
             output.backward()
-        return [e.node.name() for e in events if e.kind == "node" and not isinstance(e.node, AccumulateGrad)]
+        return [
+            e.node.name()
+            for e in events
+            if e.kind == "node" and not isinstance(e.node, AccumulateGrad)
+        ]
 
     assert order(ak, ak_order) == order(torch, torch_order)
 
@@ -256,7 +260,7 @@ def test_saved_tensors_are_freed_after_backward():
     node = y.grad_fn
     y.sum().backward()
     with pytest.raises(RuntimeError, match="already been freed"):
-        node.saved_tensors
+        _ = node.saved_tensors
 
 
 def test_no_grad_enable_grad_set_grad_enabled_and_inference_mode(lib):
