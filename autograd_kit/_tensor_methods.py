@@ -1060,46 +1060,32 @@ def _iop(method: Any) -> Any:
     return inplace_operator
 
 
-def new_zeros(
-    self: Tensor,
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: builtins.bool = False,
-) -> Tensor:
-    from . import creation
+def _new_like_self(maker_name: str) -> Any:
+    """``x.new_zeros(...)`` and friends: ``ak.zeros(...)`` with x's dtype and device as defaults."""
 
-    return creation.zeros(
-        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
-    )
+    def new(
+        self: Tensor,
+        *args: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: builtins.bool = False,
+    ) -> Tensor:
+        from . import creation
 
+        maker = getattr(creation, maker_name)
+        return maker(
+            *args,
+            dtype=dtype or self.dtype,
+            device=device or self.device,
+            requires_grad=requires_grad,
+        )
 
-def new_ones(
-    self: Tensor,
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: builtins.bool = False,
-) -> Tensor:
-    from . import creation
-
-    return creation.ones(
-        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
-    )
+    new.__name__ = f"new_{maker_name}"
+    return new
 
 
-def new_tensor(
-    self: Tensor,
-    data: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: builtins.bool = False,
-) -> Tensor:
-    from . import creation
-
-    return creation.tensor(
-        data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad
-    )
+new_zeros, new_ones = _new_like_self("zeros"), _new_like_self("ones")
+new_tensor, new_full = _new_like_self("tensor"), _new_like_self("full")
 
 
 # ---- attach everything to Tensor --------------------------------------------------------------
@@ -1197,6 +1183,7 @@ _METHODS = {
     "new_zeros": new_zeros,
     "new_ones": new_ones,
     "new_tensor": new_tensor,
+    "new_full": new_full,
     "eq": _compare("__eq__"),
     "ne": _compare("__ne__"),
     "lt": _compare("__lt__"),
