@@ -170,3 +170,11 @@ def test_data_and_detach_share_memory():
     x.data[0] = 10.0
     assert x[0].item() == 10.0
     assert x.detach()._version is x._version
+
+
+def test_new_factories_take_dtype_and_device_from_self():
+    for lib in (ak, torch):
+        x = lib.ones(2, dtype=lib.float64)
+        made = (x.new_zeros(3), x.new_ones((2,)), x.new_tensor([1, 2]), x.new_full((2,), 3.0))
+        assert [t.tolist() for t in made] == [[0.0] * 3, [1.0, 1.0], [1.0, 2.0], [3.0, 3.0]]
+        assert all(t.dtype == lib.float64 for t in made)
