@@ -66,10 +66,11 @@ def test_grade_writes_csv_feedback_histogram_and_summary(course, capsys):
 
 def test_dask_fan_out_gives_the_same_csv(course):
     distributed = pytest.importorskip("distributed")
-    local = (course / "local.csv")
+    local = course / "local.csv"
     _grade(course, local, "--jobs", "2")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
         _grade(course, course / "dask.csv", "--scheduler", cluster.scheduler_address)
     assert (course / "dask.csv").read_bytes() == local.read_bytes()
 
