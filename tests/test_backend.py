@@ -26,7 +26,10 @@ PACKAGE = Path(ak.__file__).parent
 def test_device_prints_like_torch(text):
     ours, theirs = ak.device(text), torch.device(text)
     assert (repr(ours), str(ours), ours.type, ours.index) == (
-        repr(theirs), str(theirs), theirs.type, theirs.index
+        repr(theirs),
+        str(theirs),
+        theirs.type,
+        theirs.index,
     )
 
 

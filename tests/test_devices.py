@@ -138,7 +138,9 @@ def test_second_derivatives_on_another_device():
     assert grad.device == second.device == ak.device(DEVICE)
     value = np.array([0.5, -1.0, 2.0])
     sech2 = 1 / np.cosh(value) ** 2
-    np.testing.assert_allclose(second.cpu().tolist(), 2 * sech2 - 2 * value * sech2 * np.tanh(value))
+    np.testing.assert_allclose(
+        second.cpu().tolist(), 2 * sech2 - 2 * value * sech2 * np.tanh(value)
+    )
 
 
 def make_model(device):
@@ -228,7 +230,9 @@ def test_mixing_devices_raises_torchs_error(name, pair):
     with pytest.raises(RuntimeError) as info:
         MIXED[name](a, b)
     message = str(info.value)
-    assert message.startswith("Expected all tensors to be on the same device, but found at least two devices, ")
+    assert message.startswith(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+    )
     assert set(message.split("\n")[0].split("devices, ")[1].rstrip("!").split(" and ")) == set(pair)
     assert "Hint:" in message
 
@@ -257,9 +261,10 @@ def test_cuda_tensors_hold_cupy_arrays_and_gradients_stay_there():
     assert isinstance(x._array, cupy.ndarray)
     (x.tanh() * x).sum().backward()
     assert x.grad.is_cuda and isinstance(x.grad._array, cupy.ndarray)
-    expected = np.tanh(x.detach().cpu().numpy()) + x.detach().cpu().numpy() / np.cosh(
-        x.detach().cpu().numpy()
-    ) ** 2
+    expected = (
+        np.tanh(x.detach().cpu().numpy())
+        + x.detach().cpu().numpy() / np.cosh(x.detach().cpu().numpy()) ** 2
+    )
     np.testing.assert_allclose(x.grad.cpu().numpy(), expected, rtol=1e-5, atol=1e-6)
 
 

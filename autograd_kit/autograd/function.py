@@ -474,4 +474,3 @@ def _delayed_error(grad: Any) -> Any:
     # The gradient was computed under no_grad, so it has no history; a fresh leaf gives the
     # DelayedError node an input, and the node raises before anything reaches that leaf.
     return _DelayedError.apply(grad.detach().requires_grad_(True))
-

@@ -102,7 +102,10 @@ def _single_element_v(values: tuple, message: str) -> tuple:
 
 
 def vjp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple:
     """Vector-Jacobian product ``v^T J`` of ``func`` at ``inputs``: one backward pass.
@@ -138,7 +141,10 @@ def vjp(
 
 
 def jvp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple:
     """Jacobian-vector product ``J v`` of ``func`` at ``inputs``.
@@ -180,9 +186,7 @@ def _jvp_through_double_backward(
     dummies = tuple(creation.zeros_like(o).requires_grad_(True) for o in outputs)
     grads = _grad(outputs, inputs, dummies, create_graph=True)
     pairs = [
-        (g, vector)
-        for g, vector in zip(grads, v, strict=True)
-        if g is not None and g.requires_grad
+        (g, vector) for g, vector in zip(grads, v, strict=True) if g is not None and g.requires_grad
     ]
     if not pairs:
         return (None,) * len(outputs)
@@ -210,7 +214,10 @@ def _raise_if_strict(strict: bool, grads: tuple, function: str) -> None:
 
 
 def jacobian(
-    func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
 ) -> Any:
     """The Jacobian of ``func`` at ``inputs``: one backward pass per output element.
 
@@ -257,7 +264,10 @@ def jacobian(
 
 
 def hessian(
-    func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
 ) -> Any:
     """The Hessian of a scalar function: the Jacobian of its gradient.
 
@@ -297,7 +307,10 @@ def _check_scalar(output: Any, function: str) -> None:
 
 
 def vhp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple:
     """``v^T H`` for a scalar ``func``: backward through the gradient, seeded with ``v``.
@@ -312,7 +325,10 @@ def vhp(
 
 
 def hvp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple:
     """``H v`` for a scalar ``func`` (equal to ``v^T H`` when H is symmetric), computed like

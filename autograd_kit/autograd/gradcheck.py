@@ -108,8 +108,14 @@ def _analytical_jacobians(
 
 
 def _describe_mismatch(
-    numerical: np.ndarray, analytical: np.ndarray, input_shape: tuple, output_shape: tuple,
-    output_index: int, input_index: int, atol: float, rtol: float,
+    numerical: np.ndarray,
+    analytical: np.ndarray,
+    input_shape: tuple,
+    output_shape: tuple,
+    output_index: int,
+    input_index: int,
+    atol: float,
+    rtol: float,
 ) -> str:
     """Point at the one Jacobian entry that is furthest outside the tolerance."""
     excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
@@ -210,8 +216,14 @@ def gradcheck(
                 )
                 if expected.shape == got.shape and expected.size:
                     message += "\n" + _describe_mismatch(
-                        expected, got, tuple(inputs[position].shape), tuple(output.shape),
-                        output_index, input_index, atol, rtol,
+                        expected,
+                        got,
+                        tuple(inputs[position].shape),
+                        tuple(output.shape),
+                        output_index,
+                        input_index,
+                        atol,
+                        rtol,
                     )
                 return _fail(message, raise_exception)
     return True
@@ -266,7 +278,11 @@ def gradgradcheck(
         return tuple(grad for grad in grads if grad is not None)
 
     return gradcheck(
-        backward_pass, inputs + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+        backward_pass,
+        inputs + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
         raise_exception=raise_exception,
     )
 

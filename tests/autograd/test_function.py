@@ -60,9 +60,13 @@ def test_apply_forward_backward_and_grad_fn():
         y.sum().backward()
         node = y.grad_fn
         return (
-            x.grad.tolist(), str(y), node.name(), type(node).__name__,
+            x.grad.tolist(),
+            str(y),
+            node.name(),
+            type(node).__name__,
             re.sub(r"0x[0-9a-f]+", "0x?", repr(node)),
-            type(node.next_functions[0][0]).__name__, node.next_functions[0][0].variable is x,
+            type(node.next_functions[0][0]).__name__,
+            node.next_functions[0][0].variable is x,
         )
 
     result = assert_same_in_both(scenario)

@@ -399,7 +399,8 @@ def test_gradgradcheck_with_given_grad_outputs():
 def test_gradcheck_on_a_second_device(strict_devices):
     device = strict_devices[1]
     x = ak.tensor([0.3, 1.2, -0.7], dtype=ak.float64, device=device, requires_grad=True)
-    w = ak.tensor([[1.0, 2.0], [0.5, -1.0], [0.1, 0.2]], dtype=ak.float64, device=device,
-                  requires_grad=True)
+    w = ak.tensor(
+        [[1.0, 2.0], [0.5, -1.0], [0.1, 0.2]], dtype=ak.float64, device=device, requires_grad=True
+    )
     assert ak.autograd.gradcheck(lambda a, b: (a @ b).tanh(), (x, w))
     assert ak.autograd.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, w))

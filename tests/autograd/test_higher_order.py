@@ -159,8 +159,9 @@ def test_third_derivatives_match_torch(name):
     ours = derivatives(ak, ELEMENTWISE[name], x, 3)
     theirs = derivatives(torch, ELEMENTWISE[name], tx, 3)
     for order, (a, b) in enumerate(zip(ours, theirs, strict=True), start=1):
-        np.testing.assert_allclose(as_numpy(a), as_numpy(b), rtol=1e-8, atol=1e-10,
-                                   err_msg=f"derivative of order {order}")
+        np.testing.assert_allclose(
+            as_numpy(a), as_numpy(b), rtol=1e-8, atol=1e-10, err_msg=f"derivative of order {order}"
+        )
 
 
 def test_backward_with_create_graph_makes_grad_differentiable():
@@ -182,8 +183,11 @@ def test_backward_with_create_graph_makes_grad_differentiable():
 )
 def test_hessian_vector_product_of_an_mlp_matches_torch(rows, columns, seed):
     generator = np.random.default_rng(seed)
-    arrays = [generator.normal(size=(rows, columns)), generator.normal(size=(columns, 3)),
-              generator.normal(size=3)]
+    arrays = [
+        generator.normal(size=(rows, columns)),
+        generator.normal(size=(columns, 3)),
+        generator.normal(size=3),
+    ]
     vectors = [generator.normal(size=a.shape) for a in arrays[1:]]
 
     def hvp(lib, x, w, b):
@@ -302,8 +306,9 @@ def test_functional_create_graph_keeps_results_differentiable():
             lambda lib, F: F.jvp(lambda a: a * 2, lib.ones(2), lib.ones(3)), id="v-wrong-size"
         ),
         pytest.param(
-            lambda lib, F: F.vjp(lambda a, b: a * 2, (lib.ones(2), lib.ones(2)), lib.ones(2),
-                                 strict=True),
+            lambda lib, F: F.vjp(
+                lambda a, b: a * 2, (lib.ones(2), lib.ones(2)), lib.ones(2), strict=True
+            ),
             id="strict-unused",
         ),
     ],
