@@ -1625,8 +1625,7 @@ class NllLoss(Primitive):
         classes = x.shape[class_dim]
         low, high = (int(xp.min(target)), int(xp.max(target))) if target.size else (0, 0)
         if 0 <= low and high < classes and not low <= ignore_index <= high:
-            safe, sample_weight = target, xp.ones(target.shape, dtype=x.dtype,
-                                                  **_same_device(xp, x))  # the common case
+            safe, sample_weight = target, None  # the common case: every target counts once
         else:
             valid = target != ignore_index
             bad = valid & ((target < 0) | (target >= classes))
@@ -1635,36 +1634,45 @@ class NllLoss(Primitive):
                 raise IndexError(f"Target {first} is out of bounds.")
             safe = xp.where(valid, target, xp.zeros_like(target))
             sample_weight = xp.astype(valid, x.dtype)
-        index = xp.expand_dims(safe, axis=class_dim)
-        picked = xp.squeeze(xp.take_along_axis(x, index, axis=class_dim), axis=class_dim)
         if weight is not None:
-            sample_weight = sample_weight * xp.astype(weight[safe], x.dtype)
-        losses = -picked * sample_weight
-        total = xp.sum(sample_weight)
+            picked_weight = xp.astype(xp.take(weight, xp.reshape(safe, (-1,)), axis=0), x.dtype)
+            picked_weight = xp.reshape(picked_weight, safe.shape)
+            sample_weight = picked_weight if sample_weight is None else sample_weight * picked_weight
+        if xp is np and x.ndim == 2:
+            picked = x[np.arange(x.shape[0]), safe]  # (faster than take_along_axis)
+        else:
+            index = xp.expand_dims(safe, axis=class_dim)
+            picked = xp.squeeze(xp.take_along_axis(x, index, axis=class_dim), axis=class_dim)
+        losses = -picked if sample_weight is None else -picked * sample_weight
+        total = safe.size if sample_weight is None else xp.sum(sample_weight)
         if reduction == "mean":
             out = xp.sum(losses) / total
         elif reduction == "sum":
             out = xp.sum(losses)
         else:
             out = losses
-        ctx.shape, ctx.index, ctx.class_dim = x.shape, index, class_dim
+        ctx.shape, ctx.safe, ctx.class_dim = x.shape, safe, class_dim
         ctx.sample_weight, ctx.total, ctx.reduction = sample_weight, total, reduction
         return xp.asarray(out, dtype=x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        xp = xp_of(ctx.sample_weight)
+        xp = xp_of(ctx.safe)
         class_dim = ctx.class_dim
-        classes = xp.arange(ctx.shape[class_dim], **_same_device(xp, ctx.index))
+        classes = xp.arange(ctx.shape[class_dim], **_same_device(xp, ctx.safe))
         classes = xp.reshape(classes, (-1,) + (1,) * (len(ctx.shape) - class_dim - 1))
         # coefficient[n, c] = -w_n where c = t_n: the derivative of out_n with respect to x[n, c].
-        one_hot = xp.astype(ctx.index == classes, ctx.sample_weight.dtype)
-        coefficient = one_hot * -xp.expand_dims(ctx.sample_weight, axis=class_dim)
+        one_hot = xp.astype(xp.expand_dims(ctx.safe, axis=class_dim) == classes,
+                            grad._array.dtype)
+        if ctx.sample_weight is None:
+            coefficient = -one_hot
+        else:
+            coefficient = one_hot * -xp.expand_dims(ctx.sample_weight, axis=class_dim)
         if ctx.reduction == "mean":
             coefficient = coefficient / ctx.total
         if ctx.reduction == "none":
             grad = grad.unsqueeze(ctx.class_dim)
-        return grad * _wrap(coefficient)
+        return grad * _wrap(xp.astype(coefficient, grad._array.dtype))
 
 
 class NllLoss2D(NllLoss):
