@@ -86,6 +86,11 @@ def _binary(
     primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = False, **settings: Any
 ) -> Tensor:
     """Apply a two-input primitive to a tensor and a tensor-or-number, PyTorch style."""
+    number_type = type(b)
+    if (number_type is builtins.float or number_type is builtins.int) and getattr(
+        a._array.dtype, "kind", "?"
+    ) == "f":
+        return primitive.apply(a, b, **settings)  # the common case: float tensor and a number
     if isinstance(b, Tensor):
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:

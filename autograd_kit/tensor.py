@@ -46,13 +46,8 @@ def _wrap(array: Any, grad_fn: Any = None) -> Tensor:
     tensor = _new(Tensor)
     tensor._array = array
     tensor._requires_grad = grad_fn is not None
-    tensor._grad = None
     tensor.grad_fn = grad_fn
-    tensor._output_nr = 0
     tensor._version_counter = [0]
-    tensor._backward_hooks = None
-    tensor._retains_grad = False
-    tensor._accumulator = None
     return tensor
 
 
@@ -78,19 +73,15 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = (
-        "_array",
-        "_requires_grad",
-        "_grad",
-        "grad_fn",
-        "_output_nr",
-        "_version_counter",
-        "_backward_hooks",
-        "_retains_grad",
-        "_accumulator",
-        "__weakref__",
-        "__dict__",
-    )
+    # Every tensor sets the four slots; the rarely used fields below start as class-level
+    # defaults and only get a per-tensor value when something sets them (so making the
+    # thousands of small tensors a backward pass creates stays cheap).
+    __slots__ = ("_array", "_requires_grad", "grad_fn", "_version_counter", "__weakref__", "__dict__")
+    _grad: Tensor | None = None
+    _output_nr = 0
+    _backward_hooks: dict | None = None
+    _retains_grad = False
+    _accumulator: Any = None
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -448,13 +439,8 @@ def _rebuild(array: np.ndarray, where: str, requires_grad: bool) -> Tensor:
 def _init_from(tensor: Tensor, array: Any) -> None:
     tensor._array = array
     tensor._requires_grad = False
-    tensor._grad = None
     tensor.grad_fn = None
-    tensor._output_nr = 0
     tensor._version_counter = [0]
-    tensor._backward_hooks = None
-    tensor._retains_grad = False
-    tensor._accumulator = None
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:
