@@ -146,13 +146,22 @@ def test_forward_builder_grows_the_graph(page, artifacts):
     assert builder.locator(".ak-graph-view .ak-node").count() == 2  # the leaves p and q
 
 
-def test_explorer_moves_its_point_on_click(page, artifacts):
+def explorer_canvas(page):
+    """The explorer's ipympl canvas, scrolled into view (mouse coordinates are the viewport's)
+    once it has its size: ipympl sizes a new canvas when the kernel's first image arrives."""
     explorer = page.locator(".ak-explorer")
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const c = [...document.querySelectorAll('.ak-explorer canvas')].pop();"
+        " return c && c.getBoundingClientRect().width > 0; }")
     canvas = explorer.locator("canvas").last
+    return explorer, canvas.bounding_box()
+
+
+def test_explorer_moves_its_point_on_click(page, artifacts):
+    explorer, box = explorer_canvas(page)
     readout = explorer.locator(".widget-slider:has-text('start x') .widget-readout")
     before = number(readout.inner_text())
-    explorer.scroll_into_view_if_needed()  # mouse coordinates are the viewport's
-    box = canvas.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
     for _ in range(50):  # the click goes to the kernel and the new value comes back
         if number(readout.inner_text()) != before:
@@ -161,6 +170,38 @@ def test_explorer_moves_its_point_on_click(page, artifacts):
     after = number(readout.inner_text())
     assert after != before and abs(after) < 1.0
     explorer.screenshot(path=str(artifacts / "explorer.png"))
+
+
+def test_explorer_point_can_be_dragged(page):
+    from autograd_kit.viz.plots import GradientDescentExplorer
+
+    # The same explorer in this process gives the pixel positions: same figure size and layout.
+    twin = GradientDescentExplorer("bowl", lr=0.05, steps=30)
+    height = twin.figure.bbox.height
+
+    def pixel(x, y):
+        px, py = twin.axes.transData.transform((x, y))
+        return px, height - py  # matplotlib counts y from the bottom, the page from the top
+
+    explorer, box = explorer_canvas(page)
+    assert (box["width"], box["height"]) == (twin.figure.bbox.width, height)
+    readouts = {name: explorer.locator(f".widget-slider:has-text('start {name}') .widget-readout")
+                for name in "xy"}
+    start = (number(readouts["x"].inner_text()), number(readouts["y"].inner_text()))
+    x0, y0 = pixel(*start)
+    x1, y1 = pixel(-1.0, 0.5)
+    page.mouse.move(box["x"] + x0, box["y"] + y0)
+    page.mouse.down()
+    for k in range(1, 6):  # several moves, as a hand would
+        page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 5, box["y"] + y0 + (y1 - y0) * k / 5)
+        page.wait_for_timeout(150)
+    page.mouse.up()
+    for _ in range(50):
+        if abs(number(readouts["x"].inner_text()) + 1.0) < 0.05:
+            break
+        page.wait_for_timeout(200)
+    assert number(readouts["x"].inner_text()) == pytest.approx(-1.0, abs=0.05)
+    assert number(readouts["y"].inner_text()) == pytest.approx(0.5, abs=0.05)
 
 
 def test_training_plot_finished(page, artifacts):
