@@ -136,3 +136,13 @@ def test_outputs_hold_no_timings_or_machine_paths():
                 for out in cell.get("outputs", []):
                     text = out.get("text", "") + out.get("data", {}).get("text/plain", "")
                     assert str(ROOT) not in text and "/tmp/" not in text, f"{stem} {cell.id}"
+
+
+def test_sanitizers_cover_addresses_ids_and_timings_only():
+    from .conftest import sanitize
+
+    assert sanitize("<MulBackward0 object at 0x7f3a2b>") == "<MulBackward0 object at 0xADDRESS>"
+    assert sanitize("by_obj={140650120995024: 'n0'}") == "by_obj={...}"
+    assert sanitize("cpu: 12.30 ms per step") == "cpu: N ms per step"
+    kept = "tensor([0.4000, 18.4000]) 1536.0 step 20  loss 0.1412"
+    assert sanitize(kept) == kept
