@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # scripts/bench passes one set of flags to every bench
 
     report: dict = {"device": args.device}
     if args.device.startswith("cuda") and not ak.cuda.is_available():
