@@ -68,11 +68,10 @@ def of_array(array: Any) -> dtype:
 
 def of_array_dtype(array_dtype: Any) -> dtype:
     """The ``ak`` dtype for an array library's dtype object."""
-    found = _BY_NUMPY.get(array_dtype)
-    if found is None:
-        name = getattr(array_dtype, "name", None) or str(array_dtype).rsplit(".", 1)[-1]
-        found = BY_NAME[name]
-    return found
+    if isinstance(array_dtype, np.dtype):  # NumPy and CuPy
+        return _BY_NUMPY[array_dtype]
+    # Other array libraries (e.g. array-api-strict) have their own dtype objects: go by name.
+    return BY_NAME[getattr(array_dtype, "name", None) or str(array_dtype).rsplit(".", 1)[-1]]
 
 
 def to_dtype(value: Any) -> dtype:
