@@ -16,8 +16,14 @@ _LAZY = {
 }
 
 __all__ = [
-    "BackwardSteps", "Frame", "GraphDrawing", "Step", "backward_steps", "build_graph",
-    "draw_graph", "record_graph",
+    "BackwardSteps",
+    "Frame",
+    "GraphDrawing",
+    "Step",
+    "backward_steps",
+    "build_graph",
+    "draw_graph",
+    "record_graph",
     *_LAZY,
 ]
 

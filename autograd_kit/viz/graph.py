@@ -48,7 +48,12 @@ def format_value(value, max_chars: int = 60) -> str:
         text = f"{array.item():.4g}"
     else:
         text = np.array2string(
-            array, precision=4, separator=", ", suppress_small=True, threshold=12, edgeitems=2,
+            array,
+            precision=4,
+            separator=", ",
+            suppress_small=True,
+            threshold=12,
+            edgeitems=2,
             max_line_width=10_000,
         )
     text = " ".join(text.split())
@@ -85,7 +90,7 @@ def saved_tensors_of(fn) -> tuple[list[tuple[str, object]], bool]:
             freed = True
             continue
         if _is_tensor(value):
-            saved.append((attr[len("_saved_"):], value))
+            saved.append((attr[len("_saved_") :], value))
     if not names and hasattr(fn, "saved_tensors"):
         try:
             values = fn.saved_tensors
@@ -166,8 +171,11 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
     named = _named_tensors(params)
     names = {id(t): name for name, t in named.items()}
     # A named non-leaf (``d = a * b``) labels the node that made it: "MulBackward0 -> d".
-    made = {id(t.grad_fn): name for name, t in named.items()
-            if t.grad_fn is not None and all(t is not r for r in roots)}
+    made = {
+        id(t.grad_fn): name
+        for name, t in named.items()
+        if t.grad_fn is not None and all(t is not r for r in roots)
+    }
     nodes: list[GraphNode] = []
     edges: list[GraphEdge] = []
     by_obj: dict[int, str] = {}
@@ -198,8 +206,9 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
             by_obj[id(variable)] = leaf_id
             edges.append(GraphEdge(leaf_id, node_id, -1, "variable"))
             return node_id, True
-        node_id = add("function", node_name(fn), (f"-> {made[id(fn)]}",) if id(fn) in made else (),
-                      fn)
+        node_id = add(
+            "function", node_name(fn), (f"-> {made[id(fn)]}",) if id(fn) in made else (), fn
+        )
         by_obj[id(fn)] = node_id
         if show_saved:
             saved, freed = saved_tensors_of(fn)
@@ -465,9 +474,12 @@ class GraphDrawing:
     graph: Graph
     layout: Layout
 
-    def to_svg(self, states: dict[str, str] | None = None,
-               edge_labels: dict[tuple[str, str, int], str] | None = None,
-               title: str = "Backward graph") -> str:
+    def to_svg(
+        self,
+        states: dict[str, str] | None = None,
+        edge_labels: dict[tuple[str, str, int], str] | None = None,
+        title: str = "Backward graph",
+    ) -> str:
         states = states or {}
         edge_labels = edge_labels or {}
         lay = self.layout
@@ -525,9 +537,11 @@ class GraphDrawing:
         if len(twins) == 1:
             return points
         shift = (twins.index(index) - (len(twins) - 1) / 2) * 14
-        return [points[0]] + [(px + shift, py) for px, py in points[1:-1]] + [points[-1]] \
-            if len(points) > 2 else [(points[0][0] + shift, points[0][1]),
-                                     (points[1][0] + shift, points[1][1])]
+        return (
+            [points[0]] + [(px + shift, py) for px, py in points[1:-1]] + [points[-1]]
+            if len(points) > 2
+            else [(points[0][0] + shift, points[0][1]), (points[1][0] + shift, points[1][1])]
+        )
 
     def _repr_svg_(self) -> str:
         return self.to_svg()

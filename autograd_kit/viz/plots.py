@@ -35,13 +35,30 @@ class Surface:
 SURFACES = {
     s.name: s
     for s in (
-        Surface("bowl", "x² + 10·y²  (a narrow valley)", lambda x, y: x * x + 10 * y * y,
-                (-2.0, 2.0), (-1.0, 1.0), (-1.8, 0.8)),
-        Surface("rosenbrock", "(1 - x)² + 10·(y - x²)²",
-                lambda x, y: (1 - x) ** 2 + 10 * (y - x * x) ** 2, (-2.0, 2.0), (-1.0, 3.0),
-                (-1.5, 2.5)),
-        Surface("saddle", "x² - y² + 0.1·y⁴  (a saddle at 0)",
-                lambda x, y: x * x - y * y + 0.1 * y ** 4, (-2.5, 2.5), (-3.0, 3.0), (-2.0, 0.05)),
+        Surface(
+            "bowl",
+            "x² + 10·y²  (a narrow valley)",
+            lambda x, y: x * x + 10 * y * y,
+            (-2.0, 2.0),
+            (-1.0, 1.0),
+            (-1.8, 0.8),
+        ),
+        Surface(
+            "rosenbrock",
+            "(1 - x)² + 10·(y - x²)²",
+            lambda x, y: (1 - x) ** 2 + 10 * (y - x * x) ** 2,
+            (-2.0, 2.0),
+            (-1.0, 3.0),
+            (-1.5, 2.5),
+        ),
+        Surface(
+            "saddle",
+            "x² - y² + 0.1·y⁴  (a saddle at 0)",
+            lambda x, y: x * x - y * y + 0.1 * y**4,
+            (-2.5, 2.5),
+            (-3.0, 3.0),
+            (-2.0, 0.05),
+        ),
     )
 }
 
@@ -57,9 +74,16 @@ def gradient_at(surface: Surface, point) -> tuple[float, np.ndarray]:
     return loss.item(), xy.grad.numpy().copy()
 
 
-def descent_path(surface: Surface, start, optimizer: str = "sgd", lr: float = 0.01,
-                 steps: int = 50, momentum: float = 0.9, betas=(0.9, 0.999),
-                 eps: float = 1e-8) -> np.ndarray:
+def descent_path(
+    surface: Surface,
+    start,
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    steps: int = 50,
+    momentum: float = 0.9,
+    betas=(0.9, 0.999),
+    eps: float = 1e-8,
+) -> np.ndarray:
     """Points visited by ``optimizer`` ("sgd", "momentum" or "adam") from ``start``.
 
     The updates are torch.optim's: SGD ``p -= lr * g``; momentum ``buf = momentum * buf + g``,
@@ -79,7 +103,7 @@ def descent_path(surface: Surface, start, optimizer: str = "sgd", lr: float = 0.
             beta1, beta2 = betas
             m = (1 - beta1) * g if m is None else beta1 * m + (1 - beta1) * g
             v = (1 - beta2) * g * g if v is None else beta2 * v + (1 - beta2) * g * g
-            m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+            m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
             point = point - lr * m_hat / (np.sqrt(v_hat) + eps)
         else:
             raise ValueError(f"unknown optimizer {optimizer!r}: use 'sgd', 'momentum' or 'adam'")
@@ -150,24 +174,53 @@ class GradientDescentExplorer:
         (31, 2)
     """
 
-    def __init__(self, surface: str = "bowl", lr: float = 0.05, steps: int = 30,
-                 optimizers=("sgd", "momentum", "adam")):
+    def __init__(
+        self,
+        surface: str = "bowl",
+        lr: float = 0.05,
+        steps: int = 30,
+        optimizers=("sgd", "momentum", "adam"),
+    ):
         import ipywidgets as widgets
         from matplotlib.figure import Figure
 
         s = SURFACES[surface]
-        self.surface_menu = widgets.Dropdown(options=list(SURFACES), value=surface,
-                                             description="surface", tooltip="The loss to descend")
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.05,
-                                         description="lr", tooltip="Learning rate")
-        self.steps = widgets.IntSlider(value=steps, min=1, max=200, description="steps",
-                                       tooltip="How many optimiser steps to draw")
-        self.x = widgets.FloatSlider(value=s.start[0], min=s.xlim[0], max=s.xlim[1], step=0.01,
-                                     description="start x", tooltip="Start point x (or drag it)")
-        self.y = widgets.FloatSlider(value=s.start[1], min=s.ylim[0], max=s.ylim[1], step=0.01,
-                                     description="start y", tooltip="Start point y (or drag it)")
-        self.optimizers = {name: widgets.Checkbox(value=name in optimizers, description=name,
-                                                  indent=False) for name in COLOURS}
+        self.surface_menu = widgets.Dropdown(
+            options=list(SURFACES),
+            value=surface,
+            description="surface",
+            tooltip="The loss to descend",
+        )
+        self.lr = widgets.FloatLogSlider(
+            value=lr, base=10, min=-3, max=0, step=0.05, description="lr", tooltip="Learning rate"
+        )
+        self.steps = widgets.IntSlider(
+            value=steps,
+            min=1,
+            max=200,
+            description="steps",
+            tooltip="How many optimiser steps to draw",
+        )
+        self.x = widgets.FloatSlider(
+            value=s.start[0],
+            min=s.xlim[0],
+            max=s.xlim[1],
+            step=0.01,
+            description="start x",
+            tooltip="Start point x (or drag it)",
+        )
+        self.y = widgets.FloatSlider(
+            value=s.start[1],
+            min=s.ylim[0],
+            max=s.ylim[1],
+            step=0.01,
+            description="start y",
+            tooltip="Start point y (or drag it)",
+        )
+        self.optimizers = {
+            name: widgets.Checkbox(value=name in optimizers, description=name, indent=False)
+            for name in COLOURS
+        }
         self.figure = Figure(figsize=(6.4, 4.2))
         self.axes = self.figure.add_subplot()
         canvas = _figure_widget(self.figure)
@@ -239,17 +292,31 @@ class GradientDescentExplorer:
             if box.value:
                 path = descent_path(s, start, name, lr=self.lr.value, steps=self.steps.value)
                 self.paths[name] = path
-                ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.5, color=COLOURS[name],
-                        label=f"{name}: loss {s.fn(*path[-1]):.3g}")
+                ax.plot(
+                    path[:, 0],
+                    path[:, 1],
+                    "-o",
+                    ms=2.5,
+                    lw=1.5,
+                    color=COLOURS[name],
+                    label=f"{name}: loss {s.fn(*path[-1]):.3g}",
+                )
         # The arrow is -grad, scaled to a fixed fraction of the plot so it stays visible.
         scale = 0.18 * np.ptp(s.xlim) / max(np.linalg.norm(grad), 1e-12)
-        ax.annotate("", xy=(start[0] - scale * grad[0], start[1] - scale * grad[1]), xytext=start,
-                    arrowprops={"arrowstyle": "->", "lw": 2.2, "color": "#2b8a3e"})
+        ax.annotate(
+            "",
+            xy=(start[0] - scale * grad[0], start[1] - scale * grad[1]),
+            xytext=start,
+            arrowprops={"arrowstyle": "->", "lw": 2.2, "color": "#2b8a3e"},
+        )
         ax.plot(*start, "o", ms=9, color="black", zorder=5)
         ax.set_xlim(*s.xlim)
         ax.set_ylim(*s.ylim)
-        ax.set_title(f"{s.formula}\nloss {loss:.3g} at ({start[0]:.2f}, {start[1]:.2f}), "
-                     f"grad ({grad[0]:.3g}, {grad[1]:.3g}); arrow = -grad", fontsize=9)
+        ax.set_title(
+            f"{s.formula}\nloss {loss:.3g} at ({start[0]:.2f}, {start[1]:.2f}), "
+            f"grad ({grad[0]:.3g}, {grad[1]:.3g}); arrow = -grad",
+            fontsize=9,
+        )
         if self.paths:
             ax.legend(loc="lower right", fontsize=8)
         self.figure.tight_layout()
@@ -284,8 +351,9 @@ class TrainingPlot:
 
         self.history = TrainingHistory(total)
         self.redraw_every = max(1, redraw_every)
-        self.progress = widgets.IntProgress(value=0, min=0, max=total, description="step",
-                                            tooltip="Training progress")
+        self.progress = widgets.IntProgress(
+            value=0, min=0, max=total, description="step", tooltip="Training progress"
+        )
         self.status = widgets.Label(value=f"0/{total}")
         self.status.add_class("ak-status")
         self.figure = Figure(figsize=(7.5, 3.0))
@@ -313,8 +381,9 @@ class TrainingPlot:
             axes.set_xlabel("step", fontsize=8)
             axes.set_xlim(0, max(h.total - 1, 1))
             if name in h.metrics:
-                axes.plot(h.steps, h.metrics[name], color=COLOURS["momentum" if name == "loss"
-                                                                 else "sgd"])
+                axes.plot(
+                    h.steps, h.metrics[name], color=COLOURS["momentum" if name == "loss" else "sgd"]
+                )
             axes.grid(alpha=0.3)
         self.figure.tight_layout()
         self.image.value = _png(self.figure)

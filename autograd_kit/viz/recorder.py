@@ -76,19 +76,25 @@ class record_graph:  # noqa: N801  (used like a function: ``with record_graph() 
     def _snapshot(self, lineno: int) -> None:
         # Only variables the block itself assigned: in a notebook the block's "locals" are the
         # globals, which hold every tensor of earlier cells.
-        everything = {k: v for k, v in self._frame.f_locals.items()
-                      if _is_tensor(v) and not k.startswith("_")}
+        everything = {
+            k: v for k, v in self._frame.f_locals.items() if _is_tensor(v) and not k.startswith("_")
+        }
         changed = [k for k, v in everything.items() if self._seen.get(k) != id(v)]
         self._seen = {k: id(v) for k, v in everything.items()}
         if not changed:
             return
         self._assigned.update(changed)
         tensors = {k: v for k, v in everything.items() if k in self._assigned}
-        graph = build_graph(self._roots(tensors), params=tensors, show_saved=self.show_saved,
-                            show_values=self.show_values)
+        graph = build_graph(
+            self._roots(tensors),
+            params=tensors,
+            show_saved=self.show_saved,
+            show_values=self.show_values,
+        )
         line = linecache.getline(self._frame.f_code.co_filename, lineno).strip()
-        self.frames.append(Frame(lineno, line, changed[-1], GraphDrawing(graph,
-                                                                         layout_graph(graph))))
+        self.frames.append(
+            Frame(lineno, line, changed[-1], GraphDrawing(graph, layout_graph(graph)))
+        )
 
     def _roots(self, tensors: dict) -> list:
         """Tensors not already drawn inside another's graph (leaves alone included)."""

@@ -129,8 +129,11 @@ class BackwardSteps:
 
     def svg(self, index: int) -> str:
         step = self.steps[index]
-        return self.drawing.to_svg(self.node_states(index), self.edge_labels(index),
-                                   title=f"Step {index + 1} of {len(self.steps)}: {step.text}")
+        return self.drawing.to_svg(
+            self.node_states(index),
+            self.edge_labels(index),
+            title=f"Step {index + 1} of {len(self.steps)}: {step.text}",
+        )
 
 
 @contextlib.contextmanager
@@ -166,8 +169,17 @@ def _observe_torch(tensor, callback):
             callback(Event("node", fn, tuple(grad_outputs), tuple(grad_inputs)))
             variable = getattr(fn, "variable", None)
             if variable is not None:
-                callback(Event("accumulate", fn, tuple(grad_outputs), (), variable,
-                               before.get("grad"), variable.grad))
+                callback(
+                    Event(
+                        "accumulate",
+                        fn,
+                        tuple(grad_outputs),
+                        (),
+                        variable,
+                        before.get("grad"),
+                        variable.grad,
+                    )
+                )
 
         handles += [fn.register_prehook(pre), fn.register_hook(post)]
     try:
@@ -177,16 +189,24 @@ def _observe_torch(tensor, callback):
             handle.remove()
 
 
-def backward_steps(output, gradient=None, retain_graph=None, inputs=None, runs: int = 1,
-                   names=None, show_values: bool = False) -> BackwardSteps:
+def backward_steps(
+    output,
+    gradient=None,
+    retain_graph=None,
+    inputs=None,
+    runs: int = 1,
+    names=None,
+    show_values: bool = False,
+) -> BackwardSteps:
     """Run ``output.backward(...)`` ``runs`` times for real and record each engine event as a Step.
 
     Leaves end with exactly the ``.grad`` that the same ``backward()`` calls give, because these
     ARE those calls. With ``retain_graph=False`` a second run records the engine's error
     (``RuntimeError: Trying to backward through the graph a second time ...``) as the last step.
     """
-    drawing = GraphDrawing(graph := build_graph(output, params=names, show_values=show_values),
-                           layout_graph(graph))
+    drawing = GraphDrawing(
+        graph := build_graph(output, params=names, show_values=show_values), layout_graph(graph)
+    )
     leaves = {n.id: n.obj for n in graph.leaves()}
     steps: list[Step] = []
     state = {
@@ -197,9 +217,20 @@ def backward_steps(output, gradient=None, retain_graph=None, inputs=None, runs: 
     }
 
     def add(kind, node_id, name, text, **fields):
-        steps.append(Step(len(steps), state["run"], kind, node_id, name, text,
-                          leaf_grads=dict(state["grads"]), done=state["done"],
-                          freed=state["freed"], **fields))
+        steps.append(
+            Step(
+                len(steps),
+                state["run"],
+                kind,
+                node_id,
+                name,
+                text,
+                leaf_grads=dict(state["grads"]),
+                done=state["done"],
+                freed=state["freed"],
+                **fields,
+            )
+        )
 
     def on_event(event) -> None:
         node = event.node
@@ -208,34 +239,55 @@ def backward_steps(output, gradient=None, retain_graph=None, inputs=None, runs: 
         if event.kind == "node":
             state["done"] = state["done"] | ({node_id} if node_id else set())
             gin, gout = _snap_all(event.grad_inputs), _snap_all(event.grad_outputs)
-            targets = [node_name(c) if c is not None else "(no grad)"
-                       for c, _ in getattr(node, "next_functions", ())]
-            sent = "; ".join(f"{format_value(g, 30)} to {t}"
-                             for g, t in zip(gin, targets, strict=False))
+            targets = [
+                node_name(c) if c is not None else "(no grad)"
+                for c, _ in getattr(node, "next_functions", ())
+            ]
+            sent = "; ".join(
+                f"{format_value(g, 30)} to {t}" for g, t in zip(gin, targets, strict=False)
+            )
             text = f"Run {name}: gradient in {format_value(gout[0] if gout else None, 30)}"
-            add("node", node_id, name, text + (f", sends {sent}" if sent else ""),
-                grad_outputs=gout, grad_inputs=gin)
+            add(
+                "node",
+                node_id,
+                name,
+                text + (f", sends {sent}" if sent else ""),
+                grad_outputs=gout,
+                grad_inputs=gin,
+            )
         elif event.kind == "accumulate":
             leaf_id = graph.id_of(event.tensor)
             before, after = _snap(event.before), _snap(event.after)
             state["grads"] = {**state["grads"], leaf_id: after}
             label = graph.node(leaf_id).label if leaf_id else "leaf"
-            add("accumulate", leaf_id, name,
+            add(
+                "accumulate",
+                leaf_id,
+                name,
                 f"AccumulateGrad writes {label}.grad: {format_value(before, 30)} -> "
-                f"{format_value(after, 30)}", before=before, after=after)
+                f"{format_value(after, 30)}",
+                before=before,
+                after=after,
+            )
         elif event.kind == "hook":
             hooked = node_id or graph.id_of(event.tensor)
             before, after = _snap(event.before), _snap(event.after)
             changed = before is None or after is None or not np.array_equal(before, after)
             verb = "replaces the gradient" if changed else "sees the gradient"
-            add("hook", hooked, name, f"Hook {event.message or ''} fires and {verb}: "
+            add(
+                "hook",
+                hooked,
+                name,
+                f"Hook {event.message or ''} fires and {verb}: "
                 f"{format_value(before, 30)} -> {format_value(after, 30)}",
-                before=before, after=after, message=event.message or "")
+                before=before,
+                after=after,
+                message=event.message or "",
+            )
         elif event.kind == "free":
             saved = {e.src for e in graph.edges if e.kind == "saved" and e.dst == node_id}
             state["freed"] = state["freed"] | saved
-            add("free", node_id, name,
-                f"{name} frees its saved tensors (retain_graph=False)")
+            add("free", node_id, name, f"{name} frees its saved tensors (retain_graph=False)")
         elif event.kind == "error":
             add("error", node_id, name, event.message, message=event.message)
 
@@ -245,9 +297,13 @@ def backward_steps(output, gradient=None, retain_graph=None, inputs=None, runs: 
         state["done"] = frozenset()  # each backward() call runs the graph afresh
         seed = gradient if gradient is not None else None
         seed_text = format_value(seed, 30) if seed is not None else "1.0 (implicit for a scalar)"
-        add("start", graph.id_of(output), "backward", f"backward() call {run + 1}: the output's "
-            f"gradient starts as {seed_text}",
-            grad_outputs=(_snap(seed) if seed is not None else np.ones(tuple(output.shape)),))
+        add(
+            "start",
+            graph.id_of(output),
+            "backward",
+            f"backward() call {run + 1}: the output's gradient starts as {seed_text}",
+            grad_outputs=(_snap(seed) if seed is not None else np.ones(tuple(output.shape)),),
+        )
         try:
             with _observe(output, on_event):
                 output.backward(gradient=gradient, retain_graph=retain_graph, inputs=inputs)

@@ -17,8 +17,7 @@ from .steps import backward_steps
 
 
 def _button(label: str, tooltip: str, name: str) -> widgets.Button:
-    button = widgets.Button(description=label, tooltip=tooltip,
-                            layout=widgets.Layout(width="auto"))
+    button = widgets.Button(description=label, tooltip=tooltip, layout=widgets.Layout(width="auto"))
     button.add_class(f"ak-{name}")
     return button
 
@@ -37,32 +36,65 @@ class BackwardStepper(widgets.VBox):
         1
     """
 
-    def __init__(self, output, gradient=None, retain_graph=None, inputs=None, runs: int = 1,
-                 names=None, show_values: bool = False, interval: int = 900):
-        self.model = backward_steps(output, gradient=gradient, retain_graph=retain_graph,
-                                    inputs=inputs, runs=runs, names=names,
-                                    show_values=show_values)
+    def __init__(
+        self,
+        output,
+        gradient=None,
+        retain_graph=None,
+        inputs=None,
+        runs: int = 1,
+        names=None,
+        show_values: bool = False,
+        interval: int = 900,
+    ):
+        self.model = backward_steps(
+            output,
+            gradient=gradient,
+            retain_graph=retain_graph,
+            inputs=inputs,
+            runs=runs,
+            names=names,
+            show_values=show_values,
+        )
         last = len(self.model.steps) - 1
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="Step",
-                                        tooltip="Choose a step (arrow keys move one step)",
-                                        layout=widgets.Layout(width="340px"))
+        self.slider = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=last,
+            description="Step",
+            tooltip="Choose a step (arrow keys move one step)",
+            layout=widgets.Layout(width="340px"),
+        )
         self.slider.add_class("ak-slider")
         self.reset_button = _button("Reset", "Back to the first step", "reset")
         self.back_button = _button("◀ Back", "Previous step (Enter or Space)", "back")
-        self.forward_button = _button("Step ▶", "Next step: run what the engine ran next "
-                                      "(Enter or Space)", "forward")
+        self.forward_button = _button(
+            "Step ▶", "Next step: run what the engine ran next (Enter or Space)", "forward"
+        )
         # ipywidgets' Play drives the animation in the browser; its icon-only buttons are
         # replaced by one labelled toggle so play/pause has a name, a tooltip and a key.
-        self.play = widgets.Play(value=0, min=0, max=last, interval=interval, show_repeat=False,
-                                 layout=widgets.Layout(display="none"))
-        self.play_button = widgets.ToggleButton(description="Play", icon="play",
-                                                tooltip="Play or pause the backward pass")
+        self.play = widgets.Play(
+            value=0,
+            min=0,
+            max=last,
+            interval=interval,
+            show_repeat=False,
+            layout=widgets.Layout(display="none"),
+        )
+        self.play_button = widgets.ToggleButton(
+            description="Play", icon="play", tooltip="Play or pause the backward pass"
+        )
         self.play_button.add_class("ak-play")
         widgets.jslink((self.play_button, "value"), (self.play, "playing"))
         self.play_button.observe(self._play_label, names="value")
-        self.speed = widgets.IntSlider(value=interval, min=150, max=2500, step=50,
-                                       description="ms/step",
-                                       tooltip="Milliseconds per step while playing")
+        self.speed = widgets.IntSlider(
+            value=interval,
+            min=150,
+            max=2500,
+            step=50,
+            description="ms/step",
+            tooltip="Milliseconds per step while playing",
+        )
         # Browser-side links: playing keeps working while the kernel is busy.
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         widgets.jslink((self.speed, "value"), (self.play, "interval"))
@@ -74,8 +106,16 @@ class BackwardStepper(widgets.VBox):
         self.details = widgets.HTML()
         self.details.add_class("ak-details")
         self.slider.observe(lambda change: self._render(), names="value")
-        controls = widgets.HBox([self.reset_button, self.back_button, self.forward_button,
-                                 self.play_button, self.speed, self.play])
+        controls = widgets.HBox(
+            [
+                self.reset_button,
+                self.back_button,
+                self.forward_button,
+                self.play_button,
+                self.speed,
+                self.play,
+            ]
+        )
         body = widgets.HBox([self.graph_view, self.details])
         super().__init__([controls, self.slider, body])
         self.add_class("ak-stepper")
@@ -108,23 +148,29 @@ class BackwardStepper(widgets.VBox):
 
 def _details_html(model, i: int) -> str:
     step, graph = model.steps[i], model.graph
-    rows = [f'<p class="ak-step-title"><b>Step {i + 1} of {len(model.steps)}</b> '
-            f'(backward call {step.run + 1}, <code>{html.escape(step.kind)}</code>)</p>',
-            f'<p class="ak-step-text">{html.escape(step.text)}</p>']
+    rows = [
+        f'<p class="ak-step-title"><b>Step {i + 1} of {len(model.steps)}</b> '
+        f"(backward call {step.run + 1}, <code>{html.escape(step.kind)}</code>)</p>",
+        f'<p class="ak-step-text">{html.escape(step.text)}</p>',
+    ]
     if step.kind == "error":
         rows.append(f'<pre class="ak-error-text">{html.escape(step.message)}</pre>')
     if step.kind == "node" and step.grad_outputs:
-        rows.append("<p>gradient in: <code class='ak-grad-in'>"
-                    f"{html.escape(format_value(step.grad_outputs[0], 200))}</code></p>")
+        rows.append(
+            "<p>gradient in: <code class='ak-grad-in'>"
+            f"{html.escape(format_value(step.grad_outputs[0], 200))}</code></p>"
+        )
         node = graph.node(step.node_id).obj if step.node_id else None
         targets = getattr(node, "next_functions", ())
         pairs = zip(step.grad_inputs, targets, strict=False)
         for slot, (grad, (child, _)) in enumerate(pairs):
             child_id = graph.id_of(child) if child is not None else None
             where = graph.node(child_id).label if child_id else "(needs no grad)"
-            rows.append(f"<p>sends to input {slot} ({html.escape(where)}): <code "
-                        f"class='ak-grad-out' data-slot='{slot}'>"
-                        f"{html.escape(format_value(grad, 200))}</code></p>")
+            rows.append(
+                f"<p>sends to input {slot} ({html.escape(where)}): <code "
+                f"class='ak-grad-out' data-slot='{slot}'>"
+                f"{html.escape(format_value(grad, 200))}</code></p>"
+            )
     leaves = "".join(
         f"<tr><td>{html.escape(graph.node(leaf_id).label)}</td><td><code class='ak-leaf-grad' "
         f"data-leaf='{html.escape(graph.node(leaf_id).label)}'>"
@@ -152,8 +198,13 @@ class ForwardBuilder(widgets.VBox):
             raise ValueError("the recording has no frames: no tensor was made in its block")
         self.recording = recording
         last = len(recording.frames) - 1
-        self.slider = widgets.IntSlider(value=last, min=0, max=last, description="Line",
-                                        tooltip="Which line of the block to show the graph after")
+        self.slider = widgets.IntSlider(
+            value=last,
+            min=0,
+            max=last,
+            description="Line",
+            tooltip="Which line of the block to show the graph after",
+        )
         self.slider.add_class("ak-slider")
         self.back_button = _button("◀ Back", "Graph before this line", "back")
         self.forward_button = _button("Next ▶", "Graph after the next line", "forward")
@@ -164,8 +215,12 @@ class ForwardBuilder(widgets.VBox):
         self.graph_view = widgets.HTML()
         self.graph_view.add_class("ak-graph-view")
         self.slider.observe(lambda change: self._render(), names="value")
-        super().__init__([widgets.HBox([self.back_button, self.forward_button, self.slider]),
-                          widgets.HBox([self.code, self.graph_view])])
+        super().__init__(
+            [
+                widgets.HBox([self.back_button, self.forward_button, self.slider]),
+                widgets.HBox([self.code, self.graph_view]),
+            ]
+        )
         self.add_class("ak-forward-builder")
         self._render()
 
@@ -176,12 +231,19 @@ class ForwardBuilder(widgets.VBox):
         frames, current = self.recording.frames, self.slider.value
         lines = []
         for i, frame in enumerate(frames):
-            style = "font-weight:bold;outline:2px solid #c2255c" if i == current else (
-                "opacity:0.5" if i > current else "")
-            lines.append(f'<div class="ak-line" data-index="{i}" style="{style}">'
-                         f"{html.escape(frame.line or frame.name)}</div>")
-        self.code.value = (f'<div role="status" aria-live="polite" style="font-family:monospace;'
-                           f'min-width:240px;padding:4px">{"".join(lines)}</div>')
+            style = (
+                "font-weight:bold;outline:2px solid #c2255c"
+                if i == current
+                else ("opacity:0.5" if i > current else "")
+            )
+            lines.append(
+                f'<div class="ak-line" data-index="{i}" style="{style}">'
+                f"{html.escape(frame.line or frame.name)}</div>"
+            )
+        self.code.value = (
+            f'<div role="status" aria-live="polite" style="font-family:monospace;'
+            f'min-width:240px;padding:4px">{"".join(lines)}</div>'
+        )
         frame = frames[current]
         self.graph_view.value = frame.drawing.to_svg(title=f"Graph after: {frame.line}")
         self.back_button.disabled = current == 0

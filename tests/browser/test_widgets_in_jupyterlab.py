@@ -42,10 +42,14 @@ def wait_for_index(page, expected: int) -> None:
     """Wait until the slider AND the details (rendered last by the kernel) show step expected."""
     page.wait_for_function(
         "([sel, n]) => document.querySelector(sel)?.textContent.trim() === String(n)",
-        arg=[f"{STEPPER} .ak-slider .widget-readout", expected], timeout=10_000)
+        arg=[f"{STEPPER} .ak-slider .widget-readout", expected],
+        timeout=10_000,
+    )
     page.wait_for_function(
         "([sel, n]) => document.querySelector(sel)?.textContent.startsWith(`Step ${n} of`)",
-        arg=[f"{STEPPER} .ak-step-title", expected + 1], timeout=10_000)
+        arg=[f"{STEPPER} .ak-step-title", expected + 1],
+        timeout=10_000,
+    )
 
 
 def number(text: str) -> float:
@@ -57,8 +61,9 @@ def test_graph_svg_is_drawn_inline(page, artifacts):
     expected = build_graph(y, params=names)
     drawing = page.locator(".ak-graph-output svg.ak-graph").first
     assert drawing.locator(".ak-node").count() == len(expected.nodes)
-    shown = sorted(drawing.locator(".ak-node").evaluate_all(
-        "gs => gs.map(g => g.getAttribute('data-name'))"))
+    shown = sorted(
+        drawing.locator(".ak-node").evaluate_all("gs => gs.map(g => g.getAttribute('data-name'))")
+    )
     assert shown == sorted(n.label for n in expected.nodes)
     drawing.screenshot(path=str(artifacts / "graph.png"))
 
@@ -75,7 +80,8 @@ def test_stepper_buttons_move_the_highlight_in_engine_order(page, artifacts):
         wait_for_index(page, i)
         page.wait_for_function(
             "([sel, id]) => document.querySelector(sel)?.getAttribute('data-node') === id",
-            arg=[f"{STEPPER} .ak-node.ak-active", model.steps[i].node_id])
+            arg=[f"{STEPPER} .ak-node.ak-active", model.steps[i].node_id],
+        )
         text = page.locator(f"{STEPPER} .ak-step-text").inner_text()
         assert text == model.steps[i].text
     page.locator(STEPPER).screenshot(path=str(artifacts / "stepper-light.png"))
@@ -122,11 +128,15 @@ def test_play_runs_the_steps_and_pause_stops(page):
     play.click()
     page.wait_for_function(
         "sel => Number(document.querySelector(sel)?.textContent) >= 2",
-        arg=f"{STEPPER} .ak-slider .widget-readout", timeout=10_000)
+        arg=f"{STEPPER} .ak-slider .widget-readout",
+        timeout=10_000,
+    )
     assert "mod-active" in play.get_attribute("class")  # pressed while playing
     play.click()
-    page.wait_for_function("sel => !document.querySelector(sel).classList.contains('mod-active')",
-                           arg=f"{STEPPER} .ak-play")
+    page.wait_for_function(
+        "sel => !document.querySelector(sel).classList.contains('mod-active')",
+        arg=f"{STEPPER} .ak-play",
+    )
     stopped = index(page)
     page.wait_for_timeout(1500)  # two intervals of 700 ms: a running Play would have moved
     assert index(page) == stopped
@@ -136,13 +146,15 @@ def test_forward_builder_grows_the_graph(page, artifacts):
     builder = page.locator(".ak-forward-builder")
     builder.scroll_into_view_if_needed()
     names = builder.locator(".ak-graph-view .ak-node").evaluate_all(
-        "gs => gs.map(g => g.getAttribute('data-name'))")
+        "gs => gs.map(g => g.getAttribute('data-name'))"
+    )
     assert {"MulBackward0", "AddBackward0", "p", "q", "r"} <= set(names)
     builder.screenshot(path=str(artifacts / "forward-builder.png"))
     builder.locator(".ak-back").click()
     page.wait_for_function(
         "sel => !document.querySelector(sel).innerHTML.includes('MulBackward0')",
-        arg=".ak-forward-builder .ak-graph-view")
+        arg=".ak-forward-builder .ak-graph-view",
+    )
     assert builder.locator(".ak-graph-view .ak-node").count() == 2  # the leaves p and q
 
 
@@ -153,7 +165,8 @@ def explorer_canvas(page):
     explorer.scroll_into_view_if_needed()
     page.wait_for_function(
         "() => { const c = [...document.querySelectorAll('.ak-explorer canvas')].pop();"
-        " return c && c.getBoundingClientRect().width > 0; }")
+        " return c && c.getBoundingClientRect().width > 0; }"
+    )
     canvas = explorer.locator("canvas").last
     return explorer, canvas.bounding_box()
 
@@ -185,8 +198,10 @@ def test_explorer_point_can_be_dragged(page):
 
     explorer, box = explorer_canvas(page)
     assert (box["width"], box["height"]) == (twin.figure.bbox.width, height)
-    readouts = {name: explorer.locator(f".widget-slider:has-text('start {name}') .widget-readout")
-                for name in "xy"}
+    readouts = {
+        name: explorer.locator(f".widget-slider:has-text('start {name}') .widget-readout")
+        for name in "xy"
+    }
     start = (number(readouts["x"].inner_text()), number(readouts["y"].inner_text()))
     x0, y0 = pixel(*start)
     x1, y1 = pixel(-1.0, 0.5)
@@ -230,8 +245,10 @@ def test_colours_are_readable_in_light_and_dark_themes(page, artifacts):
         page.locator(f"{STEPPER} .ak-forward").click()
         wait_for_index(page, i)
     try:
-        for theme, shot in (("JupyterLab Light", "stepper-light-node.png"),
-                            ("JupyterLab Dark", "stepper-dark.png")):
+        for theme, shot in (
+            ("JupyterLab Light", "stepper-light-node.png"),
+            ("JupyterLab Dark", "stepper-dark.png"),
+        ):
             set_theme(page, theme)
             found = page.evaluate(CONTRASTS, [STEPPER])
             assert found["dark"] == ("Dark" in theme)

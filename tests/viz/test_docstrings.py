@@ -16,6 +16,9 @@ MODULES = ["graph", "steps", "recorder", "plots", "widgets"]
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(f"autograd_kit.viz.{name}")
-    result = doctest.testmod(module, extraglobs={"ak": ak, "backward_steps": backward_steps},
-                             optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(
+        module,
+        extraglobs={"ak": ak, "backward_steps": backward_steps},
+        optionflags=doctest.ELLIPSIS,
+    )
     assert result.attempted > 0 and result.failed == 0

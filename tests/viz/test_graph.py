@@ -31,8 +31,9 @@ def test_nodes_follow_pytorch_names_and_kinds(lib):
     graph = build_graph(y, params=names)
     torch_graph = build_graph(*[example(torch)[0]])
     kinds = sorted((n.kind, n.label) for n in graph.nodes if n.kind in ("function", "accumulate"))
-    oracle = sorted((n.kind, n.label) for n in torch_graph.nodes
-                    if n.kind in ("function", "accumulate"))
+    oracle = sorted(
+        (n.kind, n.label) for n in torch_graph.nodes if n.kind in ("function", "accumulate")
+    )
     assert kinds == oracle
     assert sorted(n.label for n in graph.leaves()) == ["a", "b", "c"]
     assert [n.label for n in graph.nodes if n.kind == "output"] == ["output"]
@@ -81,8 +82,10 @@ def test_module_parameters_are_labelled_with_their_names(lib):
 
 
 def test_a_module_graph_has_pytorchs_nodes():
-    names = {lib: sorted(n.label for n in mlp_graph(lib).nodes if n.kind == "function")
-             for lib in (ak, torch)}
+    names = {
+        lib: sorted(n.label for n in mlp_graph(lib).nodes if n.kind == "function")
+        for lib in (ak, torch)
+    }
     ours, oracle = names.values()
     assert ours == oracle
 
@@ -128,7 +131,7 @@ def check_layout(drawing):
     for i, (_, (x1, y1, w1, h1)) in enumerate(boxes):
         assert x1 - w1 / 2 >= 0 and x1 + w1 / 2 <= lay.width + 1e-6
         assert y1 >= 0 and y1 + h1 <= lay.height + 1e-6
-        for _, (x2, y2, w2, h2) in boxes[i + 1:]:
+        for _, (x2, y2, w2, h2) in boxes[i + 1 :]:
             overlap_x = abs(x1 - x2) < (w1 + w2) / 2
             overlap_y = y1 < y2 + h2 and y2 < y1 + h1
             assert not (overlap_x and overlap_y)
@@ -140,14 +143,22 @@ def check_layout(drawing):
 
 
 OPS = [
-    lambda x, y: x * y, lambda x, y: x + y, lambda x, y: x - y,
-    lambda x, y: x.exp() * y, lambda x, y: (x * x).tanh() + y,
+    lambda x, y: x * y,
+    lambda x, y: x + y,
+    lambda x, y: x - y,
+    lambda x, y: x.exp() * y,
+    lambda x, y: (x * x).tanh() + y,
 ]
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_layout_never_overlaps_and_arrows_point_forward(program):
     values = [torch.tensor([1.0, -0.5], requires_grad=True) for _ in range(3)]
     for op, i, j in program:
@@ -169,5 +180,6 @@ def test_two_libraries_give_the_same_drawing_shape():
     ak_graph = build_graph(example(ak)[0])
     torch_graph = build_graph(example(torch)[0])
     assert len(ak_graph.edges) == len(torch_graph.edges)
-    assert np.array_equal(sorted(n.kind for n in ak_graph.nodes),
-                          sorted(n.kind for n in torch_graph.nodes))
+    assert np.array_equal(
+        sorted(n.kind for n in ak_graph.nodes), sorted(n.kind for n in torch_graph.nodes)
+    )

@@ -23,8 +23,13 @@ def test_the_graph_grows_line_by_line(lib):
     assert [f.name for f in frames] == ["a", "b", "c", "d", "y"]
     assert [f.line for f in frames][-2:] == ["d = a * b", "y = d + c"]
     assert kinds(frames[0]) == [("leaf", "a")]
-    assert kinds(frames[3]) == [("function", "MulBackward0"), ("leaf", "a"), ("leaf", "b"),
-                                ("leaf", "c"), ("output", "d")]
+    assert kinds(frames[3]) == [
+        ("function", "MulBackward0"),
+        ("leaf", "a"),
+        ("leaf", "b"),
+        ("leaf", "c"),
+        ("output", "d"),
+    ]
     last = frames[-1].drawing.graph
     assert [n.label for n in last.nodes if n.kind == "output"] == ["y"]
     mul = next(n for n in last.nodes if n.label == "MulBackward0")

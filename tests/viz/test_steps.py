@@ -92,8 +92,9 @@ def test_second_backward_error_is_the_engines_error(lib):
     model = backward_steps(y, names=names, runs=2)
     last = model.steps[-1]
     assert last.kind == "error" and isinstance(model.error, RuntimeError)
-    assert last.message.startswith("RuntimeError: Trying to backward through the graph a "
-                                   "second time")
+    assert last.message.startswith(
+        "RuntimeError: Trying to backward through the graph a second time"
+    )
     # The failed call left .grad as the first call wrote it.
     y2, names2 = build(torch)
     y2.backward()
@@ -140,21 +141,31 @@ def test_saved_tensors_are_freed_only_without_retain_graph(retain_graph):
 
 
 OPS = [
-    lambda x, y: x * y, lambda x, y: x + y, lambda x, y: x - y,
-    lambda x, y: x.exp() * y, lambda x, y: (x * x).tanh() + y, lambda x, y: x / (y * y + 1),
+    lambda x, y: x * y,
+    lambda x, y: x + y,
+    lambda x, y: x - y,
+    lambda x, y: x.exp() * y,
+    lambda x, y: (x * x).tanh() + y,
+    lambda x, y: x / (y * y + 1),
 ]
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 40), st.integers(0, 40)),
-                min_size=1, max_size=10),
-       st.lists(st.floats(-2, 2), min_size=6, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 40), st.integers(0, 40)),
+        min_size=1,
+        max_size=10,
+    ),
+    st.lists(st.floats(-2, 2), min_size=6, max_size=6),
+)
 def test_property_stepped_grads_equal_torch(program, data):
     grads = {}
     for lib in (ak, torch):
         # float64, so the comparison with torch tests the graph, not float32 rounding.
-        leaves = [lib.from_numpy(np.array(data[2 * i:2 * i + 2])).requires_grad_()
-                  for i in range(3)]
+        leaves = [
+            lib.from_numpy(np.array(data[2 * i : 2 * i + 2])).requires_grad_() for i in range(3)
+        ]
         values = list(leaves)
         for op, i, j in program:
             values.append(OPS[op](values[i % len(values)], values[j % len(values)]))

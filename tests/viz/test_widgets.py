@@ -20,8 +20,11 @@ def make(retain_graph=None, runs=1):
 
 def active_nodes(svg):
     root = ET.fromstring(svg)
-    return [g.get("data-node") for g in root.iter("{http://www.w3.org/2000/svg}g")
-            if "ak-active" in g.get("class", "").split() and "ak-node" in g.get("class", "")]
+    return [
+        g.get("data-node")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if "ak-active" in g.get("class", "").split() and "ak-node" in g.get("class", "")
+    ]
 
 
 def test_buttons_move_one_step_and_stop_at_the_ends():
