@@ -166,10 +166,20 @@ def _details_html(model, i: int) -> str:
         for slot, (grad, (child, _)) in enumerate(pairs):
             child_id = graph.id_of(child) if child is not None else None
             where = graph.node(child_id).label if child_id else "(needs no grad)"
+            variable = getattr(child, "variable", None)
+            if variable is not None and graph.id_of(variable):
+                where += f" of {graph.node(graph.id_of(variable)).label}"
             rows.append(
                 f"<p>sends to input {slot} ({html.escape(where)}): <code "
                 f"class='ak-grad-out' data-slot='{slot}'>"
                 f"{html.escape(format_value(grad, 200))}</code></p>"
+            )
+    if step.kind in ("hook", "accumulate"):
+        what = "gradient" if step.kind == "hook" else ".grad"
+        for label, value in (("before", step.before), ("after", step.after)):
+            rows.append(
+                f"<p>{what} {label}: <code class='ak-{label}'>"
+                f"{html.escape(format_value(value, 200))}</code></p>"
             )
     leaves = "".join(
         f"<tr><td>{html.escape(graph.node(leaf_id).label)}</td><td><code class='ak-leaf-grad' "

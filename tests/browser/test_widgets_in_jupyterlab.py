@@ -182,6 +182,7 @@ def test_explorer_moves_its_point_on_click(page, artifacts):
         page.wait_for_timeout(200)
     after = number(readout.inner_text())
     assert after != before and abs(after) < 1.0
+    page.wait_for_timeout(1500)  # the redrawn figure follows the slider values from the kernel
     explorer.screenshot(path=str(artifacts / "explorer.png"))
 
 

@@ -97,3 +97,20 @@ def test_forward_builder_replays_the_recording():
         pass
     with pytest.raises(ValueError, match="no frames"):
         ForwardBuilder(empty)
+
+
+def test_hook_and_accumulate_steps_show_before_and_after():
+    a = ak.tensor([1.0, 2.0], requires_grad=True)
+    z = a * 3
+    z.register_hook(lambda grad: grad * 2)
+    stepper = BackwardStepper(z.sum(), names={"a": a})
+    kinds = [s.kind for s in stepper.model.steps]
+    stepper.go(kinds.index("hook"))
+    assert "<code class='ak-before'>[1., 1.]</code>" in stepper.details.value
+    assert "<code class='ak-after'>[2., 2.]</code>" in stepper.details.value
+    stepper.go(kinds.index("accumulate"))
+    assert "<code class='ak-before'>None</code>" in stepper.details.value
+    assert "<code class='ak-after'>[6., 6.]</code>" in stepper.details.value
+    mul = next(s for s in stepper.model.steps if s.name == "MulBackward0" and s.kind == "node")
+    stepper.go(mul.index)  # MulBackward0 sends to a's AccumulateGrad
+    assert "(AccumulateGrad of a)" in stepper.details.value
