@@ -8,13 +8,27 @@ tensors) and gives results with the same tuple structure as PyTorch's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from .. import creation
 from .. import tensor as tensor_module
+from .grad_mode import enable_grad
 
 _OUTPUTS = "outputs of the user-provided function"
+
+
+def _recording(function: Callable) -> Callable:
+    """Run ``function`` with grad mode on, as PyTorch's functional API does: the derivatives
+    are computed by backward passes, so they work inside ``no_grad`` blocks too."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with enable_grad():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def _as_tuple(value: Any, argument: str, function: str) -> tuple[bool, tuple]:
@@ -101,6 +115,7 @@ def _single_element_v(values: tuple, message: str) -> tuple:
     return (creation.ones_like(values[0]),)
 
 
+@_recording
 def vjp(
     func: Callable[..., Any],
     inputs: Any,
@@ -140,6 +155,7 @@ def vjp(
     )
 
 
+@_recording
 def jvp(
     func: Callable[..., Any],
     inputs: Any,
@@ -213,16 +229,21 @@ def _raise_if_strict(strict: bool, grads: tuple, function: str) -> None:
             )
 
 
+@_recording
 def jacobian(
     func: Callable[..., Any],
     inputs: Any,
     create_graph: bool = False,
     strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
 ) -> Any:
     """The Jacobian of ``func`` at ``inputs``: one backward pass per output element.
 
     Entry ``[i][j]`` has shape ``outputs[i].shape + inputs[j].shape``; with one input and one
-    output it is a single tensor.
+    output it is a single tensor. ``vectorize`` and ``strategy="forward-mode"`` are PyTorch's
+    speed options; they are checked like PyTorch checks them, and the Jacobian is always built
+    row by row with backward (the numbers are the same).
 
     Example:
         >>> ak.autograd.functional.jacobian(lambda x: x ** 2, ak.tensor([1.0, 3.0]))
@@ -231,6 +252,7 @@ def jacobian(
     """
     from .. import stack
 
+    _check_strategy(strategy, create_graph, strict, vectorize)
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
     inputs = _prepare(inputs, create_graph)
     outputs_tuple, outputs = _as_tuple(func(*inputs), _OUTPUTS, "jacobian")
@@ -263,11 +285,42 @@ def jacobian(
     return result
 
 
+def _check_strategy(strategy: str, create_graph: bool, strict: bool, vectorize: bool) -> None:
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+            'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+            'Otherwise, prefer to use "reverse-mode".'
+        )
+    if strategy == "forward-mode" and create_graph:
+        raise NotImplementedError(
+            "torch.autograd.functional.jacobian: `create_graph=True` "
+            'and `strategy="forward-mode"` are not supported together (yet). '
+            "Please either set `create_graph=False` or "
+            '`strategy="reverse-mode"`.'
+        )
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError(
+            "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+            "only implemented for `vectorize=True`."
+        )
+    if vectorize and strict:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` "
+            "and `vectorized=True` are not supported together. "
+            "Please either set `strict=False` or "
+            "`vectorize=False`."
+        )
+
+
+@_recording
 def hessian(
     func: Callable[..., Any],
     inputs: Any,
     create_graph: bool = False,
     strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
     """The Hessian of a scalar function: the Jacobian of its gradient.
 
@@ -276,27 +329,32 @@ def hessian(
         tensor([[ 6.,  0.],
                 [ 0., 12.]])
     """
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
 
     def single_number(*values: Any) -> Any:
         output = func(*values)
         _check_scalar(output, "hessian")
-        return (output[0] if isinstance(output, tuple) else output).reshape(())
+        return output.reshape(())
 
     def gradient(*values: Any) -> tuple:
         return jacobian(single_number, values, create_graph=True, strict=strict)
 
-    result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict)
+    result = jacobian(
+        gradient,
+        inputs,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
     if not inputs_tuple:
         return result[0][0]
     return result
 
 
 def _check_scalar(output: Any, function: str) -> None:
-    if isinstance(output, tuple):
-        if len(output) != 1:
-            raise RuntimeError(f"The function given to {function} should return a single Tensor")
-        output = output[0]
     if not isinstance(output, tensor_module.Tensor):
         raise RuntimeError(f"The function given to {function} should return a single Tensor")
     if output.numel() != 1:
@@ -306,6 +364,7 @@ def _check_scalar(output: Any, function: str) -> None:
         )
 
 
+@_recording
 def vhp(
     func: Callable[..., Any],
     inputs: Any,
@@ -324,6 +383,7 @@ def vhp(
     return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
 
 
+@_recording
 def hvp(
     func: Callable[..., Any],
     inputs: Any,
@@ -360,7 +420,6 @@ def _hessian_product(
         _check_v(v, inputs, inputs_tuple)
     output = func(*inputs)
     _check_scalar(output, function)
-    output = output[0] if isinstance(output, tuple) else output
     gradients = _grad((output,), inputs, (creation.ones_like(output),), create_graph=True)
     _raise_if_strict(strict, gradients, function)
     gradients = _zeros_for_none(gradients, inputs)

@@ -282,6 +282,17 @@ def assert_same_structure(ours, theirs):
         assert ours.requires_grad == theirs.requires_grad
 
 
+def test_functional_works_inside_no_grad_like_torch():
+    results = []
+    for lib in (ak, torch):
+        x = lib.tensor([0.5, 1.5], dtype=lib.float64)
+        with lib.no_grad():
+            jac = lib.autograd.functional.jacobian(lambda a: a**3, x, vectorize=True)
+            _, vjp = lib.autograd.functional.vjp(lambda a: (a**2).sum(), x)
+        results.append((as_numpy(jac).tolist(), as_numpy(vjp).tolist()))
+    assert results[0] == results[1]
+
+
 def test_functional_create_graph_keeps_results_differentiable():
     for lib in (ak, torch):
         x = lib.tensor([0.5, 1.5], dtype=lib.float64, requires_grad=True)
@@ -304,6 +315,22 @@ def test_functional_create_graph_keeps_results_differentiable():
         ),
         pytest.param(
             lambda lib, F: F.jvp(lambda a: a * 2, lib.ones(2), lib.ones(3)), id="v-wrong-size"
+        ),
+        pytest.param(
+            lambda lib, F: F.jacobian(lambda a: a * 2, lib.ones(2), strategy="sideways"),
+            id="unknown-strategy",
+        ),
+        pytest.param(
+            lambda lib, F: F.jacobian(lambda a: a * 2, lib.ones(2), strategy="forward-mode"),
+            id="forward-mode-needs-vectorize",
+        ),
+        pytest.param(
+            lambda lib, F: F.jacobian(lambda a: a * 2, lib.ones(2), strict=True, vectorize=True),
+            id="strict-and-vectorize",
+        ),
+        pytest.param(
+            lambda lib, F: F.hessian(lambda a: ((a**2).sum(),), lib.ones(2)),
+            id="hessian-tuple-output",
         ),
         pytest.param(
             lambda lib, F: F.vjp(
