@@ -172,6 +172,8 @@ def _kernel_env(workdir: Path) -> dict:
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update({
         "HOME": str(workdir),
+        # IPython's profile folder goes beside the working folder, not into it.
+        "IPYTHONDIR": str(workdir.parent / "ipython"),
         "PYTHONPATH": str(PACKAGE_ROOT),
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",

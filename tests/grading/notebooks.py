@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from autograd_kit.grading.grader import GradeConfig
 
 # Short limits keep the hostile corpus quick; real grading uses the CLI defaults.
-FAST = GradeConfig(cell_timeout=4.0, notebook_timeout=12.0, memory_mb=1024)
+FAST = GradeConfig(cell_timeout=3.0, notebook_timeout=9.0, memory_mb=1024)
 
 
 def grade_cell(question: str, points: float, source: str):
