@@ -142,7 +142,8 @@ def test_sanitizers_cover_addresses_ids_and_timings_only():
     from .conftest import sanitize
 
     assert sanitize("<MulBackward0 object at 0x7f3a2b>") == "<MulBackward0 object at 0xADDRESS>"
-    assert sanitize("by_obj={140650120995024: 'n0'}") == "by_obj={...}"
+    drawing = "GraphDrawing(graph=Graph(nodes=[...]), by_obj={140650120995024: 'n0'}, x=241.51646)"
+    assert sanitize(drawing) == "GraphDrawing(...)"
     assert sanitize("cpu: 12.30 ms per step") == "cpu: N ms per step"
     kept = "tensor([0.4000, 18.4000]) 1536.0 step 20  loss 0.1412"
     assert sanitize(kept) == kept
