@@ -489,8 +489,8 @@ class GraphDrawing:
             f'viewBox="0 0 {lay.width:.0f} {lay.height:.0f}">',
             f"<title>{html.escape(title)}</title>",
             f"<style>{STYLE}</style>",
-            '<defs><marker id="ak-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
+            '<defs><marker id="ak-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" '
+            'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
             "</defs>",
         ]
         labels_svg = []
