@@ -154,7 +154,12 @@ def _details_html(model, i: int) -> str:
         f'<p class="ak-step-text">{html.escape(step.text)}</p>',
     ]
     if step.kind == "error":
-        rows.append(f'<pre class="ak-error-text">{html.escape(step.message)}</pre>')
+        # Dark red on light red reads the same in light and dark themes (contrast above 7:1).
+        rows.append(
+            '<pre class="ak-error-text" style="white-space:pre-wrap;color:#8a1c1c;'
+            f'background:#ffe3e3;padding:6px;border-left:4px solid #c92a2a">'
+            f"{html.escape(step.message)}</pre>"
+        )
     if step.kind == "node" and step.grad_outputs:
         rows.append(
             "<p>gradient in: <code class='ak-grad-in'>"

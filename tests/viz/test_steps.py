@@ -182,3 +182,14 @@ def test_property_stepped_grads_equal_torch(program, data):
         else:
             np.testing.assert_allclose(ours, oracle, rtol=1e-9, atol=1e-12)
             np.testing.assert_array_equal(stepped[f"x{i}"], ours)
+
+
+def test_inputs_limits_which_leaves_get_grad(lib):
+    y, names = build(lib)
+    model = backward_steps(y, inputs=[names["b"]], names=names)
+    grads = final_grads(model)
+    assert grads["a"] is None and grads["c"] is None
+    y2, names2 = build(torch)
+    y2.backward(inputs=[names2["b"]])
+    np.testing.assert_allclose(grads["b"], names2["b"].grad.numpy(), rtol=1e-5)
+    assert names["a"].grad is None

@@ -114,3 +114,17 @@ def test_hook_and_accumulate_steps_show_before_and_after():
     mul = next(s for s in stepper.model.steps if s.name == "MulBackward0" and s.kind == "node")
     stepper.go(mul.index)  # MulBackward0 sends to a's AccumulateGrad
     assert "(AccumulateGrad of a)" in stepper.details.value
+
+
+def test_a_torch_graph_steps_the_same_way():
+    torch = pytest.importorskip("torch")
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    stepper = BackwardStepper((a * b + a).sum(), names={"a": a, "b": b})
+    ours, _, _ = make()
+    names = [s.name for s in stepper.model.steps if s.kind == "node"]
+    assert names == [s.name for s in ours.model.steps if s.kind == "node"]
+    stepper.go(len(stepper.model.steps) - 1)
+    np.testing.assert_array_equal(
+        stepper.model.steps[-1].leaf_grads[stepper.model.graph.id_of(a)], a.grad.numpy()
+    )
