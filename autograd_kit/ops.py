@@ -1454,16 +1454,19 @@ class MaxPool2DWithIndices(Primitive):
         # A running max over the kh*kw shifted views (elementwise, so fast); `best` remembers
         # which offset won. Strictly greater keeps the first maximum on ties, as PyTorch does.
         out = xp.asarray(views[0], copy=True)
-        best = xp.zeros(out.shape, dtype=xp.int64, **device) if recording else None
+        # (int8 offsets keep this bookkeeping array an eighth of the size of int64 ones)
+        offset_dtype = xp.int8 if len(views) <= 127 else xp.int64
+        best = xp.zeros(out.shape, dtype=offset_dtype, **device) if recording else None
         for position, view in enumerate(views[1:], start=1):
             if recording:
                 better = view > out
-                best = xp.where(better, xp.asarray(position, dtype=xp.int64, **device), best)
+                best = xp.where(better, xp.asarray(position, dtype=offset_dtype, **device), best)
             out = xp.maximum(out, view)
         if recording:
             # Flat position of every arg-max in x: row = r*sh + i - ph, col = s*sw + j - pw.
             rows = xp.reshape(xp.arange(out_size[0], **device) * stride[0], (-1, 1)) - padding[0]
             cols = xp.reshape(xp.arange(out_size[1], **device) * stride[1], (1, -1)) - padding[1]
+            best = xp.astype(best, xp.int64)
             row = rows + best // kernel[1]
             col = cols + best % kernel[1]
             planes = xp.reshape(xp.arange(n * c, **device), (n, c, 1, 1)) * (h * w)
