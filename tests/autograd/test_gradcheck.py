@@ -404,3 +404,25 @@ def test_gradcheck_on_a_second_device(strict_devices):
     )
     assert ak.autograd.gradcheck(lambda a, b: (a @ b).tanh(), (x, w))
     assert ak.autograd.gradgradcheck(lambda a, b: (a @ b).tanh(), (x, w))
+
+
+def first_derivative(fn):
+    """x -> d(sum of fn(x))/dx for the inputs that require grad, recorded (create_graph)."""
+
+    def gradient(*inputs):
+        out = fn(*inputs)
+        differentiable = [t for t in inputs if t.requires_grad]
+        grads = ak.autograd.grad(
+            out, differentiable, ak.ones_like(out), create_graph=True, allow_unused=True
+        )
+        return tuple(grad for grad in grads if grad is not None)
+
+    return gradient
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_primitive_has_correct_third_derivatives(name):
+    """gradgradcheck of the first derivative checks the second and third derivatives."""
+    fn, inputs = make_inputs(name)
+    ak.manual_seed(1)
+    assert ak.autograd.gradgradcheck(first_derivative(fn), inputs)
