@@ -118,6 +118,14 @@ def _cupy() -> Any:
 
 
 def _cupy_device(xp: Any, index: int) -> Any:
+    count = int(xp.cuda.runtime.getDeviceCount())
+    if not 0 <= index < count:
+        # PyTorch's words; CuPy's own error would come from deep inside a CUDA call.
+        raise RuntimeError(
+            "CUDA error: invalid device ordinal\n"
+            f"This machine has {count} CUDA device(s): use cuda:0 to cuda:{count - 1}, or check "
+            "torch.cuda.device_count()."
+        )
     return xp.cuda.Device(index)
 
 

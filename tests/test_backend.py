@@ -179,3 +179,22 @@ def test_register_backend_serves_a_new_device_type():
         _backend._BACKENDS.update(previous[0])
         _backend._TYPE_TO_DEVICE_TYPE.clear()
         _backend._TYPE_TO_DEVICE_TYPE.update(previous[1])
+
+
+def test_a_cuda_index_beyond_the_gpus_raises_torchs_error(monkeypatch):
+    """Checked before CuPy is asked for the device (a stand-in CuPy that reports one GPU)."""
+
+    class Runtime:
+        @staticmethod
+        def getDeviceCount():
+            return 1
+
+    class FakeCupy:
+        class cuda:
+            runtime = Runtime
+
+    monkeypatch.setattr(_backend, "_cupy_or_reason", lambda: (FakeCupy, None))
+    assert ak.cuda.is_available() and ak.cuda.device_count() == 1
+    with pytest.raises(RuntimeError, match="CUDA error: invalid device ordinal") as info:
+        _backend.to_device(np.ones(2), ak.device("cuda:3"))
+    assert "use cuda:0 to cuda:0" in str(info.value)
