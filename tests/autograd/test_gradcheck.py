@@ -1,4 +1,5 @@
-"""gradcheck and gradgradcheck: agreement with PyTorch's, and every primitive checked with both.
+"""gradcheck and gradgradcheck: agreement with PyTorch's, and every primitive checked with both
+(first, second and, through its create_graph gradient, third derivatives).
 
 The table ``CASES`` has one row per primitive in ``ops.PRIMITIVES`` (a new primitive without
 a row fails ``test_every_primitive_has_a_case``). Each row is a small float64 expression that
