@@ -91,16 +91,13 @@ def saved_tensors_of(fn) -> tuple[list[tuple[str, object]], bool]:
             continue
         if _is_tensor(value):
             saved.append((attr[len("_saved_") :], value))
-    if not names and hasattr(fn, "saved_tensors"):
+    if not names:
         try:
-            values = fn.saved_tensors
-        except RuntimeError:
-            freed = True
+            values = fn.saved_tensors or ()
+        except AttributeError:  # a node that saves nothing
             values = ()
-        if values is None:
-            # autograd_kit releases saved tensors by setting them to None.
-            freed = bool(getattr(fn, "_saved_were_freed", False)) or freed
-            values = ()
+        except RuntimeError:  # read after backward released them
+            freed, values = True, ()
         for i, value in enumerate(values):
             if _is_tensor(value):
                 saved.append((f"saved[{i}]", value))
