@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import sys
+from dataclasses import replace
 
 from .probes import Probe, QuestionScore, expect, observe, score
 
@@ -31,6 +32,36 @@ _STATUS = {
     "fail": ("FAIL", "未通过", "#cf222e", "✘"),
     "not attempted": ("NOT ATTEMPTED", "尚未作答", "#57606a", "…"),
 }
+
+
+# Cells whose stub still raised NotImplementedError("q3") when last run: cell key -> question.
+_STUBBED: dict[str, str] = {}
+
+
+def _after_cell(result) -> None:
+    """IPython post_run_cell hook: remember which answer cells are still stubs."""
+    info = getattr(result, "info", None)
+    key = getattr(info, "cell_id", None) or getattr(info, "raw_cell", None) or ""
+    error = getattr(result, "error_in_exec", None)
+    if isinstance(error, NotImplementedError) and error.args and isinstance(error.args[0], str):
+        _STUBBED[key] = error.args[0]
+    else:
+        _STUBBED.pop(key, None)
+
+
+def _watch_stubs() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and _after_cell not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _after_cell)
+
+
+def still_a_stub(question: str) -> bool:
+    """True when the answer cell of ``question`` last raised its NotImplementedError stub."""
+    return question in _STUBBED.values()
 
 
 def _caller_namespace() -> dict:
@@ -59,6 +90,8 @@ def check(question: str, probes=None, *, points=None, namespace=None) -> Questio
     ns = namespace if namespace is not None else _caller_namespace()
     observations = [observe(p, ns) for p in entry["public"]]
     result = score(question, entry["points"], entry["public"], observations)
+    if result.points == 0 and still_a_stub(question):
+        result = replace(result, status="not attempted")
     entry["last"] = result
     return QuestionPanel(result)
 
@@ -151,5 +184,7 @@ class SummaryPanel:
                 f"{rows}<tr><td><b>total 总分</b></td><td></td>"
                 f"<td><b>{self.points}/{self.max_points:g}</b></td></tr></table>")
 
+
+_watch_stubs()
 
 expect = expect  # re-exported for test cells: ``from autograd_kit.grading import expect``

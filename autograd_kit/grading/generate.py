@@ -45,11 +45,14 @@ def _where(path: str | None, cell_index: int, line_number: int) -> str:
 
 
 def strip_markers(
-    source: str, *, cell_index: int, kind: str, is_test: bool = False, path: str | None = None
+    source: str, *, cell_index: int, kind: str, is_test: bool = False, path: str | None = None,
+    question: str | None = None,
 ) -> str:
     """Return ``source`` with solution regions stubbed and hidden-test regions removed.
 
-    ``kind`` is the cell type ("code" or "markdown"). Raises MarkerError, naming the
+    ``kind`` is the cell type ("code" or "markdown"). With a ``question`` id the stub
+    raises ``NotImplementedError("q3")``, so feedback can tell an untouched stub ("not
+    attempted") from a wrong answer. Raises MarkerError, naming the
     cell and the 1-based line, for an unclosed, unopened, nested or misspelt marker,
     or for hidden tests outside a test cell.
     """
@@ -77,6 +80,8 @@ def strip_markers(
                 if stripped == BEGIN_SOLUTION:
                     indent = line[: len(line) - len(line.lstrip())]
                     stub = CODE_STUB if kind == "code" else MARKDOWN_STUB
+                    if kind == "code" and question:
+                        stub = (CODE_STUB[0], f"raise NotImplementedError({question!r})")
                     out.extend(indent + s for s in stub)
             else:
                 expected = END_SOLUTION if open_marker == BEGIN_SOLUTION else END_HIDDEN
@@ -105,6 +110,14 @@ def is_test_cell(cell) -> bool:
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade", False))
 
 
+def answer_question(cell) -> str | None:
+    """The question an answer cell belongs to: its nbgrader grade_id without ``_answer``."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+    if is_test_cell(cell) or not grade_id.endswith("_answer"):
+        return None
+    return grade_id.removesuffix("_answer")
+
+
 def make_exercise(nb, *, assignment: str, path: str | None = None):
     """Return a new exercise notebook (nbformat node) generated from solution ``nb``."""
     exercise = nbformat.from_dict(_plain(nb))
@@ -114,6 +127,7 @@ def make_exercise(nb, *, assignment: str, path: str | None = None):
             cell_index=index,
             kind=cell.cell_type,
             is_test=is_test_cell(cell),
+            question=answer_question(cell),
             path=path,
         )
         if cell.cell_type == "code":

@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -276,6 +276,9 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
                        f"{errors[0]['error'][:100]})")
     if reference_run:
         assignment.references = {q.id: observations.get(q.id) for q in assignment.questions}
+    # Answer cells whose generated stub still raised NotImplementedError("q3").
+    stubbed = {c["error"].split(": ", 1)[1].strip("'\"") for c in errors
+               if c["error"].startswith("NotImplementedError: ")}
     scores = []
     for question in assignment.questions:
         found = observations.get(question.id)
@@ -283,7 +286,10 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
             missing = result["died"] or "the notebook stopped before the tests ran"
             found = [{"ok": False, "error": missing}] * len(question.probes)
         references = assignment.references.get(question.id) or [None] * len(question.probes)
-        scores.append(score(question.id, question.points, question.probes, found, references))
+        result_q = score(question.id, question.points, question.probes, found, references)
+        if result_q.points == 0 and question.id in stubbed:
+            result_q = replace(result_q, status="not attempted")
+        scores.append(result_q)
     return SubmissionResult(student, assignment.name, scores, "; ".join(reasons))
 
 

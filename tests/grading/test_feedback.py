@@ -58,6 +58,22 @@ def test_stub_is_not_attempted_not_a_crash():
     assert "NotImplementedError" in panel._repr_html_()
 
 
+def test_a_cell_whose_stub_raised_reads_not_attempted(monkeypatch):
+    # Given code defined q7_x, then the stub raised: the probe finds None, not a NameError.
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(feedback, "_STUBBED", {})
+    ns = {"q7_x": ak.tensor([1.0], requires_grad=True)}
+    stub_ran = SimpleNamespace(info=SimpleNamespace(cell_id="c7", raw_cell="..."),
+                               error_in_exec=NotImplementedError("q7"))
+    feedback._after_cell(stub_ran)
+    assert check("q7", [expect.close("q7_x.grad", [2.0])], points=2, namespace=ns)\
+        .result.status == "not attempted"
+    answered = SimpleNamespace(info=stub_ran.info, error_in_exec=None)
+    feedback._after_cell(answered)
+    assert check("q7", namespace=ns).result.status == "fail"
+
+
 def test_other_errors_are_failures_with_the_error():
     panel = check("q5", [expect.close("1 / 0", 1.0)], points=1, namespace={})
     assert panel.result.status == "fail"

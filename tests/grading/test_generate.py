@@ -29,6 +29,12 @@ def test_solution_region_becomes_an_indented_stub():
         namespace["f"](1)
 
 
+def test_answer_cells_stub_names_their_question():
+    exercise = make_exercise(basics_solution(), assignment="basics")
+    assert "raise NotImplementedError('q1')" in exercise.cells[2].source
+    assert "    raise NotImplementedError('q2')" in exercise.cells[4].source
+
+
 def test_markdown_solution_becomes_a_prompt():
     out = strip_markers("Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION", cell_index=0,
                         kind="markdown")
