@@ -185,3 +185,37 @@ def test_two_libraries_give_the_same_drawing_shape():
     assert np.array_equal(
         sorted(n.kind for n in ak_graph.nodes), sorted(n.kind for n in torch_graph.nodes)
     )
+
+
+def square_function(lib):
+    class MySquare(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad
+
+    return MySquare
+
+
+def test_custom_functions_are_drawn_with_their_saved_tensors(lib):
+    x = lib.tensor([1.0, 3.0], requires_grad=True)
+    y = square_function(lib).apply(x).sum()
+    graph = build_graph(y, params={"x": x})
+    custom = next(n for n in graph.nodes if n.label == "MySquareBackward")
+    saved = [e.src for e in graph.edges if e.dst == custom.id and e.kind == "saved"]
+    assert [graph.node(s).lines for s in saved] == [("(2,)",)]
+
+
+def test_several_outputs_share_one_drawing(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    first, second = h.sum(), (h * 2).mean()
+    graph = build_graph([first, second], params={"x": x})
+    assert sorted(n.label for n in graph.nodes if n.kind == "output") == ["output0", "output1"]
+    assert sum(n.label == "ExpBackward0" for n in graph.nodes) == 1  # shared, drawn once
+    check_layout(draw_graph([first, second]))
