@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -460,6 +461,9 @@ STYLE = """
 """
 
 
+_marker_ids = itertools.count()
+
+
 @dataclass
 class GraphDrawing:
     """A drawn graph: ``graph`` (what), ``layout`` (where); renders inline in Jupyter.
@@ -480,13 +484,17 @@ class GraphDrawing:
         states = states or {}
         edge_labels = edge_labels or {}
         lay = self.layout
+        # One marker id per SVG: several drawings share a page, and a marker referenced from
+        # another (possibly hidden) output would not render.
+        marker = f"ak-arrow-{next(_marker_ids)}"
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="ak-graph" role="img" '
             f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
             f'viewBox="0 0 {lay.width:.0f} {lay.height:.0f}">',
             f"<title>{html.escape(title)}</title>",
             f"<style>{STYLE}</style>",
-            '<defs><marker id="ak-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" '
+            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerUnits="userSpaceOnUse" markerWidth="9" '
             'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
             "</defs>",
         ]
@@ -499,7 +507,7 @@ class GraphDrawing:
                 classes.append("ak-active")
             out.append(
                 f'<g class="{" ".join(classes)}" data-src="{e.src}" data-dst="{e.dst}" '
-                f'data-slot="{e.slot}"><path d="{_curve(points)}" marker-end="url(#ak-arrow)"/></g>'
+                f'data-slot="{e.slot}"><path d="{_curve(points)}" marker-end="url(#{marker})"/></g>'
             )
             if key in edge_labels:
                 labels_svg.append(_edge_label(points, edge_labels[key], e))

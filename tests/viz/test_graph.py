@@ -219,3 +219,16 @@ def test_several_outputs_share_one_drawing(lib):
     assert sorted(n.label for n in graph.nodes if n.kind == "output") == ["output0", "output1"]
     assert sum(n.label == "ExpBackward0" for n in graph.nodes) == 1  # shared, drawn once
     check_layout(draw_graph([first, second]))
+
+
+def test_each_svg_references_its_own_arrow_marker():
+    y, names = example(torch)
+    drawing = draw_graph(y, params=names)
+    markers = []
+    for svg in (drawing.to_svg(), drawing.to_svg()):
+        root = ET.fromstring(svg)
+        (marker,) = [m.get("id") for m in root.iter(f"{SVG}marker")]
+        ends = {p.get("marker-end") for p in root.iter(f"{SVG}path") if p.get("marker-end")}
+        assert ends == {f"url(#{marker})"}
+        markers.append(marker)
+    assert markers[0] != markers[1]
