@@ -61,7 +61,9 @@ def _tensor_array(data: Any, dtype: Any, device: Any) -> Any:
             [_backend.asnumpy(item._array) if isinstance(item, Tensor) else item for item in data]
         )
     else:
-        array = np.array(data, dtype=_infer_dtype(data).numpy)
+        # Straight to the requested dtype: going through float32 first would round 0.3.
+        wanted = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
+        array = np.array(data, dtype=wanted.numpy)
     if dtype is not None:
         array = array.astype(dtypes.to_dtype(dtype).numpy, copy=False)
     elif array.dtype.name not in dtypes.BY_NAME:

@@ -239,6 +239,11 @@ class Tensor:
         self._array = value._array
 
     @property
+    def output_nr(self) -> int:
+        """Which output of its grad_fn this tensor is (0 for single-output operations)."""
+        return self._output_nr
+
+    @property
     def _version(self) -> int:
         """How many times this tensor's memory was changed in place (PyTorch's ``_version``)."""
         return self._version_counter[0]

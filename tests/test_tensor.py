@@ -178,3 +178,15 @@ def test_new_factories_take_dtype_and_device_from_self():
         made = (x.new_zeros(3), x.new_ones((2,)), x.new_tensor([1, 2]), x.new_full((2,), 3.0))
         assert [t.tolist() for t in made] == [[0.0] * 3, [1.0, 1.0], [1.0, 2.0], [3.0, 3.0]]
         assert all(t.dtype == lib.float64 for t in made)
+
+
+def test_device_and_output_nr_compare_like_torch():
+    for lib in (ak, torch):
+        x = lib.ones(2, requires_grad=True)
+        assert (x.device == "cpu") is False and x.device == lib.device("cpu")
+        assert x.device.type == "cpu"
+        assert (x * 2).output_nr == 0
+
+
+def test_tensor_with_float64_dtype_is_exact():
+    assert ak.tensor([0.3], dtype=ak.float64).item() == torch.tensor([0.3], dtype=torch.float64).item() == 0.3

@@ -267,6 +267,7 @@ def run_backward(
     observed = bool(_observers)
     previous_mode = grad_state.enabled
     grad_state.enabled = create_graph
+    node = None
     try:
         while ready:
             node = heapq.heappop(ready)[2]
@@ -304,8 +305,8 @@ def run_backward(
                 if remaining == 0:
                     heapq.heappush(ready, (-next_node._sequence_nr, next(tie_breaker), next_node))
     except Exception as error:
-        if observed:
-            _emit("error", message=str(error))
+        if observed:  # ``node`` is the one that was running when the error happened
+            _emit("error", node=node, message=str(error))
         raise
     finally:
         grad_state.enabled = previous_mode

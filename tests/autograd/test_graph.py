@@ -309,3 +309,14 @@ def test_nonscalar_backward_with_gradient_is_a_vector_jacobian_product(lib):
     y = x * 2
     y.backward(gradient=lib.tensor([0.1, 0.2, 0.3]))
     np.testing.assert_allclose(x.grad.numpy(), [0.2, 0.4, 0.6], rtol=1e-6)
+
+
+def test_observer_error_event_names_the_failing_node():
+    x = ak.tensor([1.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    events = []
+    with pytest.raises(RuntimeError), observe_backward(events.append):
+        y.backward()
+    assert events[-1].kind == "error" and events[-1].node.name() == "MulBackward0"
+    assert "a second time" in events[-1].message
