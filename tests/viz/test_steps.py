@@ -193,3 +193,12 @@ def test_inputs_limits_which_leaves_get_grad(lib):
     y2.backward(inputs=[names2["b"]])
     np.testing.assert_allclose(grads["b"], names2["b"].grad.numpy(), rtol=1e-5)
     assert names["a"].grad is None
+
+
+def test_second_backward_error_highlights_the_failing_node():
+    x = ak.tensor([1.0], requires_grad=True)
+    stepper = backward_steps((x * x).sum(), runs=2)
+    error_index = next(i for i, step in enumerate(stepper.steps) if step.kind == "error")
+    error = stepper.steps[error_index]
+    assert error.name == "MulBackward0"
+    assert stepper.node_states(error_index)[error.node_id] == "error"
