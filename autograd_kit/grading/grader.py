@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
+
+import autograd_kit
 
 from .generate import is_test_cell
 from .probes import REFERENCE, QuestionScore, expect, score
@@ -167,14 +170,25 @@ def build_run_notebook(submission, assignment: Assignment, nonce: str):
     return run
 
 
-def _kernel_env(workdir: Path) -> dict:
+def _private_package(folder: Path) -> Path:
+    """A copy of autograd_kit for one submission's kernel; returns the folder to import from.
+
+    The kernel never sees the instructor's checkout (where solutions/ lives beside the
+    package), and a submission that rewrites the package's files spoils only its own copy.
+    """
+    site = folder / "site"
+    shutil.copytree(Path(autograd_kit.__file__).parent, site / "autograd_kit")
+    return site
+
+
+def _kernel_env(workdir: Path, site: Path) -> dict:
     keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update({
         "HOME": str(workdir),
         # IPython's profile folder goes beside the working folder, not into it.
         "IPYTHONDIR": str(workdir.parent / "ipython"),
-        "PYTHONPATH": str(PACKAGE_ROOT),
+        "PYTHONPATH": str(site),
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
@@ -224,7 +238,8 @@ def execute(run_nb, config: GradeConfig, nonce: str) -> dict:
         nbformat.write(run_nb, notebook_path)
         job = {
             "notebook": str(notebook_path), "result": str(folder / "result.json"),
-            "workdir": str(workdir), "nonce": nonce, "env": _kernel_env(workdir),
+            "workdir": str(workdir), "nonce": nonce,
+            "env": _kernel_env(workdir, _private_package(folder)),
             "cell_timeout": config.cell_timeout, "notebook_timeout": config.notebook_timeout,
             "memory_mb": config.memory_mb, "output_limit": config.output_limit,
         }

@@ -34,7 +34,8 @@ def basics(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graded(basics):
     jobs = [(name, "basics", data) for name, data, _ in corpus()]
-    results = cli.grade_all(jobs, {"basics": basics}, FAST, n_jobs=2, quiet=True)
+    # Three at a time: much of a hostile submission's time is spent waiting on timeouts.
+    results = cli.grade_all(jobs, {"basics": basics}, FAST, n_jobs=3, quiet=True)
     return {r.student: r for r in results}
 
 
@@ -111,10 +112,24 @@ def test_kernel_runs_with_limits_in_its_own_folder(basics):
                      FAST.memory_mb * 2**20),
         expect.equal("__import__('os').getcwd() == __import__('os').environ['HOME']", True),
         expect.equal("__import__('os').listdir('.')", []),
+        # The package is a private copy: no solutions/ beside it.
+        expect.equal("'solutions' in __import__('os').listdir(__import__('os').path.dirname("
+                     "__import__('os').path.dirname(__import__('autograd_kit').__file__)))", False),
     ), ())], "")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     result = grade_submission(nbformat.writes(nb).encode(), "env", probe_env, FAST)
     assert result.points == 1.0, report.rows([result])
+
+
+def test_a_submission_that_rewrites_the_package_spoils_only_itself(basics):
+    vandal = basics_solution(q1="answer = [1.0]", q2="    return v + v")
+    vandal.cells.insert(2, nbformat.v4.new_code_cell(
+        "import autograd_kit.grading._kernel as k\n"
+        "open(k.__file__, 'w').write('raise SystemExit')"))
+    first = grade_submission(nbformat.writes(vandal).encode(), "vandal", basics, FAST)
+    after = grade_submission(nbformat.writes(basics_solution()).encode(), "next", basics, FAST)
+    assert first.points == 0.0
+    assert after.points == 5.0
 
 
 def test_regrading_writes_identical_csv(basics, graded, tmp_path):
