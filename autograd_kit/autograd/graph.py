@@ -295,10 +295,15 @@ def run_backward(
             grad_inputs = _run_node(node, grads, observed)
             if not retain_graph and node._release_saved() and observed:
                 _emit("free", node=node)
+            is_primitive = (
+                getattr(node, "_forward_cls", None) is not None and node._forward_cls._is_primitive
+            )
             for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
+                    if is_primitive and type(next_node) is AccumulateGrad and not create_graph:
+                        _mark_if_fresh(grad, grads, grad_inputs, owned)
                     _add_to_buffer(buffers, next_node, output_nr, grad, owned, create_graph)
                 remaining = dependencies[next_node] - 1
                 dependencies[next_node] = remaining
@@ -416,12 +421,30 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
     return grads
 
 
+def _mark_if_fresh(grad: Tensor, grads_in: list, grads_out: tuple, owned: dict) -> None:
+    """Remember ``grad`` as the engine's own when a primitive's backward just computed it.
+
+    Then the leaf can keep it as ``.grad`` without a copy. It is not fresh when the backward
+    passed its incoming gradient straight through, returned a view of one (its array does not
+    own its memory), or sent the same tensor to two inputs.
+    """
+    array = grad._array
+    if type(array) is not np.ndarray or array.base is not None:
+        return
+    if any(grad is incoming for incoming in grads_in):
+        return
+    if sum(1 for other in grads_out if other is grad) > 1:
+        return
+    owned[id(grad)] = grad
+
+
 def _run_accumulate(
     node: AccumulateGrad, grad: Tensor | None, create_graph: bool, observed: bool, fresh: bool
 ) -> None:
     leaf = node.variable
     original = grad
     if leaf._backward_hooks:
+        fresh = False  # a hook may keep a reference to the gradient it was shown
         for hook in list(leaf._backward_hooks.values()):
             before = grad
             replaced = hook(grad)

@@ -320,3 +320,37 @@ def test_observer_error_event_names_the_failing_node():
         y.backward()
     assert events[-1].kind == "error" and events[-1].node.name() == "MulBackward0"
     assert "a second time" in events[-1].message
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x.clone(),
+        lambda x: x.reshape(2, 2),
+        lambda x: x * 1,
+        lambda x: x.to(ak.float64),
+        lambda x: ak.cat([x, x * 2]),
+        lambda x: x + 0,
+    ],
+)
+def test_dot_grad_never_shares_memory_with_the_gradient_passed_in(make):
+    x = ak.arange(4.0, requires_grad=True)
+    y = make(x)
+    upstream = ak.ones(*y.shape, dtype=y.dtype)
+    y.backward(upstream)
+    assert not np.shares_memory(x.grad.numpy(), upstream.numpy())
+    first = x.grad.numpy().copy()
+    y2 = make(x)
+    y2.backward(upstream)  # accumulates in place into x.grad
+    np.testing.assert_allclose(upstream.numpy(), np.ones(upstream.shape))
+    np.testing.assert_allclose(x.grad.numpy(), 2 * first)
+
+
+def test_a_gradient_kept_by_a_hook_is_not_changed_by_later_accumulation():
+    kept = []
+    x = ak.ones(3, requires_grad=True)
+    x.register_hook(lambda grad: kept.append(grad))
+    (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    assert kept[0].tolist() == [2.0, 2.0, 2.0]
+    assert x.grad.tolist() == [4.0, 4.0, 4.0]
