@@ -162,12 +162,17 @@ def cmd_validate(options) -> int:
     if stale:
         failures.append(f"exercises out of date (run `autograd-kit generate`): {stale}")
     if not options.no_nbval:
-        folders = [str(f) for f in (solutions, Path(options.course)) if list(f.glob("*.ipynb"))]
-        if folders:
-            code = subprocess.call([sys.executable, "-m", "pytest", "--nbval", "-q",
-                                    "-p", "no:cacheprovider", *folders])
+        for folder in (solutions, Path(options.course)):
+            if not any(folder.rglob("*.ipynb")):
+                continue
+            command = ["--nbval", "-q", "-p", "no:cacheprovider", str(folder)]
+            # A folder may say how its outputs are sanitised (the course does).
+            sanitize = folder / "nbval_sanitize.cfg"
+            if sanitize.exists():
+                command += ["--nbval-sanitize-with", str(sanitize)]
+            code = subprocess.call([sys.executable, "-m", "pytest", *command])
             if code:
-                failures.append(f"pytest --nbval {' '.join(folders)} failed (exit {code})")
+                failures.append(f"pytest {' '.join(command)} failed (exit {code})")
     config = _config(options)
     # Running a solution for its reference snapshots also scores it: the public tests hold
     # literal expected values, so a solution that drifted from them loses marks here.
