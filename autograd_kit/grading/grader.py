@@ -7,6 +7,10 @@ submission runs in a temporary folder, in its own runner process and sandboxed k
 the probes are injected only after the learner's cells have finished, and the snapshots
 they publish are judged here, in the grader's process, against the template's expected
 values or the reference solution's own snapshots.
+
+What this does not do: the kernel runs as the grading user, so a determined submission can
+still read files that user can read. Grade under a separate account or in a container when
+the solutions must stay secret from code you run.
 """
 
 from __future__ import annotations
