@@ -80,7 +80,9 @@ class Primitive(Function):
                 array = value._array
                 # What the engine checks the returned gradient against: shape, dtype, device.
                 meta.append(
-                    (array.shape, array.dtype, None) if type(array) is np.ndarray else input_meta(array)
+                    (array.shape, array.dtype, None)
+                    if type(array) is np.ndarray
+                    else input_meta(array)
                 )
             else:
                 needs.append(False)
@@ -425,8 +427,11 @@ class Sigmoid(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        # The same function written with tanh, which never overflows for large |x|.
-        out = 0.5 * (xp_of(x).tanh(0.5 * x) + 1)
+        # The same function written with tanh, which never overflows for large |x|; the
+        # in-place steps reuse one buffer instead of allocating three.
+        out = xp_of(x).tanh(0.5 * x)
+        out += 1
+        out *= 0.5
         ctx.save_for_backward(out)
         return out
 
@@ -605,7 +610,12 @@ class SumDim(Primitive):
     def forward(ctx, x, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
         xp = xp_of(x)
-        return xp.sum(x, axis=dim, keepdims=keepdim, dtype=native_dtype(xp, dtype) if dtype is not None else None)
+        return xp.sum(
+            x,
+            axis=dim,
+            keepdims=keepdim,
+            dtype=native_dtype(xp, dtype) if dtype is not None else None,
+        )
 
     @staticmethod
     def backward(ctx, grad):
@@ -758,7 +768,14 @@ def _product_of_others(x: Tensor, out: Tensor, dim: int | None) -> Tensor:
     length = array.shape[axis]
     before = xp.take(before, xp.arange(length), axis=axis)
     flipped = xp.flip(array, axis=axis)
-    after = xp.flip(xp.take(xp.cumprod(xp.concat([ones, flipped], axis=axis), axis=axis), xp.arange(length), axis=axis), axis=axis)
+    after = xp.flip(
+        xp.take(
+            xp.cumprod(xp.concat([ones, flipped], axis=axis), axis=axis),
+            xp.arange(length),
+            axis=axis,
+        ),
+        axis=axis,
+    )
     return _wrap((before * after).reshape(x._array.shape))
 
 
@@ -913,8 +930,10 @@ class Transpose(Primitive):
     @staticmethod
     def forward(ctx, x, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
-        return xp_of(x).swapaxes(x, dim0, dim1) if hasattr(xp_of(x), "swapaxes") else xp_of(x).permute_dims(
-            x, _swapped(x.ndim, dim0, dim1)
+        return (
+            xp_of(x).swapaxes(x, dim0, dim1)
+            if hasattr(xp_of(x), "swapaxes")
+            else xp_of(x).permute_dims(x, _swapped(x.ndim, dim0, dim1))
         )
 
     @staticmethod
@@ -1172,7 +1191,9 @@ class Copy(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_src = sum_to(grad, ctx.src_shape).to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
+        grad_src = (
+            sum_to(grad, ctx.src_shape).to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
+        )
         return grad * 0, grad_src
 
 
@@ -1305,7 +1326,7 @@ def _padded(x: Any, padding: tuple, fill: float) -> Any:
     xp = xp_of(x)
     n, c, h, w = x.shape
     out = xp.full((n, c, h + 2 * pad_h, w + 2 * pad_w), fill, dtype=x.dtype, **_same_device(xp, x))
-    out[:, :, pad_h:pad_h + h, pad_w:pad_w + w] = x
+    out[:, :, pad_h : pad_h + h, pad_w : pad_w + w] = x
     return out
 
 
@@ -1313,7 +1334,7 @@ def _windows(padded: Any, kernel: tuple, stride: tuple, out_size: tuple) -> list
     """One strided view per kernel offset (i, j): view[n, c, r, s] = padded[n, c, r*sh + i, s*sw + j]."""
     (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out_size
     return [
-        padded[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]
+        padded[:, :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
         for i in range(kh)
         for j in range(kw)
     ]
@@ -1333,7 +1354,7 @@ def _im2col(x: Any, kernel: tuple, stride: tuple, padding: tuple) -> Any:
     xp = xp_of(x)
     # Channels last, so each window's channels are contiguous when gathered.
     nhwc = xp.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype, **_same_device(xp, x))
-    nhwc[:, ph:ph + h, pw:pw + w, :] = xp.permute_dims(x, (0, 2, 3, 1))
+    nhwc[:, ph : ph + h, pw : pw + w, :] = xp.permute_dims(x, (0, 2, 3, 1))
     views = _windows(xp.permute_dims(nhwc, (0, 3, 1, 2)), kernel, stride, out_size)
     rows = xp.stack([xp.permute_dims(view, (0, 2, 3, 1)) for view in views], axis=-1)
     return xp.reshape(rows, (n * out_size[0] * out_size[1], c * kh * kw))
@@ -1349,8 +1370,10 @@ def _col2im(rows: Any, shape: tuple, kernel: tuple, stride: tuple, padding: tupl
     for position in range(kh * kw):
         i, j = divmod(position, kw)
         # A strided slice never repeats a position, so += adds each contribution exactly once.
-        out[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += blocks[..., position]
-    return _contiguous(xp, xp.permute_dims(out[:, ph:ph + h, pw:pw + w, :], (0, 3, 1, 2)))
+        out[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :] += blocks[
+            ..., position
+        ]
+    return _contiguous(xp, xp.permute_dims(out[:, ph : ph + h, pw : pw + w, :], (0, 3, 1, 2)))
 
 
 class Im2Col(Primitive):
@@ -1365,8 +1388,9 @@ class Im2Col(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return Col2Im.apply(grad, shape=ctx.shape, kernel=ctx.kernel, stride=ctx.stride,
-                            padding=ctx.padding)
+        return Col2Im.apply(
+            grad, shape=ctx.shape, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding
+        )
 
 
 class Col2Im(Primitive):
@@ -1398,8 +1422,10 @@ class Convolution(Primitive):
         n, _, h, w = x.shape
         out_channels, _, kh, kw = weight.shape
         kernel = (kh, kw)
-        out_size = (_conv_out_size(h, kh, stride[0], padding[0]),
-                    _conv_out_size(w, kw, stride[1], padding[1]))
+        out_size = (
+            _conv_out_size(h, kh, stride[0], padding[0]),
+            _conv_out_size(w, kw, stride[1], padding[1]),
+        )
         rows = _im2col(x, kernel, stride, padding)
         out = rows @ xp.permute_dims(xp.reshape(weight, (out_channels, -1)), (1, 0))
         if bias is not None:
@@ -1423,12 +1449,20 @@ class Convolution(Primitive):
         grad_x = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             matrix = weight.reshape(out_channels, -1)
-            grad_x = Col2Im.apply(grad_rows.mm(matrix), shape=tuple(x.shape), kernel=ctx.kernel,
-                                  stride=ctx.stride, padding=ctx.padding)
+            grad_x = Col2Im.apply(
+                grad_rows.mm(matrix),
+                shape=tuple(x.shape),
+                kernel=ctx.kernel,
+                stride=ctx.stride,
+                padding=ctx.padding,
+            )
         if ctx.needs_input_grad[1]:
             # Recording (create_graph): rebuild rows from x so second derivatives reach x.
-            rows = (Im2Col.apply(x, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
-                    if grad_state.enabled else _wrap(ctx.rows))
+            rows = (
+                Im2Col.apply(x, kernel=ctx.kernel, stride=ctx.stride, padding=ctx.padding)
+                if grad_state.enabled
+                else _wrap(ctx.rows)
+            )
             grad_weight = grad_rows.t().mm(rows).reshape(weight.shape)
         if ctx.needs_input_grad[2]:
             grad_bias = grad_rows.sum(0)
@@ -1446,8 +1480,10 @@ class MaxPool2DWithIndices(Primitive):
         if unbatched_shape is not None:  # (C, H, W): one image, pooled as a batch of one
             x = xp.reshape(x, (1,) + x.shape)
         n, c, h, w = x.shape
-        out_size = (_conv_out_size(h, kernel[0], stride[0], padding[0]),
-                    _conv_out_size(w, kernel[1], stride[1], padding[1]))
+        out_size = (
+            _conv_out_size(h, kernel[0], stride[0], padding[0]),
+            _conv_out_size(w, kernel[1], stride[1], padding[1]),
+        )
         views = _windows(_padded(x, padding, -xp.inf), kernel, stride, out_size)
         recording = not isinstance(ctx, _Unrecorded)
         device = _same_device(xp, x)
@@ -1517,8 +1553,17 @@ class NativeBatchNorm(Primitive):
     """
 
     @staticmethod
-    def forward(ctx, x, weight, bias, running_mean=None, running_var=None, training=True,
-                momentum=0.1, eps=1e-5):
+    def forward(
+        ctx,
+        x,
+        weight,
+        bias,
+        running_mean=None,
+        running_var=None,
+        training=True,
+        momentum=0.1,
+        eps=1e-5,
+    ):
         xp = xp_of(x)
         dims = (0,) + tuple(range(2, x.ndim))
         view = _channel_view(x.ndim)
@@ -1640,7 +1685,9 @@ class NllLoss(Primitive):
         if weight is not None:
             picked_weight = xp.astype(xp.take(weight, xp.reshape(safe, (-1,)), axis=0), x.dtype)
             picked_weight = xp.reshape(picked_weight, safe.shape)
-            sample_weight = picked_weight if sample_weight is None else sample_weight * picked_weight
+            sample_weight = (
+                picked_weight if sample_weight is None else sample_weight * picked_weight
+            )
         if xp is np and x.ndim == 2:
             picked = x[np.arange(x.shape[0]), safe]  # (faster than take_along_axis)
         else:
@@ -1665,8 +1712,7 @@ class NllLoss(Primitive):
         classes = xp.arange(ctx.shape[class_dim], **_same_device(xp, ctx.safe))
         classes = xp.reshape(classes, (-1,) + (1,) * (len(ctx.shape) - class_dim - 1))
         # coefficient[n, c] = -w_n where c = t_n: the derivative of out_n with respect to x[n, c].
-        one_hot = xp.astype(xp.expand_dims(ctx.safe, axis=class_dim) == classes,
-                            grad._array.dtype)
+        one_hot = xp.astype(xp.expand_dims(ctx.safe, axis=class_dim) == classes, grad._array.dtype)
         if ctx.sample_weight is None:
             coefficient = -one_hot
         else:

@@ -272,7 +272,10 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            fresh = grads[0] if owned and owned.pop(id(grads[0]), None) is grads[0] else None
+            fresh = None
+            if owned:  # this node now takes its gradients over: forget them as the engine's own
+                popped = [owned.pop(id(grad), None) for grad in grads]
+                fresh = grads[0] if popped[0] is grads[0] else None
             if node._tensor_hooks or node._retained:
                 grads = _run_tensor_hooks(node, grads, create_graph, observed)
             if node._pre_hooks:
@@ -302,7 +305,7 @@ def run_backward(
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
-                    if is_primitive and type(next_node) is AccumulateGrad and not create_graph:
+                    if is_primitive and not create_graph:
                         _mark_if_fresh(grad, grads, grad_inputs, owned)
                     _add_to_buffer(buffers, next_node, output_nr, grad, owned, create_graph)
                 remaining = dependencies[next_node] - 1
@@ -424,7 +427,8 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
 def _mark_if_fresh(grad: Tensor, grads_in: list, grads_out: tuple, owned: dict) -> None:
     """Remember ``grad`` as the engine's own when a primitive's backward just computed it.
 
-    Then the leaf can keep it as ``.grad`` without a copy. It is not fresh when the backward
+    Then another path's gradient can be added into it in place, and a leaf can keep it as
+    ``.grad`` without a copy. It is not fresh when the backward
     passed its incoming gradient straight through, returned a view of one (its array does not
     own its memory), or sent the same tensor to two inputs.
     """
