@@ -176,3 +176,13 @@ def test_to_plain_is_json_ready_for_both_libraries():
     json.dumps(plain)
     assert plain["x"]["grad"] == [2.0, 4.0] and plain["x"]["dtype"] == "float32"
     assert plain["t"]["dtype"] == "float32" and plain["k"] == [1, 2.5]
+
+
+def test_snapshots_of_other_objects_hold_no_memory_addresses():
+    def learner_function():
+        return None
+
+    plain = checks.to_plain(learner_function)
+    assert plain == {"repr": "<function test_snapshots_of_other_objects_hold_no_memory_addresses."
+                             "<locals>.learner_function>", "type": "function"}
+    assert "0x" not in checks.check_close(learner_function, 1.0).message_en
