@@ -89,8 +89,13 @@ def corpus() -> list[tuple[str, bytes, str]]:
         ("stubborn_loop.ipynb", _nb_bytes(_with_prelude(
             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
             q1="answer = np.arange(3) * 2.0")), "zero"),
-        ("memory_bomb.ipynb", _nb_bytes(_with_prelude("hog = bytearray(64 * 2**30)")), "zero"),
-        ("huge_output.ipynb", _nb_bytes(_with_prelude("print('spam ' * 4_000_000)")), "zero"),
+        # Right answers after the bomb and the flood: the rest of the notebook still counts.
+        ("memory_bomb.ipynb", _nb_bytes(_with_prelude("hog = bytearray(3 * 2**30)",
+                                                      q1="answer = np.arange(3) * 2.0",
+                                                      q2="    return v * v")), "full"),
+        ("huge_output.ipynb", _nb_bytes(_with_prelude("print('spam ' * 4_000_000)",
+                                                      q1="answer = np.arange(3) * 2.0",
+                                                      q2="    return v * v")), "full"),
         ("tampered.ipynb", _nb_bytes(_tampered()), "zero"),
         ("weird name ü; rm -rf $(x).ipynb", correct, "full"),
         ("-starts-with-dash.ipynb", correct, "full"),
