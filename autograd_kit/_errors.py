@@ -63,6 +63,10 @@ HINTS: dict[str, str] = {
         "Hint: this machine has no usable CUDA GPU (or CuPy is not installed). Use device='cpu'; "
         "torch.cuda.is_available() tells you which one to pick."
     ),
+    "inference_saved": (
+        "Hint: inference_mode() promises the result never meets autograd. Compute it under "
+        "torch.no_grad() instead, or use x.clone() of it here."
+    ),
     "hook_no_grad": "Hint: hooks see gradients, so the tensor must have requires_grad=True.",
     "unused_input": (
         "Hint: the output does not depend on this input, so there is no gradient to return."

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _backend, dtypes
 from ._errors import explain
+from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
 from .tensor import Tensor, _as_shape, _wrap
 
@@ -24,6 +25,7 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
         array = array.astype(dtypes.to_dtype(dtype).numpy, copy=False)
     where = _backend.resolve_device(device)
     tensor = _wrap(_backend.to_device(array, where) if where.type != "cpu" else array)
+    tensor._is_inference = grad_state.inference
     if requires_grad:
         if not tensor.dtype.is_floating_point:  # PyTorch words this one differently
             raise RuntimeError(

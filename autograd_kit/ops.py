@@ -67,7 +67,10 @@ class Primitive(Function):
             for value in inputs:
                 if isinstance(value, Tensor) and value._requires_grad:
                     return cls._record(inputs, arrays, settings)
-        return _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
+        output = _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
+        if grad_state.inference:
+            output._is_inference = True
+        return output
 
     @classmethod
     def _record(cls, inputs: tuple, arrays: list, settings: dict) -> Tensor:

@@ -76,12 +76,20 @@ class Tensor:
     # Every tensor sets the four slots; the rarely used fields below start as class-level
     # defaults and only get a per-tensor value when something sets them (so making the
     # thousands of small tensors a backward pass creates stays cheap).
-    __slots__ = ("_array", "_requires_grad", "grad_fn", "_version_counter", "__weakref__", "__dict__")
+    __slots__ = (
+        "_array",
+        "_requires_grad",
+        "grad_fn",
+        "_version_counter",
+        "__weakref__",
+        "__dict__",
+    )
     _grad: Tensor | None = None
     _output_nr = 0
     _backward_hooks: dict | None = None
     _retains_grad = False
     _accumulator: Any = None
+    _is_inference = False
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -237,6 +245,11 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         self._array = value._array
+
+    def is_inference(self) -> bool:
+        """True for tensors made inside ``inference_mode()``: they can never join a graph
+        that saves them for backward (use ``no_grad()`` if you might need that)."""
+        return self._is_inference
 
     @property
     def output_nr(self) -> int:

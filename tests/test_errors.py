@@ -208,3 +208,21 @@ def test_second_backward_leaves_first_gradients_intact():
     with pytest.raises(RuntimeError):
         y.backward()
     assert x.grad.tolist() == [2.0]
+
+
+def inference_tensor_saved(L):
+    with L.inference_mode():
+        made = L.ones(2) * 2
+    made * L.ones(2, requires_grad=True)
+
+
+def test_inference_tensors_cannot_be_saved_for_backward():
+    phrase = "Inference tensors cannot be saved for backward"
+    for lib in (torch, ak):
+        with pytest.raises(RuntimeError, match=phrase):
+            inference_tensor_saved(lib)
+        with lib.inference_mode():
+            made = lib.ones(2)
+        assert made.is_inference() and not lib.ones(2).is_inference()
+        # Not saved (addition keeps no inputs): allowed, as in PyTorch.
+        assert (made + lib.ones(2, requires_grad=True)).requires_grad

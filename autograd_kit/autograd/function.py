@@ -30,6 +30,13 @@ _FREED = (
     "graph a second time or if you need to access saved tensors after calling backward."
 )
 
+_INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a clone "
+    "to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+
 # How a saved value is kept until backward unpacks it:
 #   (_INPUT, tensor, version)          an input (or any other tensor): given back as itself
 #   (_OUTPUT, array, counter, version, output_nr)
@@ -230,6 +237,8 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
             if value is array or value is inputs[position]:
                 tensor = inputs[position]
                 if isinstance(tensor, Tensor):
+                    if tensor._is_inference:
+                        raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
                     entry = (_INPUT, tensor, tensor._version_counter[0])
                 break
         if entry is None:

@@ -475,6 +475,10 @@ class GraphDrawing:
     graph: Graph
     layout: Layout
 
+    def __repr__(self) -> str:
+        # Short on purpose: Jupyter shows the SVG, and a notebook's saved text stays small.
+        return f"<GraphDrawing: {len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges>"
+
     def to_svg(
         self,
         states: dict[str, str] | None = None,
