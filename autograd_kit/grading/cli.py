@@ -58,12 +58,14 @@ def plan(folder: Path, known: set, assignment: str | None):
             data = path.read_bytes()
         except OSError as error:
             data = f"unreadable: {error}".encode()
+        # In a student's folder the folder names the student; a loose file names itself.
+        student = str(relative.parent) if len(relative.parts) > 1 else relative.stem
         if assignment:
             jobs.append((str(relative.with_suffix("")), assignment, data))
-        elif path.stem in known and len(relative.parts) > 1:
-            jobs.append((str(relative.parent), path.stem, data))
+        elif path.stem in known:
+            jobs.append((student, path.stem, data))
         else:
-            jobs.append((str(relative.with_suffix("")), _metadata_assignment(data), data))
+            jobs.append((student, _metadata_assignment(data), data))
     return jobs
 
 

@@ -23,13 +23,13 @@ def rows(results) -> list[dict]:
     out = []
     for result in sorted(results, key=lambda r: (r.student, r.assignment)):
         for question in result.scores:
-            en = " | ".join(question.messages("en")) or ("" if question.status == "pass"
-                                                         else question.status)
-            zh = " | ".join(question.messages("zh")) or ("" if question.status == "pass"
-                                                         else _STATUS[question.status][1])
+            en = " | ".join(question.messages("en"))
+            zh = " | ".join(question.messages("zh"))
             if result.reason:
                 en = f"{result.reason}. {en}".strip()
                 zh = f"{result.reason}. {zh}".strip()
+            elif not en and question.status != "pass":
+                en, zh = question.status, _STATUS[question.status][1]
             out.append({
                 "student": result.student, "assignment": result.assignment,
                 "question": question.question, "points": f"{question.points:g}",
