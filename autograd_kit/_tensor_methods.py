@@ -83,14 +83,26 @@ def _as_number(value: Any) -> Any:
 
 
 def _binary(
-    primitive: type[ops.Primitive], a: Tensor, b: Any, floating: bool = False, **settings: Any
+    primitive: type[ops.Primitive],
+    a: Tensor,
+    b: Any,
+    floating: bool = False,
+    number_as: str | None = None,
+    **settings: Any,
 ) -> Tensor:
-    """Apply a two-input primitive to a tensor and a tensor-or-number, PyTorch style."""
+    """Apply a two-input primitive to a tensor and a tensor-or-number, PyTorch style.
+
+    ``number_as`` names the setting a plain number is passed as when PyTorch treats it as a
+    setting of the operation rather than an input (``x ** 2``: PowBackward0 has one edge).
+    """
     number_type = type(b)
     if (number_type is builtins.float or number_type is builtins.int) and getattr(
         a._array.dtype, "kind", "?"
     ) == "f":
-        return primitive.apply(a, b, **settings)  # the common case: float tensor and a number
+        # The common case: a float tensor and a number.
+        if number_as is not None:
+            return primitive.apply(a, **{number_as: b}, **settings)
+        return primitive.apply(a, b, **settings)
     if isinstance(b, Tensor):
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:
@@ -117,6 +129,8 @@ def _binary(
         if floating and not result.is_floating_point:
             result = dtypes.DEFAULT_FLOAT
         a = _promote(a, result)
+    if number_as is not None:
+        return primitive.apply(a, **{number_as: b}, **settings)
     return primitive.apply(a, b, **settings)
 
 
@@ -152,7 +166,7 @@ def div(self: Tensor, other: Any) -> Tensor:
 def pow(self: Tensor, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor):
         return _binary(ops.PowTensor, self, exponent)
-    return _binary(ops.Pow, self, exponent)
+    return _binary(ops.Pow, self, exponent, number_as="exponent")
 
 
 def _radd(self: Tensor, other: Any) -> Tensor:
@@ -160,7 +174,7 @@ def _radd(self: Tensor, other: Any) -> Tensor:
 
 
 def _rsub(self: Tensor, other: Any) -> Tensor:
-    return _binary(ops.Rsub, self, other)
+    return _binary(ops.Rsub, self, other, number_as="number")
 
 
 def _rmul(self: Tensor, other: Any) -> Tensor:
@@ -180,7 +194,7 @@ def _rpow(self: Tensor, other: Any) -> Tensor:
         return NotImplemented
     if not self.dtype.is_floating_point and isinstance(other, builtins.float):
         self = _promote(self, dtypes.DEFAULT_FLOAT)
-    return ops.PowScalarBase.apply(self, other)
+    return ops.PowScalarBase.apply(self, base=other)
 
 
 def neg(self: Tensor) -> Tensor:
@@ -334,7 +348,7 @@ def reciprocal(self: Tensor) -> Tensor:
 
 
 def square(self: Tensor) -> Tensor:
-    return ops.Pow.apply(self, 2)
+    return ops.Pow.apply(self, exponent=2)
 
 
 def clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -996,7 +1010,7 @@ div_ = _inplace_binary(ops.Div)
 
 
 def pow_(self: Tensor, exponent: Any) -> Tensor:
-    return _inplace(self, ops.Pow, _as_number(exponent))
+    return _inplace(self, ops.Pow, exponent=_as_number(exponent))
 
 
 def zero_(self: Tensor) -> Tensor:
@@ -1005,7 +1019,7 @@ def zero_(self: Tensor) -> Tensor:
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:
-    return _inplace(self, ops.Fill, _as_number(value))
+    return _inplace(self, ops.Fill, value=_as_number(value))
 
 
 def copy_(self: Tensor, src: Tensor) -> Tensor:

@@ -187,7 +187,7 @@ class Rsub(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return -grad, None
+        return -grad
 
 
 class Mul(Primitive):
@@ -266,8 +266,8 @@ class Pow(Primitive):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         if ctx.exponent == 0:
-            return grad * 0, None
-        return grad * ctx.exponent * x ** (ctx.exponent - 1), None
+            return grad * 0
+        return grad * ctx.exponent * x ** (ctx.exponent - 1)
 
 
 class PowTensor(Primitive):
@@ -309,7 +309,7 @@ class PowScalarBase(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * out * ctx.log_base, None
+        return grad * out * ctx.log_base
 
 
 class Exp(Primitive):
@@ -1177,7 +1177,7 @@ class Fill(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return grad * 0
 
 
 class Copy(Primitive):

@@ -354,3 +354,29 @@ def test_a_gradient_kept_by_a_hook_is_not_changed_by_later_accumulation():
     (x * 2).sum().backward()
     assert kept[0].tolist() == [2.0, 2.0, 2.0]
     assert x.grad.tolist() == [4.0, 4.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x**2,
+        lambda x: 2 - x,
+        lambda x: 2**x,
+        lambda x: x * 2,
+        lambda x: x + 2,
+        lambda x: x / 2,
+        lambda x: x.clamp(min=0),
+        lambda x: x.square(),
+    ],
+)
+def test_edges_for_numbers_match_torch(make):
+    """A number is an input edge (None, 0) where PyTorch wraps it, and no edge where it is a
+    setting of the operation (x ** 2, 2 - x, clamp)."""
+    edges = []
+    for lib in (ak, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        node = make(x).grad_fn
+        edges.append(
+            [(type(n).__name__ if n is not None else None, nr) for n, nr in node.next_functions]
+        )
+    assert edges[0] == edges[1]

@@ -25,15 +25,7 @@ def _pair(lib):
     return x, y
 
 
-CORE_GAPS = {
-    "pow_div": "core: x ** 2 gives PowBackward0 an extra None edge; torch's has one edge",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=CORE_GAPS[n], strict=True))
-    if n in CORE_GAPS else n for n in sorted(EXPRESSIONS)
-])
+@pytest.mark.parametrize("name", sorted(EXPRESSIONS))
 def test_describe_graph_matches_torch(name):
     fn = EXPRESSIONS[name]
     got = checks.describe_graph(fn(ak, *_pair(ak)))
