@@ -13,6 +13,7 @@ A widget (or a curious learner) can watch the real engine through ``observe_back
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import sys
@@ -267,6 +268,11 @@ def run_backward(
     observed = bool(_observers)
     previous_mode = grad_state.enabled
     grad_state.enabled = create_graph
+    # The backward pass makes many short-lived objects and no reference cycles, so CPython's
+    # cyclic collector would only re-traverse the (possibly huge) graph again and again.
+    # Reference counting still frees everything at once; the collector resumes afterwards.
+    collector_was_on = gc.isenabled()
+    gc.disable()
     node = None
     try:
         while ready:
@@ -318,6 +324,8 @@ def run_backward(
         raise
     finally:
         grad_state.enabled = previous_mode
+        if collector_was_on:
+            gc.enable()
 
     if not accumulate:
         for position, grad in enumerate(captured):

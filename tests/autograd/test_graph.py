@@ -380,3 +380,19 @@ def test_edges_for_numbers_match_torch(make):
             [(type(n).__name__ if n is not None else None, nr) for n, nr in node.next_functions]
         )
     assert edges[0] == edges[1]
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_backward_leaves_the_cyclic_collector_as_it_found_it(collector_on):
+    was = gc.isenabled()
+    try:
+        gc.enable() if collector_on else gc.disable()
+        x = ak.tensor([1.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        assert gc.isenabled() is collector_on
+        with pytest.raises(RuntimeError):
+            y.backward()  # the error path restores it too
+        assert gc.isenabled() is collector_on
+    finally:
+        gc.enable() if was else gc.disable()
