@@ -286,7 +286,11 @@ class _FunctionMeta(type):
         super().__init__(name, bases, namespace)
         suffix = "Backward0" if namespace.get("_is_primitive", cls._is_primitive) else "Backward"
         node_name = namespace.get("node_name") or f"{name}{suffix}"
-        cls._backward_cls = type(node_name, (BackwardFunction,), {"_forward_cls": cls})
+        cls._backward_cls = type(
+            node_name,
+            (BackwardFunction,),
+            {"_forward_cls": cls, "_forward_cls_is_primitive": cls._is_primitive},
+        )
 
 
 class Function(metaclass=_FunctionMeta):

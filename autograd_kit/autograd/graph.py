@@ -64,6 +64,7 @@ class Node:
     _retained: dict[int, weakref.ref] | None = None  # output_nr -> tensor that retains grad
     _input_meta: tuple = ()  # (shape, array dtype, device or None for the CPU) per input
     _num_outputs: int = 1
+    _forward_cls_is_primitive = False  # True on the nodes of ops.py's primitives
     _metadata: dict | None = None
 
     def name(self) -> str:
@@ -304,14 +305,14 @@ def run_backward(
             grad_inputs = _run_node(node, grads, observed)
             if not retain_graph and node._release_saved() and observed:
                 _emit("free", node=node)
-            is_primitive = (
-                getattr(node, "_forward_cls", None) is not None and node._forward_cls._is_primitive
-            )
+            track_fresh = not create_graph and node._forward_cls_is_primitive
             for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
-                    if is_primitive and not create_graph:
+                    # Copies and allocations only matter for big arrays; skip the bookkeeping
+                    # for small ones.
+                    if track_fresh and grad._array.size >= _FRESH_MIN_SIZE:
                         _mark_if_fresh(grad, grads, grad_inputs, owned)
                     _add_to_buffer(buffers, next_node, output_nr, grad, owned, create_graph)
                 remaining = dependencies[next_node] - 1
@@ -430,6 +431,9 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
             if tensor is not None and grads[output_nr] is not None:
                 _accumulate_into(tensor, grads[output_nr], create_graph)
     return grads
+
+
+_FRESH_MIN_SIZE = 4096
 
 
 def _mark_if_fresh(grad: Tensor, grads_in: list, grads_out: tuple, owned: dict) -> None:
