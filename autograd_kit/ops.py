@@ -1738,8 +1738,9 @@ class BinaryCrossEntropy(Primitive):
     @staticmethod
     def forward(ctx, p, t, weight=None, reduction="mean"):
         xp = xp_of(p)
-        log_p = xp.clip(xp.log(p), -100, None)
-        log_not_p = xp.clip(xp.log(1 - p), -100, None)
+        with np.errstate(divide="ignore"):  # log(0) = -inf is expected here: it is clamped
+            log_p = xp.clip(xp.log(p), -100, None)
+            log_not_p = xp.clip(xp.log(1 - p), -100, None)
         losses = -(t * log_p + (1 - t) * log_not_p)
         if weight is not None:
             losses = losses * weight

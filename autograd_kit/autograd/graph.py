@@ -567,10 +567,10 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
             continue
         array = grad._array
         if (
-            array.shape == input_meta[0]
-            and array.dtype == input_meta[1]
+            type(array) is np.ndarray
             and input_meta[2] is None
-            and type(array) is np.ndarray
+            and array.shape == input_meta[0]
+            and array.dtype == input_meta[1]
         ):
             continue  # the common case: a CPU gradient of the right shape and dtype
         shape, array_dtype, where = input_meta
