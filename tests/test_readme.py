@@ -19,7 +19,9 @@ def example() -> str:
 @pytest.mark.parametrize("library", ["autograd_kit", "torch"])
 def test_readme_example_prints_what_it_promises(library):
     code = example().replace("import autograd_kit as ak", f"import {library} as ak")
-    promised = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")]
+    promised = [
+        line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")
+    ]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(code, "README.md", "exec"), {})
