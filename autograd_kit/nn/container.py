@@ -21,6 +21,21 @@ def _check_index(index: int, length: int, kind: str) -> int:
     return index % length if length else index
 
 
+
+def _delete_and_renumber(container: Module, index, kind: str) -> None:
+    """`del container[index]` (an int or a slice), then renumber the children so their names
+    stay 0..n-1, as PyTorch does for Sequential and ModuleList."""
+    keys = list(container._modules)
+    targets = keys[index] if isinstance(index, slice) else [
+        keys[_check_index(index, len(container), kind)]
+    ]
+    for key in targets:
+        delattr(container, key)
+    modules = list(container._modules.values())
+    container._modules.clear()
+    for position, module in enumerate(modules):
+        container._modules[str(position)] = module
+
 class Sequential(Module):
     """Call the given modules one after another: `Sequential(a, b)(x)` is `b(a(x))`.
 
@@ -69,17 +84,7 @@ class Sequential(Module):
         setattr(self, list(self._modules)[index], module)
 
     def __delitem__(self, index) -> None:
-        keys = list(self._modules)
-        targets = keys[index] if isinstance(index, slice) else [
-            keys[_check_index(index, len(self), "Sequential")]
-        ]
-        for key in targets:
-            delattr(self, key)
-        # Renumber so the names stay 0..n-1, as PyTorch does.
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for position, module in enumerate(modules):
-            self._modules[str(position)] = module
+        _delete_and_renumber(self, index, "Sequential")
 
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
@@ -136,16 +141,7 @@ class ModuleList(Module):
         setattr(self, str(index), module)
 
     def __delitem__(self, index) -> None:
-        keys = list(self._modules)
-        targets = keys[index] if isinstance(index, slice) else [
-            keys[_check_index(index, len(self), "ModuleList")]
-        ]
-        for key in targets:
-            delattr(self, key)
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for position, module in enumerate(modules):
-            self._modules[str(position)] = module
+        _delete_and_renumber(self, index, "ModuleList")
 
     def __iadd__(self, modules) -> ModuleList:
         return self.extend(modules)

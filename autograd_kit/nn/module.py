@@ -16,6 +16,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter
+from .utils.zero_grad import zero_grads
 
 __all__ = ["Module"]
 
@@ -389,18 +390,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's `.grad`: to None (the default) or to zeros in place."""
-        for param in self.parameters():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                grad = param.grad
-                if grad.grad_fn is not None:
-                    grad.detach_()
-                else:
-                    grad.requires_grad_(False)
-                grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # ---- saving and loading -----------------------------------------------------------------
 

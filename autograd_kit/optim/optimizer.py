@@ -11,6 +11,7 @@ import copy
 from collections import defaultdict
 
 from ..autograd.grad_mode import no_grad
+from ..nn.utils.zero_grad import zero_grads
 from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -114,19 +115,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the `.grad` of every parameter this optimizer holds: to None (the default)
         or to zeros in place. Call it before each `backward()`, or gradients accumulate."""
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                else:
-                    grad = param.grad
-                    if grad.grad_fn is not None:
-                        grad.detach_()
-                    else:
-                        grad.requires_grad_(False)
-                    grad.zero_()
+        zero_grads((param for group in self.param_groups for param in group["params"]), set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError

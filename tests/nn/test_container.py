@@ -54,3 +54,15 @@ def test_module_dict():
     assert list(heads) == ["a", "b"] and "a" in heads
     assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight",
                                                        "b.bias"]
+
+
+@pytest.mark.parametrize("kind", ["Sequential", "ModuleList"])
+@pytest.mark.parametrize("index", [1, -1, slice(0, 2)])
+def test_deleting_children_renumbers_them_like_torch(kind, index):
+    names = []
+    for lib in (ak, torch):
+        children = [lib.nn.ReLU(), lib.nn.Tanh(), lib.nn.Sigmoid()]
+        container = lib.nn.Sequential(*children) if kind == "Sequential" else lib.nn.ModuleList(children)
+        del container[index]
+        names.append([(name, type(child).__name__) for name, child in container.named_children()])
+    assert names[0] == names[1]
