@@ -146,7 +146,7 @@ def register_backend(device_type: str, backend: ArrayBackend) -> None:
 
 def xp_of(array: Any) -> Any:
     """The array module (``numpy``, ``cupy``, ...) that owns ``array``."""
-    if type(array) is np.ndarray:
+    if type(array) is np.ndarray or isinstance(array, np.generic):
         return np
     return array_api_compat.array_namespace(array)
 

@@ -1,15 +1,22 @@
 """The table of primitives: every differentiable operation, its forward beside its backward.
 
 Each primitive is a ``Function`` (the same shape a learner writes for a custom
-``autograd.Function``) with two differences that make it fast: ``forward`` computes on raw
-arrays (``x * y`` on NumPy or CuPy arrays), while ``backward`` computes on tensors, so the
-backward pass can itself be recorded and differentiated (``create_graph=True``). Whatever
-forward saves comes back to backward as tensors: an input as that very input tensor, the
-output as the output tensor.
+``autograd.Function``) with two differences that make it fast:
 
-The docstring of each primitive is its formula sheet entry; its node in the graph is named
-after it (``Mul`` records ``MulBackward0``), matching PyTorch's names. Sections follow the
-order the course teaches: elementwise, reductions, shape, matmul.
+- ``forward`` computes on raw arrays (``x * y`` on NumPy or CuPy arrays);
+- ``backward`` is one formula that works on two kinds of values. When the backward pass is
+  itself recorded (``create_graph=True``), ``grad`` and ``ctx.saved_tensors`` are tensors, so
+  the formula is recorded and can be differentiated again. Otherwise, the usual case, the
+  engine hands the very same formula raw arrays, and it runs at NumPy speed. Formulas use
+  operators (``+ - * / ** @``, comparisons), which tensors and arrays share, and the few
+  helpers below (``sum_to``, ``expand``, ``exp``, ...) that take one step on either kind.
+  A primitive says it can do this with ``backward_on_arrays = True``; the others always get
+  tensors.
+
+Whatever forward saves comes back to backward: an input as that very input, the output as
+the output. The docstring of each primitive is its formula sheet entry; its node in the
+graph is named after it (``Mul`` records ``MulBackward0``), matching PyTorch's names.
+Sections follow the order the course teaches: elementwise, reductions, shape, matmul.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from . import dtypes
 from ._backend import index_add, to_device, xp_of
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
-from .autograd.graph import gradient_edge, input_meta, new_sequence_nr
+from .autograd.graph import gradient_edge, input_meta, next_sequence_nr
 from .tensor import Tensor, _wrap
 
 PRIMITIVES: dict[str, type[Primitive]] = {}
@@ -76,24 +83,24 @@ class Primitive(Function):
     def _record(cls, inputs: tuple, arrays: list, settings: dict) -> Tensor:
         node = _new(cls._backward_cls)
         needs, edges, meta = [], [], []
-        for value in inputs:
-            if isinstance(value, Tensor):
-                needs.append(value._requires_grad)
-                edges.append(gradient_edge(value))
-                array = value._array
-                # What the engine checks the returned gradient against: shape, dtype, device.
-                meta.append(
-                    (array.shape, array.dtype, None)
-                    if type(array) is np.ndarray
-                    else input_meta(array)
-                )
-            else:
+        for value, array in zip(inputs, arrays):
+            if value is array:  # a number or setting, not a tensor: no edge, no gradient
                 needs.append(False)
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 meta.append(None)
+                continue
+            needs.append(value._requires_grad)
+            producer = value.grad_fn
+            edges.append((producer, value._output_nr) if producer else gradient_edge(value))
+            # What the engine checks the returned gradient against: shape, dtype, device.
+            meta.append(
+                (array.shape, array.dtype, None)
+                if type(array) is np.ndarray
+                else input_meta(array)
+            )
         node.needs_input_grad = tuple(needs)
         output = _wrap(cls.forward(node, *arrays, **settings), node)
-        node._sequence_nr = new_sequence_nr()
+        node._sequence_nr = next_sequence_nr()
         node.next_functions = tuple(edges)
         node._input_meta = tuple(meta)
         if node._to_save:
@@ -101,24 +108,68 @@ class Primitive(Function):
         return output
 
 
-def sum_to(grad: Tensor, shape: tuple) -> Tensor:
-    """Undo broadcasting: sum ``grad`` down to ``shape``.
+_NO_EDGE = (None, 0)
+
+
+def _either(on_tensor: Any, on_array: Any) -> Any:
+    """One step of a backward formula, on a tensor (recorded when create_graph is on) or on a
+    raw array (``on_array(xp, array, ...)``, with ``xp`` the array's library)."""
+
+    def step(value: Any, *args: Any) -> Any:
+        if isinstance(value, Tensor):
+            return on_tensor(value, *args)
+        return on_array(xp_of(value), value, *args)
+
+    return step
+
+
+# The steps backward formulas take besides operators: the tensor form, then the array form.
+exp = _either(lambda t: t.exp(), lambda xp, a: xp.exp(a))
+sin = _either(lambda t: t.sin(), lambda xp, a: xp.sin(a))
+cos = _either(lambda t: t.cos(), lambda xp, a: xp.cos(a))
+sign = _either(lambda t: t.sign(), lambda xp, a: xp.sign(a))
+matrix_t = _either(lambda t: t.t(), lambda xp, a: a.T)
+swap_last = _either(lambda t: t.transpose(-1, -2), lambda xp, a: xp.matrix_transpose(a))
+expand = _either(lambda t, shape: t.expand(shape), lambda xp, a, shape: xp.broadcast_to(a, shape))
+reshape = _either(lambda t, shape: t.reshape(shape), lambda xp, a, shape: xp.reshape(a, shape))
+unsqueeze = _either(lambda t, dim: t.unsqueeze(dim), lambda xp, a, dim: xp.expand_dims(a, axis=dim))
+squeeze = _either(lambda t, dim: t.squeeze(dim), lambda xp, a, dim: xp.squeeze(a, axis=dim))
+sum_keepdim = _either(
+    lambda t, dims: t.sum(dims, keepdim=True),
+    lambda xp, a, dims: xp.sum(a, axis=dims, keepdims=True),
+)
+masked = _either(  # grad where mask holds, else 0 (strict libraries won't multiply by bools)
+    lambda t, mask: t * mask,
+    lambda xp, a, mask: a * (mask if xp is np else xp.astype(mask, a.dtype)),
+)
+select = _either(
+    lambda condition, x, y: where(condition, x, y),
+    lambda xp, condition, x, y: xp.where(condition, x, y),
+)
+placed_back = _either(
+    lambda t, shape, key: IndexPut.apply(t, shape=shape, key=key),
+    lambda xp, a, shape, key: IndexPut.forward(_UNRECORDED, a, shape, key),
+)
+
+
+def sum_to(grad: Any, shape: tuple) -> Any:
+    """Undo broadcasting: sum ``grad`` (a tensor or an array) down to ``shape``.
 
     If ``x`` of shape (3, 1) was broadcast to (2, 3, 4) in the forward pass, each element of
     x was used 2 * 4 times, so its gradient is the sum over those copies: sum over the new
     leading dimension and over every dimension where x had size 1.
     """
-    grad_shape = grad._array.shape
+    grad_shape = tuple(grad.shape)
+    shape = tuple(shape)
     if grad_shape == shape:
         return grad
-    shape = tuple(shape)
     lead = len(grad_shape) - len(shape)
     dims = tuple(range(lead)) + tuple(
         lead + i for i, size in enumerate(shape) if size == 1 and grad_shape[lead + i] != 1
     )
     if dims:
-        grad = grad.sum(dims, keepdim=True)
-    return grad.reshape(shape) if grad._array.shape != tuple(shape) else grad
+        grad = sum_keepdim(grad, dims)
+    return reshape(grad, shape) if tuple(grad.shape) != shape else grad
 
 
 def _shape(value: Any) -> tuple:
@@ -143,6 +194,8 @@ def native_dtype(xp: Any, dtype: dtypes.dtype) -> Any:
 class Add(Primitive):
     """out = x + alpha * y;  grad_x = grad,  grad_y = alpha * grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y, alpha=1):
         ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
@@ -162,6 +215,8 @@ class Add(Primitive):
 class Sub(Primitive):
     """out = x - alpha * y;  grad_x = grad,  grad_y = -alpha * grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y, alpha=1):
         ctx.shapes = (_shape(x), _shape(y))
@@ -179,6 +234,8 @@ class Sub(Primitive):
 class Rsub(Primitive):
     """out = number - x (written ``2 - x``);  grad_x = -grad."""
 
+    backward_on_arrays = True
+
     node_name = "RsubBackward1"
 
     @staticmethod
@@ -192,6 +249,8 @@ class Rsub(Primitive):
 
 class Mul(Primitive):
     """out = x * y;  grad_x = grad * y,  grad_y = grad * x."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, y):
@@ -213,6 +272,8 @@ class Mul(Primitive):
 class Div(Primitive):
     """out = x / y;  grad_x = grad / y,  grad_y = -grad * x / y**2."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
@@ -229,6 +290,8 @@ class Div(Primitive):
 class Reciprocal(Primitive):
     """out = 1 / x;  grad_x = -grad * out**2."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         out = 1 / x
@@ -244,6 +307,8 @@ class Reciprocal(Primitive):
 class Neg(Primitive):
     """out = -x;  grad_x = -grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         return -x
@@ -255,6 +320,8 @@ class Neg(Primitive):
 
 class Pow(Primitive):
     """out = x ** exponent (a number);  grad_x = grad * exponent * x ** (exponent - 1)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, exponent):
@@ -296,6 +363,8 @@ class PowTensor(Primitive):
 class PowScalarBase(Primitive):
     """out = base ** x (``2 ** x``);  grad_x = grad * out * log(base)."""
 
+    backward_on_arrays = True
+
     node_name = "PowBackward2"
 
     @staticmethod
@@ -315,6 +384,8 @@ class PowScalarBase(Primitive):
 class Exp(Primitive):
     """out = exp(x);  grad_x = grad * out."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         out = xp_of(x).exp(x)
@@ -330,6 +401,8 @@ class Exp(Primitive):
 class Log(Primitive):
     """out = log(x);  grad_x = grad / x."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -343,6 +416,8 @@ class Log(Primitive):
 
 class Sqrt(Primitive):
     """out = sqrt(x);  grad_x = grad / (2 * out)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x):
@@ -359,6 +434,8 @@ class Sqrt(Primitive):
 class Abs(Primitive):
     """out = |x|;  grad_x = grad * sign(x)."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -367,11 +444,13 @@ class Abs(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * x.sign()
+        return grad * sign(x)
 
 
 class Sign(Primitive):
     """out = sign(x);  grad_x = 0 (sign is flat wherever it is differentiable)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x):
@@ -385,6 +464,8 @@ class Sign(Primitive):
 class Sin(Primitive):
     """out = sin(x);  grad_x = grad * cos(x)."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -393,11 +474,13 @@ class Sin(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * x.cos()
+        return grad * cos(x)
 
 
 class Cos(Primitive):
     """out = cos(x);  grad_x = -grad * sin(x)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x):
@@ -407,11 +490,13 @@ class Cos(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return -grad * x.sin()
+        return -grad * sin(x)
 
 
 class Tanh(Primitive):
     """out = tanh(x);  grad_x = grad * (1 - out**2)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x):
@@ -427,6 +512,8 @@ class Tanh(Primitive):
 
 class Sigmoid(Primitive):
     """out = 1 / (1 + exp(-x));  grad_x = grad * out * (1 - out)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x):
@@ -447,6 +534,8 @@ class Sigmoid(Primitive):
 class Relu(Primitive):
     """out = max(x, 0);  grad_x = grad where out > 0, else 0."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         out = xp_of(x).maximum(x, 0)
@@ -456,11 +545,13 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        return masked(grad, out > 0)
 
 
 class Clamp(Primitive):
     """out = min(max(x, min), max);  grad_x = grad where min <= x <= max, else 0."""
+
+    backward_on_arrays = True
 
     node_name = "ClampBackward1"
 
@@ -481,11 +572,13 @@ class Clamp(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (inside,) = ctx.saved_tensors
-        return grad * inside
+        return masked(grad, inside)
 
 
 class Where(Primitive):
     """out = x where condition else y;  grad_x = grad where condition,  grad_y = grad elsewhere."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, condition, x, y):
@@ -497,8 +590,8 @@ class Where(Primitive):
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
         x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(where(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
-        grad_y = sum_to(where(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
+        grad_x = sum_to(select(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
+        grad_y = sum_to(select(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
         return None, grad_x, grad_y
 
 
@@ -557,6 +650,8 @@ class ToCopy(Primitive):
 class Clone(Primitive):
     """out = a copy of x;  grad_x = grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         return xp_of(x).asarray(x, copy=True)
@@ -582,16 +677,18 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(_normalize_dim(d, ndim) for d in dim))
 
 
-def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+def _expand_back(grad: Any, shape: tuple, dims: tuple, keepdim: bool) -> Any:
     """Broadcast the gradient of a reduction back over the dimensions that were reduced."""
     if not keepdim:
         for dim in dims:
-            grad = grad.unsqueeze(dim)
-    return grad.expand(shape)
+            grad = unsqueeze(grad, dim)
+    return expand(grad, shape)
 
 
 class Sum(Primitive):
     """out = sum of all elements;  grad_x = grad copied to every element."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, dtype=None):
@@ -601,11 +698,13 @@ class Sum(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.expand(ctx.shape)
+        return expand(grad, ctx.shape)
 
 
 class SumDim(Primitive):
     """out = sum over ``dim``;  grad_x = grad copied along the summed dimensions."""
+
+    backward_on_arrays = True
 
     node_name = "SumBackward1"
 
@@ -628,6 +727,8 @@ class SumDim(Primitive):
 class Mean(Primitive):
     """out = mean of all elements;  grad_x = grad / numel for every element."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.shape = x.shape
@@ -636,11 +737,13 @@ class Mean(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad / ctx.count).expand(ctx.shape)
+        return expand(grad / ctx.count, ctx.shape)
 
 
 class MeanDim(Primitive):
     """out = mean over ``dim``;  grad_x = grad / (number averaged) along those dimensions."""
+
+    backward_on_arrays = True
 
     node_name = "MeanBackward1"
 
@@ -826,6 +929,8 @@ class Std(Primitive):
 class Softmax(Primitive):
     """out = exp(x) / sum(exp(x)) along dim;  grad_x = out * (grad - sum(grad * out))."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
@@ -838,11 +943,13 @@ class Softmax(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(ctx.dim, keepdim=True))
+        return out * (grad - sum_keepdim(grad * out, ctx.dim))
 
 
 class LogSoftmax(Primitive):
     """out = x - log(sum(exp(x))) along dim;  grad_x = grad - exp(out) * sum(grad)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -856,7 +963,7 @@ class LogSoftmax(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - out.exp() * grad.sum(ctx.dim, keepdim=True)
+        return grad - exp(out) * sum_keepdim(grad, ctx.dim)
 
 
 class Logsumexp(Primitive):
@@ -889,6 +996,8 @@ class Logsumexp(Primitive):
 class View(Primitive):
     """out = x with a new shape (reshape, view, flatten);  grad_x = grad reshaped back."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -896,7 +1005,7 @@ class View(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return reshape(grad, ctx.shape)
 
 
 class Permute(Primitive):
@@ -918,13 +1027,15 @@ class Permute(Primitive):
 class T(Primitive):
     """out = x.t() (a matrix transposed);  grad_x = grad.t()."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         return x.T if x.ndim == 2 else x
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.t()
+        return matrix_t(grad)
 
 
 class Transpose(Primitive):
@@ -953,6 +1064,8 @@ def _swapped(ndim: int, dim0: int, dim1: int) -> tuple[int, ...]:
 class Squeeze(Primitive):
     """out = x without its size-1 dimensions;  grad_x = grad reshaped back."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.shape = x.shape
@@ -960,11 +1073,13 @@ class Squeeze(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return reshape(grad, ctx.shape)
 
 
 class SqueezeDim(Primitive):
     """out = x without dimension ``dim`` (if it has size 1);  grad_x = grad.unsqueeze(dim)."""
+
+    backward_on_arrays = True
 
     node_name = "SqueezeBackward1"
 
@@ -975,11 +1090,13 @@ class SqueezeDim(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return reshape(grad, ctx.shape)
 
 
 class Unsqueeze(Primitive):
     """out = x with a new size-1 dimension at ``dim``;  grad_x = grad.squeeze(dim)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -988,11 +1105,13 @@ class Unsqueeze(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.squeeze(ctx.dim)
+        return squeeze(grad, ctx.dim)
 
 
 class Expand(Primitive):
     """out = x broadcast to ``shape`` without copying;  grad_x = grad summed back (sum_to)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -1041,6 +1160,8 @@ class Stack(Primitive):
 class Slice(Primitive):
     """out = x[..., start:stop:step, ...] along ``dim``;  grad_x = grad placed back, zeros elsewhere."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, key):
         key = _covering(key)
@@ -1049,12 +1170,14 @@ class Slice(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+        return placed_back(grad, ctx.shape, ctx.key)
 
 
 class Select(Primitive):
     """out = x[..., index, ...] along ``dim`` (one dimension fewer);  grad_x = grad placed back."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, key):
         key = _covering(key)
@@ -1063,12 +1186,14 @@ class Select(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+        return placed_back(grad, ctx.shape, ctx.key)
 
 
 class Index(Primitive):
     """out = x[key] with integer-array or boolean-mask indexing;  grad_x = grad added back at
     the chosen positions (repeated positions add up)."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, key):
@@ -1082,7 +1207,7 @@ class Index(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexPut.apply(grad, shape=ctx.shape, key=ctx.key)
+        return placed_back(grad, ctx.shape, ctx.key)
 
 
 class IndexPut(Primitive):
@@ -1157,6 +1282,8 @@ def _same_device(xp: Any, array: Any) -> dict:
 class Zero(Primitive):
     """out = zeros like x (``x.zero_()``);  grad_x = 0."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x):
         return xp_of(x).zeros_like(x)
@@ -1168,6 +1295,8 @@ class Zero(Primitive):
 
 class Fill(Primitive):
     """out = ``value`` everywhere (``x.fill_(value)``);  grad_x = 0."""
+
+    backward_on_arrays = True
 
     node_name = "FillBackward2"
 
@@ -1214,6 +1343,8 @@ def _device(array: Any) -> Any:
 class Mm(Primitive):
     """out = x @ y for matrices;  grad_x = grad @ y.T,  grad_y = x.T @ grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
@@ -1222,14 +1353,16 @@ class Mm(Primitive):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        grad_x = grad.mm(y.t()) if ctx.needs_input_grad[0] else None
-        grad_y = x.t().mm(grad) if ctx.needs_input_grad[1] else None
+        grad_x = grad @ matrix_t(y) if ctx.needs_input_grad[0] else None
+        grad_y = matrix_t(x) @ grad if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
 class Mv(Primitive):
     """out = matrix @ vector;  grad_matrix = outer(grad, vector),  grad_vector = matrix.T @ grad."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
@@ -1238,13 +1371,15 @@ class Mv(Primitive):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        grad_x = grad.unsqueeze(1) * y if ctx.needs_input_grad[0] else None
-        grad_y = x.t().mv(grad) if ctx.needs_input_grad[1] else None
+        grad_x = unsqueeze(grad, 1) * y if ctx.needs_input_grad[0] else None
+        grad_y = matrix_t(x) @ grad if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
 class Dot(Primitive):
     """out = sum(x * y) for vectors;  grad_x = grad * y,  grad_y = grad * x."""
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, x, y):
@@ -1263,6 +1398,8 @@ class Bmm(Primitive):
     """out = x @ y over a batch (batch dimensions broadcast);
     grad_x = grad @ y^T,  grad_y = x^T @ grad, each summed back to its own batch shape."""
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
@@ -1273,8 +1410,8 @@ class Bmm(Primitive):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(grad @ y.transpose(-1, -2), x_shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(x.transpose(-1, -2) @ grad, y_shape) if ctx.needs_input_grad[1] else None
+        grad_x = sum_to(grad @ swap_last(y), x_shape) if ctx.needs_input_grad[0] else None
+        grad_y = sum_to(swap_last(x) @ grad, y_shape) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -1302,6 +1439,8 @@ class Addmm(Primitive):
     grad_bias = grad summed to bias's shape,  grad_x = grad @ weight_t.T,  grad_weight_t = x.T @ grad.
     """
 
+    backward_on_arrays = True
+
     @staticmethod
     def forward(ctx, bias, x, weight_t):
         ctx.save_for_backward(x, weight_t)
@@ -1312,8 +1451,8 @@ class Addmm(Primitive):
     def backward(ctx, grad):
         x, weight_t = ctx.saved_tensors
         grad_bias = sum_to(grad, ctx.bias_shape) if ctx.needs_input_grad[0] else None
-        grad_x = grad.mm(weight_t.t()) if ctx.needs_input_grad[1] else None
-        grad_weight_t = x.t().mm(grad) if ctx.needs_input_grad[2] else None
+        grad_x = grad @ matrix_t(weight_t) if ctx.needs_input_grad[1] else None
+        grad_weight_t = matrix_t(x) @ grad if ctx.needs_input_grad[2] else None
         return grad_bias, grad_x, grad_weight_t
 
 

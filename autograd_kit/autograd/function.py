@@ -18,7 +18,7 @@ from .. import dtypes
 from .. import tensor as tensor_module
 from .._errors import explain
 from .grad_mode import grad_state, no_grad
-from .graph import Node, gradient_edge, input_meta, new_sequence_nr
+from .graph import Node, gradient_edge, input_meta, next_sequence_nr
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -69,6 +69,7 @@ class FunctionCtx:
     _dirty: tuple = ()
     materialize_grads = True
     needs_input_grad: tuple[bool, ...] = ()
+    _unpack_arrays = False
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for backward. Backward gets them back from ``ctx.saved_tensors`` and
@@ -77,9 +78,15 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self) -> tuple:
-        """The tensors given to ``save_for_backward``, in the same order (a tuple)."""
+        """The tensors given to ``save_for_backward``, in the same order (a tuple).
+
+        (Inside a primitive's backward run on raw arrays, see ``_apply_arrays``, they come
+        back as arrays.)
+        """
         if self._freed:
             raise RuntimeError(explain(_FREED, "second_backward"))
+        if self._unpack_arrays:
+            return tuple([_unpack_array(self, entry) for entry in self._saved])
         return tuple([_unpack(self, entry) for entry in self._saved])
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
@@ -117,6 +124,19 @@ class BackwardFunction(FunctionCtx, Node):
         if self._tensor_positions is None:
             return grads
         return self._grads_of_tensor_inputs(grads)
+
+    def _apply_arrays(self, grad_outputs: list) -> tuple:
+        """Run a primitive's backward on raw arrays (the engine's raw mode, when nothing is
+        recorded): ``grad`` is an array and ``ctx.saved_tensors`` gives arrays, so the same
+        formula that records itself on tensors runs at NumPy speed here."""
+        if grad_outputs[0] is None:
+            return (None,) * len(self._input_meta)
+        self._unpack_arrays = True
+        try:
+            grads = self._forward_cls.backward(self, *grad_outputs)
+        finally:
+            del self._unpack_arrays
+        return grads if type(grads) is tuple else (grads,)
 
     def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:
         """Check a custom backward's result against forward's arguments (one value per
@@ -190,6 +210,22 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
     return output
 
 
+def _unpack_array(node: BackwardFunction, entry: tuple) -> Any:
+    """A saved entry as a raw array (after the same in-place check as ``_unpack``)."""
+    kind = entry[0]
+    if kind == _CONSTANT:
+        value = entry[1]
+        return value._array if isinstance(value, tensor_module.Tensor) else value
+    if kind == _INPUT:
+        tensor = entry[1]
+        if tensor._version_counter[0] != entry[2]:
+            return _unpack(node, entry)._array  # raises PyTorch's error
+        return tensor._array
+    if entry[2][0] != entry[3]:
+        return _unpack(node, entry)._array  # raises PyTorch's error
+    return entry[1]
+
+
 def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | None) -> None:
     shape = ", ".join(str(size) for size in tensor._array.shape)
     description = f"[torch.{dtypes.LEGACY_NAMES[tensor.dtype.name]} [{shape}]]"
@@ -226,39 +262,48 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     """
     entries = []
     holds_tensors = False  # anything saved, even a number (PyTorch saves it as a tensor), is freed
-    Tensor = tensor_module.Tensor
     for value in node._to_save:
         if value is None:
-            entries.append((_CONSTANT, None))
+            entries.append(_NOTHING)
             continue
         holds_tensors = True
-        entry = None
-        for position, array in enumerate(input_arrays):
-            if value is array or value is inputs[position]:
-                tensor = inputs[position]
-                if isinstance(tensor, Tensor):
-                    if tensor._is_inference:
-                        raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
-                    entry = (_INPUT, tensor, tensor._version_counter[0])
-                break
-        if entry is None:
-            for output in outputs:
-                if value is output or value is output._array or _same_scalar(value, output):
-                    version = output._version_counter
-                    entry = (_OUTPUT, output._array, version, version[0], output._output_nr)
-                    break
-        if entry is None:
-            if isinstance(value, Tensor):
-                entry = (_INPUT, value, value._version_counter[0])
-            elif hasattr(value, "shape") and hasattr(value, "dtype"):
-                # an intermediate array, e.g. a mask
-                entry = (_CONSTANT, tensor_module._wrap(value))
-            else:
-                entry = (_CONSTANT, value)
-        entries.append(entry)
+        entries.append(_entry_for(value, inputs, input_arrays, outputs))
     node._saved = tuple(entries)
     node._to_save = ()
     node._holds_tensors = holds_tensors
+
+
+_NOTHING = (_CONSTANT, None)
+
+
+def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> tuple:
+    """The saved entry for one value: an input, an output, or a constant (see ``_INPUT``)."""
+    Tensor = tensor_module.Tensor
+    for position, array in enumerate(input_arrays):
+        if value is array or value is inputs[position]:
+            tensor = inputs[position]
+            if not isinstance(tensor, Tensor):  # a number forward was given
+                return _constant(value)
+            if tensor._is_inference:
+                raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+            return (_INPUT, tensor, tensor._version_counter[0])
+    for output in outputs:
+        if value is output or value is output._array or _same_scalar(value, output):
+            version = output._version_counter
+            return (_OUTPUT, output._array, version, version[0], output._output_nr)
+    if isinstance(value, Tensor):
+        if value._is_inference:
+            raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+        return (_INPUT, value, value._version_counter[0])
+    return _constant(value)
+
+
+def _constant(value: Any) -> tuple:
+    if isinstance(value, (int, float)):
+        return (_CONSTANT, value)
+    if hasattr(value, "shape") and hasattr(value, "dtype"):  # an intermediate array, e.g. a mask
+        return (_CONSTANT, tensor_module._wrap(value))
+    return (_CONSTANT, value)
 
 
 def _same_scalar(value: Any, output: Tensor) -> bool:
@@ -289,7 +334,13 @@ class _FunctionMeta(type):
         cls._backward_cls = type(
             node_name,
             (BackwardFunction,),
-            {"_forward_cls": cls, "_forward_cls_is_primitive": cls._is_primitive},
+            {
+                "_forward_cls": cls,
+                "_forward_cls_is_primitive": cls._is_primitive,
+                "_backward_on_arrays": namespace.get(
+                    "backward_on_arrays", getattr(cls, "backward_on_arrays", False)
+                ),
+            },
         )
 
 
@@ -375,7 +426,7 @@ class Function(metaclass=_FunctionMeta):
             return result
         _check_saved(node._to_save)
 
-        node._sequence_nr = new_sequence_nr()
+        node._sequence_nr = next_sequence_nr()
         node._tensor_positions = tensor_positions
         node._num_inputs = len(args)
         node.next_functions = tuple([gradient_edge(args[i]) for i in tensor_positions])

@@ -35,7 +35,8 @@ from .hooks import RemovableHandle, add_hook
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
-_creation_order = itertools.count()
+# Creation order of nodes; among ready nodes the engine runs the newest first.
+next_sequence_nr = itertools.count().__next__
 
 
 class Node:
@@ -65,6 +66,7 @@ class Node:
     _input_meta: tuple = ()  # (shape, array dtype, device or None for the CPU) per input
     _num_outputs: int = 1
     _forward_cls_is_primitive = False  # True on the nodes of ops.py's primitives
+    _backward_on_arrays = False  # True where backward can also compute on raw arrays
     _metadata: dict | None = None
 
     def name(self) -> str:
@@ -253,19 +255,24 @@ def run_backward(
             [n for n, _, _ in roots if n in needed], within=needed
         )
 
+    # Without create_graph nothing in the backward pass is recorded, so gradients travel as
+    # raw arrays and each primitive's formula runs at NumPy speed ("raw" mode). They become
+    # tensors only where someone looks at them: hooks, custom Functions, .grad, observers.
+    # With create_graph they travel as tensors, so the formulas themselves are recorded.
+    raw = not create_graph
     buffers: dict[Node, list] = {}
-    # Gradients the engine itself created by adding two paths together: nobody else holds
-    # them, so they can be added into in place and handed to .grad without a copy.
-    owned: dict[int, Tensor] = {}
+    # Gradients the engine itself created (raw mode): nobody else holds them, so another
+    # path's gradient can be added into them in place and a leaf can keep one without a copy.
+    owned: dict[int, Any] = {}
     for node, output_nr, grad in roots:
-        _add_to_buffer(buffers, node, output_nr, grad, owned, create_graph)
+        _add_to_buffer(buffers, node, output_nr, grad._array if raw else grad, owned, raw)
     ready: list[tuple[int, int, Node]] = []
     tie_breaker = itertools.count()
     for node in {node for node, _, _ in roots}:
         if dependencies.get(node, 0) == 0 and (needed is None or node in needed):
             heapq.heappush(ready, (-node._sequence_nr, next(tie_breaker), node))
 
-    captured: list[Tensor | None] = [None] * len(inputs or ())
+    captured: list[Any] = [None] * len(inputs or ())
     observed = bool(_observers)
     previous_mode = grad_state.enabled
     grad_state.enabled = create_graph
@@ -279,42 +286,39 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            fresh = None
+            fresh = False
             if owned:  # this node now takes its gradients over: forget them as the engine's own
                 popped = [owned.pop(id(grad), None) for grad in grads]
-                fresh = grads[0] if popped[0] is grads[0] else None
-            if node._tensor_hooks or node._retained:
-                grads = _run_tensor_hooks(node, grads, create_graph, observed)
-            if node._pre_hooks:
-                for hook in list(node._pre_hooks.values()):
-                    replaced = hook(tuple(grads))
-                    if replaced is not None:
-                        grads = list(replaced)
+                fresh = grads[0] if popped[0] is grads[0] else False
+            if node._tensor_hooks or node._retained or node._pre_hooks:
+                grads = _run_node_hooks(node, grads, create_graph, observed, raw)
             if node in target_nodes:
                 for output_nr, grad in enumerate(grads):
                     for position in targets.get((node, output_nr), ()):
                         captured[position] = grad
             if isinstance(node, AccumulateGrad):
                 if accumulate and (inputs is None or node in target_nodes):
-                    _run_accumulate(node, grads[0], create_graph, observed, grads[0] is fresh)
+                    _run_accumulate(
+                        node, _as_tensor(grads[0]), create_graph, observed, grads[0] is fresh
+                    )
                 elif observed:
-                    _emit("node", node=node, grad_outputs=tuple(grads))
+                    _emit("node", node=node, grad_outputs=_as_tensors(grads))
                 continue
             if needed is not None and not any(n in needed for n, _ in node.next_functions):
                 continue
-            grad_inputs = _run_node(node, grads, observed)
+            grad_inputs = _run_node(node, grads, observed, raw)
             if not retain_graph and node._release_saved() and observed:
                 _emit("free", node=node)
-            track_fresh = not create_graph and node._forward_cls_is_primitive
+            track_fresh = raw and node._forward_cls_is_primitive
             for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
                     # Copies and allocations only matter for big arrays; skip the bookkeeping
                     # for small ones.
-                    if track_fresh and grad._array.size >= _FRESH_MIN_SIZE:
+                    if track_fresh and grad.size >= _FRESH_MIN_SIZE:
                         _mark_if_fresh(grad, grads, grad_inputs, owned)
-                    _add_to_buffer(buffers, next_node, output_nr, grad, owned, create_graph)
+                    _add_to_buffer(buffers, next_node, output_nr, grad, owned, raw)
                 remaining = dependencies[next_node] - 1
                 dependencies[next_node] = remaining
                 if remaining == 0:
@@ -328,6 +332,7 @@ def run_backward(
         if collector_was_on:
             gc.enable()
 
+    captured = _as_tensors(captured)
     if not accumulate:
         for position, grad in enumerate(captured):
             if grad is None and not allow_unused:
@@ -386,12 +391,7 @@ def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
 
 
 def _add_to_buffer(
-    buffers: dict[Node, list],
-    node: Node,
-    output_nr: int,
-    grad: Tensor,
-    owned: dict,
-    create_graph: bool,
+    buffers: dict[Node, list], node: Node, output_nr: int, grad: Any, owned: dict, raw: bool
 ) -> None:
     slots = buffers.get(node)
     if slots is None:
@@ -399,17 +399,35 @@ def _add_to_buffer(
     previous = slots[output_nr]
     if previous is None:
         slots[output_nr] = grad
-    elif not create_graph and owned.get(id(previous)) is previous:
-        previous._array += grad._array  # ours alone: add in place, no new buffer
+    elif raw and owned.get(id(previous)) is previous:
+        previous += grad  # ours alone: add in place, no new buffer
     else:
         # Two paths into the same output: their gradients add up (the multivariable chain rule).
         total = previous + grad
-        owned[id(total)] = total
+        if raw and type(total) is np.ndarray:
+            owned[id(total)] = total
         slots[output_nr] = total
 
 
-def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: bool) -> list:
-    """Hooks registered with ``tensor.register_hook`` on this node's outputs, then retain_grad."""
+def _as_tensor(value: Any) -> Tensor | None:
+    """A gradient as a tensor (raw mode carries arrays; tensors and None pass through)."""
+    if value is None or isinstance(value, tensor_module.Tensor):
+        return value
+    return tensor_module._wrap(value)
+
+
+def _as_tensors(values: Any) -> Any:
+    return type(values)(_as_tensor(value) for value in values)
+
+
+def _as_array(value: Tensor | None) -> Any:
+    return value if value is None else value._array
+
+
+def _run_node_hooks(node: Node, grads: list, create_graph: bool, observed: bool, raw: bool) -> list:
+    """Hooks registered with ``tensor.register_hook`` on this node's outputs, then retain_grad,
+    then the node's pre-hooks. They see tensors, whatever the engine carries."""
+    grads = _as_tensors(grads)
     if node._tensor_hooks:
         for output_nr, hooks in node._tensor_hooks.items():
             for hook in list(hooks.values()):
@@ -430,22 +448,27 @@ def _run_tensor_hooks(node: Node, grads: list, create_graph: bool, observed: boo
             tensor = reference()
             if tensor is not None and grads[output_nr] is not None:
                 _accumulate_into(tensor, grads[output_nr], create_graph)
-    return grads
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            replaced = hook(tuple(grads))
+            if replaced is not None:
+                grads = list(replaced)
+    return [_as_array(grad) for grad in grads] if raw else grads
 
 
 _FRESH_MIN_SIZE = 4096
 
 
-def _mark_if_fresh(grad: Tensor, grads_in: list, grads_out: tuple, owned: dict) -> None:
-    """Remember ``grad`` as the engine's own when a primitive's backward just computed it.
+def _mark_if_fresh(grad: Any, grads_in: list, grads_out: tuple, owned: dict) -> None:
+    """Remember the array ``grad`` as the engine's own when a primitive's backward just
+    computed it.
 
     Then another path's gradient can be added into it in place, and a leaf can keep it as
-    ``.grad`` without a copy. It is not fresh when the backward
-    passed its incoming gradient straight through, returned a view of one (its array does not
-    own its memory), or sent the same tensor to two inputs.
+    ``.grad`` without a copy. It is not fresh when the backward passed its incoming gradient
+    straight through, returned a view of one (its array does not own its memory), or sent
+    the same array to two inputs.
     """
-    array = grad._array
-    if type(array) is not np.ndarray or array.base is not None:
+    if type(grad) is not np.ndarray or grad.base is not None:
         return
     if any(grad is incoming for incoming in grads_in):
         return
@@ -518,11 +541,21 @@ def _copy_array(array: Any) -> Any:
     return xp_of(array).asarray(array, copy=True)
 
 
-def _run_node(node: Node, grads: list, observed: bool) -> tuple:
-    """Call the node's backward and check what it returns against its inputs."""
-    grad_inputs = node._apply(tuple(grads))
-    if not isinstance(grad_inputs, tuple):
-        grad_inputs = (grad_inputs,)
+def _run_node(node: Node, grads: list, observed: bool, raw: bool) -> tuple:
+    """Call the node's backward and check what it returns against its inputs.
+
+    In raw mode a primitive computes on the arrays directly; anything else (a custom
+    Function, a node with hooks, an observer watching) sees tensors.
+    """
+    if raw and node._backward_on_arrays:
+        grad_inputs = node._apply_arrays(grads)
+        if not (node._post_hooks or observed) and _arrays_fit(node, grad_inputs):
+            return grad_inputs  # the common case: nothing to check, convert or report
+        grad_inputs = _as_tensors(grad_inputs)
+    else:
+        grad_inputs = node._apply(_as_tensors(tuple(grads)))
+        if not isinstance(grad_inputs, tuple):
+            grad_inputs = (grad_inputs,)
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
         raise RuntimeError(
@@ -535,12 +568,31 @@ def _run_node(node: Node, grads: list, observed: bool) -> tuple:
     grad_inputs = _validate_grads(node, grad_inputs, meta)
     if node._post_hooks:
         for hook in list(node._post_hooks.values()):
-            replaced = hook(grad_inputs, tuple(grads))
+            replaced = hook(grad_inputs, _as_tensors(tuple(grads)))
             if replaced is not None:
                 grad_inputs = tuple(replaced)
     if observed:
-        _emit("node", node=node, grad_outputs=tuple(grads), grad_inputs=grad_inputs)
-    return grad_inputs
+        _emit("node", node=node, grad_outputs=_as_tensors(tuple(grads)), grad_inputs=grad_inputs)
+    return tuple([_as_array(grad) for grad in grad_inputs]) if raw else grad_inputs
+
+
+def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
+    """True when a primitive's array gradients need no checking: one per input, each a NumPy
+    array of its input's shape and dtype, and None wherever the input needs no gradient."""
+    meta = node._input_meta
+    if len(grad_inputs) != len(meta):
+        return False
+    for grad, input_meta, edge in zip(grad_inputs, meta, node.next_functions):
+        if grad is None:
+            continue
+        if (
+            edge[0] is None
+            or type(grad) is not np.ndarray
+            or grad.shape != input_meta[0]
+            or grad.dtype != input_meta[1]
+        ):
+            return False
+    return True
 
 
 def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
@@ -634,7 +686,3 @@ def warn_non_leaf_grad() -> None:
         stacklevel=3,
     )
 
-
-def new_sequence_nr() -> int:
-    """Creation order of nodes; among ready nodes the engine runs the newest first."""
-    return next(_creation_order)

@@ -20,7 +20,11 @@ def printed(cell) -> list[str]:
     texts = []
     for out in cell.get("outputs", []):
         if out.output_type == "stream":
-            texts.append(out.name + ":" + out.text)
+            # A busy kernel may flush one print() as two stream messages; join them.
+            if texts and texts[-1].startswith(out.name + ":"):
+                texts[-1] += out.text
+            else:
+                texts.append(out.name + ":" + out.text)
         elif out.output_type == "error":
             # autograd_kit adds a second "Hint:" line to some messages; the first line is
             # PyTorch's message and must be identical.
