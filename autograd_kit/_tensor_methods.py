@@ -952,11 +952,26 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
         self._output_nr = 0
     else:
         arrays = tuple(o._array if isinstance(o, Tensor) else o for o in others)
-        new_values = primitive.forward(_UNRECORDED, self._array, *arrays, **settings)
-        _check_cast(new_values, self)
-        self._array[...] = new_values
+        ufunc = _NUMPY_UFUNCS.get(primitive)
+        if (
+            ufunc is not None
+            and type(self._array) is np.ndarray
+            and self._array.dtype.kind == "f"
+            and settings.get("alpha", 1) == 1
+            and (type(arrays[0]) is np.ndarray or type(arrays[0]) in (builtins.float, builtins.int))
+        ):
+            # ``p -= lr * grad`` on a float NumPy tensor: compute straight into its memory (the
+            # other operand already has its dtype or is a number, so nothing can be cast).
+            ufunc(self._array, arrays[0], out=self._array)
+        else:
+            new_values = primitive.forward(_UNRECORDED, self._array, *arrays, **settings)
+            _check_cast(new_values, self)
+            self._array[...] = new_values
     self._version_counter[0] += 1
     return self
+
+
+_NUMPY_UFUNCS = {ops.Add: np.add, ops.Sub: np.subtract, ops.Mul: np.multiply, ops.Div: np.divide}
 
 
 def _check_cast(new_values: Any, target: Tensor) -> None:

@@ -69,29 +69,34 @@ class Primitive(Function):
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if any input requires grad."""
-        arrays = [value._array if isinstance(value, Tensor) else value for value in inputs]
         if grad_state.enabled:
             for value in inputs:
                 if isinstance(value, Tensor) and value._requires_grad:
-                    return cls._record(inputs, arrays, settings)
+                    return cls._record(inputs, settings)
+        arrays = [value._array if isinstance(value, Tensor) else value for value in inputs]
         output = _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
         if grad_state.inference:
             output._is_inference = True
         return output
 
     @classmethod
-    def _record(cls, inputs: tuple, arrays: list, settings: dict) -> Tensor:
+    def _record(cls, inputs: tuple, settings: dict) -> Tensor:
         node = _new(cls._backward_cls)
-        needs, edges, meta = [], [], []
-        for value, array in zip(inputs, arrays):
-            if value is array:  # a number or setting, not a tensor: no edge, no gradient
+        arrays, needs, edges, meta = [], [], [], []
+        for value in inputs:
+            if not isinstance(value, Tensor):  # a number or setting: no edge, no gradient
+                arrays.append(value)
                 needs.append(False)
                 edges.append(_NO_EDGE)
                 meta.append(None)
                 continue
+            array = value._array
+            arrays.append(array)
             needs.append(value._requires_grad)
             producer = value.grad_fn
-            edges.append((producer, value._output_nr) if producer else gradient_edge(value))
+            edges.append(
+                (producer, value._output_nr) if producer is not None else gradient_edge(value)
+            )
             # What the engine checks the returned gradient against: shape, dtype, device.
             meta.append(
                 (array.shape, array.dtype, None)
@@ -517,9 +522,14 @@ class Sigmoid(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        # The same function written with tanh, which never overflows for large |x|; the
-        # in-place steps reuse one buffer instead of allocating three.
-        out = xp_of(x).tanh(0.5 * x)
+        # The same function written with tanh, which never overflows for large |x|. Every
+        # step after the first writes into the one buffer it allocated (NumPy's ``out=``;
+        # other libraries allocate once more for tanh).
+        out = 0.5 * x
+        if type(out) is np.ndarray:
+            np.tanh(out, out=out)
+        else:
+            out = xp_of(x).tanh(out)
         out += 1
         out *= 0.5
         ctx.save_for_backward(out)
@@ -528,7 +538,10 @@ class Sigmoid(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * out * (1 - out)
+        grad_x = 1 - out  # a fresh buffer, which the next two steps write into
+        grad_x *= out
+        grad_x *= grad
+        return grad_x
 
 
 class Relu(Primitive):
@@ -733,7 +746,8 @@ class Mean(Primitive):
     def forward(ctx, x):
         ctx.shape = x.shape
         ctx.count = max(x.size, 1)
-        return xp_of(x).mean(x)
+        # The same sum / n that NumPy's mean computes, without its slower Python wrapper.
+        return xp_of(x).sum(x) / x.size if x.size else xp_of(x).mean(x)
 
     @staticmethod
     def backward(ctx, grad):

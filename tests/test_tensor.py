@@ -165,6 +165,27 @@ def test_in_place_operators_on_parameters_inside_no_grad():
         assert w.is_leaf and w.requires_grad
 
 
+def test_in_place_arithmetic_writes_through_views_and_casts_like_torch():
+    """x -= y, +=, *= and /= without a graph: same values, same memory (a view sees them),
+    version bumps, and PyTorch's errors where the result cannot be cast back."""
+    results = []
+    for lib in (ak, torch):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]])
+        view = x[0]
+        x -= 0.5 * lib.ones(2, 2)
+        x += lib.tensor([1.0, 2.0])  # broadcast over rows
+        x *= 2
+        x /= 4
+        results.append((x.tolist(), view.tolist(), x._version))
+        counts = lib.tensor([1, 2])
+        with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+            counts *= 0.5
+        with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+            counts /= 2
+        assert counts.tolist() == [1, 2]
+    assert results[0] == results[1]
+
+
 def test_data_and_detach_share_memory():
     x = ak.tensor([1.0, 2.0], requires_grad=True)
     x.data[0] = 10.0

@@ -68,6 +68,7 @@ class Node:
     _forward_cls_is_primitive = False  # True on the nodes of ops.py's primitives
     _backward_on_arrays = False  # True where backward can also compute on raw arrays
     _metadata: dict | None = None
+    _holds_tensors = False  # True while saved tensors wait for backward
 
     def name(self) -> str:
         """The node's type name, e.g. ``'MulBackward0'``."""
@@ -286,7 +287,7 @@ def run_backward(
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None) or [None] * node._num_outputs
-            fresh = False
+            fresh = popped = False
             if owned:  # this node now takes its gradients over: forget them as the engine's own
                 popped = [owned.pop(id(grad), None) for grad in grads]
                 fresh = grads[0] if popped[0] is grads[0] else False
@@ -307,8 +308,10 @@ def run_backward(
             if needed is not None and not any(n in needed for n, _ in node.next_functions):
                 continue
             grad_inputs = _run_node(node, grads, observed, raw)
-            if not retain_graph and node._release_saved() and observed:
-                _emit("free", node=node)
+            if not retain_graph and node._holds_tensors:
+                node._release_saved()
+                if observed:
+                    _emit("free", node=node)
             track_fresh = raw and node._forward_cls_is_primitive
             for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
                 if next_node is None or (needed is not None and next_node not in needed):
@@ -323,6 +326,9 @@ def run_backward(
                 dependencies[next_node] = remaining
                 if remaining == 0:
                     heapq.heappush(ready, (-next_node._sequence_nr, next(tie_breaker), next_node))
+            # Let go of this node's gradients now, not when the next node rebinds the names:
+            # a big array that was added into another one is freed before the next formula.
+            grads = grad_inputs = grad = fresh = popped = None
     except Exception as error:
         if observed:  # ``node`` is the one that was running when the error happened
             _emit("error", node=node, message=str(error))
@@ -399,14 +405,18 @@ def _add_to_buffer(
     previous = slots[output_nr]
     if previous is None:
         slots[output_nr] = grad
-    elif raw and owned.get(id(previous)) is previous:
+        return
+    # Two paths into the same output: their gradients add up (the multivariable chain rule).
+    if raw and owned:
+        owned.pop(id(grad), None)  # added into another buffer: no longer worth keeping
+    if raw and owned.get(id(previous)) is previous:
         previous += grad  # ours alone: add in place, no new buffer
-    else:
-        # Two paths into the same output: their gradients add up (the multivariable chain rule).
-        total = previous + grad
-        if raw and type(total) is np.ndarray:
-            owned[id(total)] = total
-        slots[output_nr] = total
+        return
+    total = previous + grad
+    if raw and type(total) is np.ndarray:
+        owned.pop(id(previous), None)
+        owned[id(total)] = total
+    slots[output_nr] = total
 
 
 def _as_tensor(value: Any) -> Tensor | None:

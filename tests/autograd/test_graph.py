@@ -396,3 +396,67 @@ def test_backward_leaves_the_cyclic_collector_as_it_found_it(collector_on):
         assert gc.isenabled() is collector_on
     finally:
         gc.enable() if was else gc.disable()
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_primitive_backward_runs_on_arrays_unless_the_backward_is_recorded(
+    monkeypatch, create_graph
+):
+    """Without create_graph the engine hands a primitive's formula raw arrays (fast); with it,
+    tensors (so the formula is recorded). The gradient is the same either way."""
+    from autograd_kit import ops
+
+    seen = []
+    formula = ops.Tanh.backward
+
+    def spy(ctx, grad):
+        seen.append((type(grad), type(ctx.saved_tensors[0])))
+        return formula(ctx, grad)
+
+    monkeypatch.setattr(ops.Tanh, "backward", staticmethod(spy))
+    x = ak.tensor([0.5, -1.0], requires_grad=True)
+    (grad,) = ak.autograd.grad(x.tanh().sum(), x, create_graph=create_graph)
+    kind = ak.Tensor if create_graph else np.ndarray
+    assert seen == [(kind, kind)]
+    assert grad.requires_grad is create_graph
+    expected = 1 - np.tanh(np.array([0.5, -1.0], dtype=np.float32)) ** 2
+    np.testing.assert_allclose(grad.detach().numpy(), expected, rtol=1e-6)
+
+
+def test_a_hook_in_raw_mode_sees_tensors_and_can_replace_the_gradient():
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    kinds = []
+
+    def double(grad):
+        kinds.append(type(grad))
+        return grad * 2
+
+    y.register_hook(double)
+    y.grad_fn.register_prehook(lambda grads: kinds.append(type(grads[0])))
+    y.sum().backward()
+    assert kinds == [ak.Tensor, ak.Tensor]
+    assert x.grad.tolist() == [6.0, 6.0]
+
+
+def test_backward_frees_a_gradient_once_it_is_added_into_another():
+    """x gets three gradients; each is added into the first and then freed at once. At most
+    four new buffers are alive together (the sum for x, the one for tanh's output, and tanh's
+    two temporaries); keeping an added gradient alive would make it five."""
+    import tracemalloc
+
+    data = np.linspace(-2, 2, 100_000, dtype=np.float32)
+    x = ak.tensor(data, requires_grad=True)
+    loss = (x.tanh() * x + x.sigmoid()).sum()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        loss.backward()
+        peak = tracemalloc.get_traced_memory()[1]  # allocated since start only
+    finally:
+        tracemalloc.stop()
+    buffer = data.nbytes
+    assert peak < 4.5 * buffer
+    expected = (1 - np.tanh(data) ** 2) * data + np.tanh(data)
+    sigmoid = 1 / (1 + np.exp(-data))
+    np.testing.assert_allclose(x.grad.numpy(), expected + sigmoid * (1 - sigmoid), atol=1e-5)
