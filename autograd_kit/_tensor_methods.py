@@ -115,7 +115,11 @@ def _binary(
                 result = dtypes.DEFAULT_FLOAT
             a, b = _promote(a, result), _promote(b, result)
         if array_a.shape != array_b.shape:
-            broadcast_shapes(array_a.shape, array_b.shape)
+            try:
+                return primitive.apply(a, b, **settings)
+            except ValueError:  # the array library's words: raise PyTorch's instead
+                broadcast_shapes(array_a.shape, array_b.shape)
+                raise
         return primitive.apply(a, b, **settings)
     b = _as_number(b)
     if not isinstance(b, _SCALARS):
@@ -296,7 +300,9 @@ def isfinite(self: Tensor) -> Tensor:
 
 def _floating(self: Tensor) -> Tensor:
     """Integer inputs of exp, log, sin, ... compute in the default float dtype (PyTorch does)."""
-    return self if self.dtype.is_floating_point else _promote(self, dtypes.DEFAULT_FLOAT)
+    if getattr(self._array.dtype, "kind", None) == "f" or self.dtype.is_floating_point:
+        return self  # (the first test is the quick one for NumPy and CuPy arrays)
+    return _promote(self, dtypes.DEFAULT_FLOAT)
 
 
 def exp(self: Tensor) -> Tensor:
@@ -823,6 +829,16 @@ def matmul(self: Tensor, other: Tensor) -> Tensor:
     (MvBackward0), matrix@matrix (MmBackward0), batched with broadcasting."""
     if not isinstance(other, Tensor):
         return NotImplemented
+    left, right = self._array, other._array
+    if (  # the common case first: two NumPy matrices that fit
+        type(left) is np.ndarray
+        and type(right) is np.ndarray
+        and left.ndim == 2
+        and right.ndim == 2
+        and left.dtype == right.dtype
+        and left.shape[1] == right.shape[0]
+    ):
+        return ops.Mm.apply(self, other)
     _check_same_device(self, other)
     if self.dtype is not other.dtype:
         raise RuntimeError(

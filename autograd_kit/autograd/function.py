@@ -85,9 +85,21 @@ class FunctionCtx:
         """
         if self._freed:
             raise RuntimeError(explain(_FREED, "second_backward"))
-        if self._unpack_arrays:
-            return tuple([_unpack_array(self, entry) for entry in self._saved])
-        return tuple([_unpack(self, entry) for entry in self._saved])
+        if not self._unpack_arrays:
+            return tuple([_unpack(self, entry) for entry in self._saved])
+        arrays = []
+        for entry in self._saved:  # the raw-array twin of _unpack, written out: a hot path
+            kind = entry[0]
+            if kind == _CONSTANT:
+                value = entry[1]
+                arrays.append(value._array if isinstance(value, tensor_module.Tensor) else value)
+            elif kind == _INPUT and entry[1]._version_counter[0] == entry[2]:
+                arrays.append(entry[1]._array)
+            elif kind == _OUTPUT and entry[2][0] == entry[3]:
+                arrays.append(entry[1])
+            else:
+                arrays.append(_unpack(self, entry)._array)  # raises PyTorch's in-place error
+        return tuple(arrays)
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Declare outputs that have no gradient (e.g. the indices returned by a sort)."""
@@ -208,22 +220,6 @@ def _unpack(node: BackwardFunction, entry: tuple) -> Any:
         _raise_modified(output, counter[0], version, node)
     output._version_counter = counter
     return output
-
-
-def _unpack_array(node: BackwardFunction, entry: tuple) -> Any:
-    """A saved entry as a raw array (after the same in-place check as ``_unpack``)."""
-    kind = entry[0]
-    if kind == _CONSTANT:
-        value = entry[1]
-        return value._array if isinstance(value, tensor_module.Tensor) else value
-    if kind == _INPUT:
-        tensor = entry[1]
-        if tensor._version_counter[0] != entry[2]:
-            return _unpack(node, entry)._array  # raises PyTorch's error
-        return tensor._array
-    if entry[2][0] != entry[3]:
-        return _unpack(node, entry)._array  # raises PyTorch's error
-    return entry[1]
 
 
 def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | None) -> None:

@@ -321,7 +321,10 @@ def run_backward(
                     # for small ones.
                     if track_fresh and grad.size >= _FRESH_MIN_SIZE:
                         _mark_if_fresh(grad, grads, grad_inputs, owned)
-                    _add_to_buffer(buffers, next_node, output_nr, grad, owned, raw)
+                    if next_node not in buffers and next_node._num_outputs == 1:
+                        buffers[next_node] = [grad]  # the first gradient to arrive
+                    else:
+                        _add_to_buffer(buffers, next_node, output_nr, grad, owned, raw)
                 remaining = dependencies[next_node] - 1
                 dependencies[next_node] = remaining
                 if remaining == 0:
