@@ -277,7 +277,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "numpy floor": dispatch_numpy,
                 "mygrad": dispatch_mygrad if mygrad else None,
             },
-            repeats,
+            5 * repeats,  # milliseconds each: more samples steady the median on a noisy VM
         ),
         (
             "MLP 784-256-10 step, batch 64",
@@ -287,7 +287,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "numpy floor": mlp_numpy(),
                 "mygrad": mlp_mygrad() if mygrad else None,
             },
-            repeats,
+            5 * repeats,
         ),
         (
             "1e6 elements tanh*x+sigmoid, fwd+bwd",
