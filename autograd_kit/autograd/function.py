@@ -195,13 +195,11 @@ class BackwardFunction(FunctionCtx, Node):
         # PyTorch prints a custom Function's node as a Python object of its autograd module.
         return f"<torch.autograd.function.{type(self).__name__} object at {id(self):#x}>"
 
-    def _release_saved(self) -> bool:
-        if not self._holds_tensors:
-            return False
+    def _release_saved(self) -> None:
+        """Drop what forward saved (backward without retain_graph); reading it later raises."""
         self._holds_tensors = False
         self._saved = None
         self._freed = True
-        return True
 
 
 def _unpack(node: BackwardFunction, entry: tuple) -> Any:

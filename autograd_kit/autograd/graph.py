@@ -116,8 +116,8 @@ class Node:
     def _apply(self, grad_outputs: tuple) -> tuple:  # overridden by the node kinds
         raise NotImplementedError
 
-    def _release_saved(self) -> bool:  # overridden by nodes that save tensors
-        return False
+    def _release_saved(self) -> None:  # overridden by nodes that save tensors
+        pass
 
 
 class AccumulateGrad(Node):
