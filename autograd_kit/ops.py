@@ -147,7 +147,7 @@ masked = _either(  # grad where mask holds, else 0 (strict libraries won't multi
     lambda t, mask: t * mask,
     lambda xp, a, mask: a * (mask if xp is np else xp.astype(mask, a.dtype)),
 )
-select = _either(
+choose = _either(  # x where condition holds, else y
     lambda condition, x, y: where(condition, x, y),
     lambda xp, condition, x, y: xp.where(condition, x, y),
 )
@@ -603,8 +603,8 @@ class Where(Primitive):
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
         x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(select(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
-        grad_y = sum_to(select(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
+        grad_x = sum_to(choose(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
+        grad_y = sum_to(choose(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
         return None, grad_x, grad_y
 
 
