@@ -9,9 +9,13 @@ Each primitive is a ``Function`` (the same shape a learner writes for a custom
   the formula is recorded and can be differentiated again. Otherwise, the usual case, the
   engine hands the very same formula raw arrays, and it runs at NumPy speed. Formulas use
   operators (``+ - * / ** @``, comparisons), which tensors and arrays share, and the few
-  helpers below (``sum_to``, ``expand``, ``exp``, ...) that take one step on either kind.
+  helpers below (``expand``, ``exp``, ``sum_keepdim``, ...) that take one step on either kind.
   A primitive says it can do this with ``backward_on_arrays = True``; the others always get
   tensors.
+
+Formulas never undo broadcasting themselves: ``grad_x = grad * y`` has the output's shape,
+and when ``x`` was broadcast to make that output the engine sums the gradient back down to
+``x``'s shape (``sum_to`` below), exactly as PyTorch's engine does.
 
 Whatever forward saves comes back to backward: an input as that very input, the output as
 the output. The docstring of each primitive is its formula sheet entry; its node in the
@@ -162,7 +166,8 @@ def sum_to(grad: Any, shape: tuple) -> Any:
 
     If ``x`` of shape (3, 1) was broadcast to (2, 3, 4) in the forward pass, each element of
     x was used 2 * 4 times, so its gradient is the sum over those copies: sum over the new
-    leading dimension and over every dimension where x had size 1.
+    leading dimension and over every dimension where x had size 1. The engine does this to
+    every gradient a node returns in a bigger shape than its input's.
     """
     grad_shape = tuple(grad.shape)
     shape = tuple(shape)
@@ -175,10 +180,6 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     if dims:
         grad = sum_keepdim(grad, dims)
     return reshape(grad, shape) if tuple(grad.shape) != shape else grad
-
-
-def _shape(value: Any) -> tuple:
-    return getattr(value, "shape", ())
 
 
 def _if(ctx: Any, index: int, value: Any) -> Any:
@@ -203,17 +204,15 @@ class Add(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, alpha=1):
-        ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         ctx.alpha = alpha
         return x + y if alpha == 1 else x + alpha * y
 
     @staticmethod
     def backward(ctx, grad):
-        x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(grad, x_shape) if ctx.needs_input_grad[0] else None
+        grad_x = grad if ctx.needs_input_grad[0] else None
         grad_y = None
         if ctx.needs_input_grad[1]:
-            grad_y = sum_to(grad if ctx.alpha == 1 else grad * ctx.alpha, y_shape)
+            grad_y = grad if ctx.alpha == 1 else grad * ctx.alpha
         return grad_x, grad_y
 
 
@@ -224,15 +223,13 @@ class Sub(Primitive):
 
     @staticmethod
     def forward(ctx, x, y, alpha=1):
-        ctx.shapes = (_shape(x), _shape(y))
         ctx.alpha = alpha
         return x - y if alpha == 1 else x - alpha * y
 
     @staticmethod
     def backward(ctx, grad):
-        x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(grad, x_shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(grad * -ctx.alpha, y_shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad if ctx.needs_input_grad[0] else None
+        grad_y = grad * -ctx.alpha if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -262,15 +259,13 @@ class Mul(Primitive):
         # Keep only what backward reads: y for grad_x, x for grad_y.
         needs = ctx.needs_input_grad
         ctx.save_for_backward(x if needs[1] else None, y if needs[0] else None)
-        ctx.shapes = (getattr(x, "shape", ()), getattr(y, "shape", ()))
         return x * y
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(grad * y, x_shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(grad * x, y_shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad * y if ctx.needs_input_grad[0] else None
+        grad_y = grad * x if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -287,8 +282,8 @@ class Div(Primitive):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        grad_x = sum_to(grad / y, _shape(x)) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(-grad * x / (y * y), _shape(y)) if ctx.needs_input_grad[1] else None
+        grad_x = grad / y if ctx.needs_input_grad[0] else None
+        grad_y = -grad * x / (y * y) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -356,12 +351,12 @@ class PowTensor(Primitive):
     @staticmethod
     def backward(ctx, grad):
         x, y, out = ctx.saved_tensors
-        grad_x = sum_to(grad * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        grad_x = grad * y * x ** (y - 1) if ctx.needs_input_grad[0] else None
         grad_y = None
         if ctx.needs_input_grad[1]:
             # Where x == 0 (and y >= 0) the limit of out * log(x) is 0, as PyTorch defines it.
             safe_log = where(x == 0, 0.0, x).log()
-            grad_y = sum_to(grad * out * safe_log, y.shape)
+            grad_y = grad * out * safe_log
         return grad_x, grad_y
 
 
@@ -596,15 +591,13 @@ class Where(Primitive):
     @staticmethod
     def forward(ctx, condition, x, y):
         ctx.save_for_backward(condition)
-        ctx.shapes = (_shape(x), _shape(y))
         return xp_of(condition).where(condition, x, y)
 
     @staticmethod
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
-        x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(choose(condition, grad, 0.0), x_shape) if ctx.needs_input_grad[1] else None
-        grad_y = sum_to(choose(condition, 0.0, grad), y_shape) if ctx.needs_input_grad[2] else None
+        grad_x = choose(condition, grad, 0.0) if ctx.needs_input_grad[1] else None
+        grad_y = choose(condition, 0.0, grad) if ctx.needs_input_grad[2] else None
         return None, grad_x, grad_y
 
 
@@ -620,8 +613,8 @@ class Maximum(Primitive):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         share = (x > y) + (x == y) * 0.5
-        grad_x = sum_to(grad * share, x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(grad * (1 - share), y.shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad * share if ctx.needs_input_grad[0] else None
+        grad_y = grad * (1 - share) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -637,8 +630,8 @@ class Minimum(Primitive):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         share = (x < y) + (x == y) * 0.5
-        grad_x = sum_to(grad * share, x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(grad * (1 - share), y.shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad * share if ctx.needs_input_grad[0] else None
+        grad_y = grad * (1 - share) if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -1255,7 +1248,7 @@ class SetItem(Primitive):
         key = _covering(key)
         out = xp_of(x).asarray(x, copy=True)
         out[key] = value
-        ctx.key, ctx.shape, ctx.value_shape = key, x.shape, _shape(value)
+        ctx.key, ctx.shape = key, x.shape
         return out
 
     @staticmethod
@@ -1268,7 +1261,7 @@ class SetItem(Primitive):
             grad_x = grad * _wrap(keep)
         grad_value = None
         if ctx.needs_input_grad[1]:
-            grad_value = sum_to(Index.apply(grad, key=ctx.key), ctx.value_shape)
+            grad_value = Index.apply(grad, key=ctx.key)
         return grad_x, grad_value
 
 
@@ -1332,15 +1325,11 @@ class Copy(Primitive):
     @staticmethod
     def forward(ctx, x, src):
         xp = xp_of(x)
-        ctx.src_shape, ctx.src_dtype = src.shape, dtypes.of_array(src)
         return xp.astype(xp.broadcast_to(to_device(src, _device(x)), x.shape), x.dtype, copy=True)
 
     @staticmethod
     def backward(ctx, grad):
-        grad_src = (
-            sum_to(grad, ctx.src_shape).to(ctx.src_dtype) if ctx.needs_input_grad[1] else None
-        )
-        return grad * 0, grad_src
+        return grad * 0, grad if ctx.needs_input_grad[1] else None
 
 
 def _device(array: Any) -> Any:
@@ -1417,15 +1406,13 @@ class Bmm(Primitive):
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 0, y))
-        ctx.shapes = (x.shape, y.shape)
         return x @ y
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        x_shape, y_shape = ctx.shapes
-        grad_x = sum_to(grad @ swap_last(y), x_shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(swap_last(x) @ grad, y_shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad @ swap_last(y) if ctx.needs_input_grad[0] else None
+        grad_y = swap_last(x) @ grad if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 
@@ -1458,13 +1445,12 @@ class Addmm(Primitive):
     @staticmethod
     def forward(ctx, bias, x, weight_t):
         ctx.save_for_backward(x, weight_t)
-        ctx.bias_shape = _shape(bias)
         return bias + x @ weight_t
 
     @staticmethod
     def backward(ctx, grad):
         x, weight_t = ctx.saved_tensors
-        grad_bias = sum_to(grad, ctx.bias_shape) if ctx.needs_input_grad[0] else None
+        grad_bias = grad if ctx.needs_input_grad[0] else None
         grad_x = grad @ matrix_t(weight_t) if ctx.needs_input_grad[1] else None
         grad_weight_t = matrix_t(x) @ grad if ctx.needs_input_grad[2] else None
         return grad_bias, grad_x, grad_weight_t
@@ -1809,8 +1795,8 @@ class MseLoss(Primitive):
         x, y = ctx.saved_tensors
         diff = x - y
         grad_diff = _reduce_loss_grad(grad, diff.numel(), ctx.reduction) * 2 * diff
-        grad_x = sum_to(grad_diff, x.shape) if ctx.needs_input_grad[0] else None
-        grad_y = sum_to(-grad_diff, y.shape) if ctx.needs_input_grad[1] else None
+        grad_x = grad_diff if ctx.needs_input_grad[0] else None
+        grad_y = -grad_diff if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
 
 

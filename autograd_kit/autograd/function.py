@@ -42,7 +42,9 @@ _INFERENCE_SAVED = (
 #   (_OUTPUT, array, counter, version, output_nr)
 #                                      this node's output: rebuilt with grad_fn = this node,
 #                                      so the output does not keep itself alive through a cycle
-#   (_CONSTANT, value)                 anything else (an intermediate array, a number, None)
+#   (_CONSTANT, value)                 anything else: an intermediate array (e.g. a mask),
+#                                      wrapped once as a tensor, or some other object
+#   the value itself                   a Python number or None: nothing can change it
 _INPUT, _OUTPUT, _CONSTANT = 0, 1, 2
 
 
@@ -62,8 +64,7 @@ class FunctionCtx:
     """
 
     _to_save: tuple = ()
-    _saved: tuple | None = ()
-    _freed = False
+    _saved: tuple | None = ()  # None once backward freed them
     _holds_tensors = False
     _non_differentiable: tuple = ()
     _dirty: tuple = ()
@@ -83,12 +84,15 @@ class FunctionCtx:
         (Inside a primitive's backward run on raw arrays, see ``_apply_arrays``, they come
         back as arrays.)
         """
-        if self._freed:
+        if self._saved is None:
             raise RuntimeError(explain(_FREED, "second_backward"))
         if not self._unpack_arrays:
             return tuple([_unpack(self, entry) for entry in self._saved])
         arrays = []
         for entry in self._saved:  # the raw-array twin of _unpack, written out: a hot path
+            if type(entry) is not tuple:
+                arrays.append(entry)
+                continue
             kind = entry[0]
             if kind == _CONSTANT:
                 value = entry[1]
@@ -199,10 +203,11 @@ class BackwardFunction(FunctionCtx, Node):
         """Drop what forward saved (backward without retain_graph); reading it later raises."""
         self._holds_tensors = False
         self._saved = None
-        self._freed = True
 
 
-def _unpack(node: BackwardFunction, entry: tuple) -> Any:
+def _unpack(node: BackwardFunction, entry: Any) -> Any:
+    if type(entry) is not tuple:
+        return entry
     kind = entry[0]
     if kind == _CONSTANT:
         return entry[1]
@@ -258,16 +263,17 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     holds_tensors = False  # anything saved, even a number (PyTorch saves it as a tensor), is freed
     for value in node._to_save:
         if value is None:
-            entries.append(_NOTHING)
+            entries.append(None)
             continue
         holds_tensors = True
-        entries.append(_entry_for(value, inputs, input_arrays, outputs))
+        value_type = type(value)
+        if value_type is float or value_type is int:
+            entries.append(value)
+        else:
+            entries.append(_entry_for(value, inputs, input_arrays, outputs))
     node._saved = tuple(entries)
     node._to_save = ()
     node._holds_tensors = holds_tensors
-
-
-_NOTHING = (_CONSTANT, None)
 
 
 def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> tuple:
@@ -293,8 +299,6 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
 
 
 def _constant(value: Any) -> tuple:
-    if isinstance(value, (int, float)):
-        return (_CONSTANT, value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):  # an intermediate array, e.g. a mask
         return (_CONSTANT, tensor_module._wrap(value))
     return (_CONSTANT, value)

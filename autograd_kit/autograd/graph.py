@@ -69,6 +69,7 @@ class Node:
     _backward_on_arrays = False  # True where backward can also compute on raw arrays
     _metadata: dict | None = None
     _holds_tensors = False  # True while saved tensors wait for backward
+    _hooked = False  # True once a tensor hook, retain_grad or pre-hook is registered here
 
     def name(self) -> str:
         """The node's type name, e.g. ``'MulBackward0'``."""
@@ -96,16 +97,19 @@ class Node:
         ``grad_outputs``."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+        self._hooked = True
         return add_hook(self._pre_hooks, hook)
 
     def _add_tensor_hook(self, output_nr: int, hook: Callable) -> RemovableHandle:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
+        self._hooked = True
         return add_hook(self._tensor_hooks.setdefault(output_nr, {}), hook)
 
     def _retain_grad_of(self, tensor: Tensor) -> None:
         if self._retained is None:
             self._retained = {}
+        self._hooked = True
         self._retained[tensor._output_nr] = weakref.ref(tensor)
 
     def __call__(self, *grad_outputs: Any) -> Any:
@@ -291,7 +295,7 @@ def run_backward(
             if owned:  # this node now takes its gradients over: forget them as the engine's own
                 popped = [owned.pop(id(grad), None) for grad in grads]
                 fresh = grads[0] if popped[0] is grads[0] else False
-            if node._tensor_hooks or node._retained or node._pre_hooks:
+            if node._hooked:
                 grads = _run_node_hooks(node, grads, create_graph, observed, raw)
             if node in target_nodes:
                 for output_nr, grad in enumerate(grads):
@@ -562,8 +566,12 @@ def _run_node(node: Node, grads: list, observed: bool, raw: bool) -> tuple:
     """
     if raw and node._backward_on_arrays:
         grad_inputs = node._apply_arrays(grads)
-        if not (node._post_hooks or observed) and _arrays_fit(node, grad_inputs):
-            return grad_inputs  # the common case: nothing to check, convert or report
+        if not (node._post_hooks or observed):
+            if _arrays_fit(node, grad_inputs):
+                return grad_inputs  # the common case: nothing to check, convert or report
+            reduced = _arrays_reduced(node, grad_inputs)
+            if reduced is not None:
+                return reduced  # broadcasting undone, still on arrays
         grad_inputs = _as_tensors(grad_inputs)
     else:
         grad_inputs = node._apply(_as_tensors(tuple(grads)))
@@ -591,21 +599,54 @@ def _run_node(node: Node, grads: list, observed: bool, raw: bool) -> tuple:
 
 def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
     """True when a primitive's array gradients need no checking: one per input, each a NumPy
-    array of its input's shape and dtype, and None wherever the input needs no gradient."""
+    array of its input's shape and dtype, and None wherever the input needs no gradient.
+
+    Runs once per node, so it is written for speed: ``is`` compares NumPy's built-in dtypes
+    (one object each); anything unusual just takes the full check.
+    """
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
         return False
-    for grad, input_meta, edge in zip(grad_inputs, meta, node.next_functions):
-        if grad is None:
-            continue
-        if (
-            edge[0] is None
-            or type(grad) is not np.ndarray
-            or grad.shape != input_meta[0]
-            or grad.dtype != input_meta[1]
-        ):
-            return False
+    position = 0
+    for grad in grad_inputs:
+        if grad is not None:
+            input_meta = meta[position]
+            if (
+                type(grad) is not np.ndarray
+                or grad.shape != input_meta[0]
+                or grad.dtype is not input_meta[1]
+                or node.next_functions[position][0] is None
+            ):
+                return False
+        position += 1
     return True
+
+
+def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
+    """A primitive's array gradients with broadcasting undone, or None if anything else is off.
+
+    A formula such as ``grad_x = grad * y`` gives a gradient of the output's shape. When ``x``
+    was broadcast to make that output, the engine sums the gradient back down to ``x``'s shape
+    (``sum_to``), as PyTorch's engine does, so no formula has to.
+    """
+    from ..ops import sum_to
+
+    meta = node._input_meta
+    if len(grad_inputs) != len(meta):
+        return None
+    reduced = []
+    for grad, input_meta, edge in zip(grad_inputs, meta, node.next_functions):
+        if grad is not None:
+            if (
+                edge[0] is None
+                or type(grad) is not np.ndarray
+                or grad.dtype != input_meta[1]
+                or not _expandable(input_meta[0], grad.shape)
+            ):
+                return None
+            grad = sum_to(grad, input_meta[0])
+        reduced.append(grad)
+    return tuple(reduced)
 
 
 def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:

@@ -460,3 +460,38 @@ def test_backward_frees_a_gradient_once_it_is_added_into_another():
     expected = (1 - np.tanh(data) ** 2) * data + np.tanh(data)
     sigmoid = 1 / (1 + np.exp(-data))
     np.testing.assert_allclose(x.grad.numpy(), expected + sigmoid * (1 - sigmoid), atol=1e-5)
+
+
+def test_calling_a_node_gives_unreduced_gradients_as_in_torch():
+    """A formula returns its gradients in the output's shape (grad_fn(grad) shows this, as in
+    PyTorch); undoing broadcasting is the engine's job."""
+    for lib in (ak, torch):
+        a = lib.ones(2, 3, requires_grad=True)
+        b = lib.ones(3, requires_grad=True)
+        for y in (a * b, a + b, a - b, a / b):
+            assert [tuple(g.shape) for g in y.grad_fn(lib.ones(2, 3))] == [(2, 3), (2, 3)]
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("observed", [False, True])
+def test_the_engine_sums_broadcast_gradients_back_to_each_input(create_graph, observed):
+    """On arrays (raw mode), on arrays under an observer (the tensor check) and on tensors
+    (create_graph), a broadcast input gets its gradient summed back to its own shape."""
+    results = []
+    for lib in (ak, torch):
+        x = lib.tensor([[1.0], [2.0]], requires_grad=True)  # (2, 1)
+        w = lib.tensor([1.0, -1.0, 0.5], requires_grad=True)  # (3,)
+        loss = (x * w + w.exp() - x / (w + 3)).pow(2).sum()
+        if lib is ak and observed:
+            with observe_backward(lambda event: None):
+                grads = lib.autograd.grad(loss, (x, w), create_graph=create_graph)
+        else:
+            grads = lib.autograd.grad(loss, (x, w), create_graph=create_graph)
+        assert [tuple(g.shape) for g in grads] == [(2, 1), (3,)]
+        if create_graph:  # the reduction itself is recorded, so it can be differentiated
+            grads[1].sum().backward()
+            results.append([g.detach().numpy() for g in grads] + [x.grad.numpy()])
+        else:
+            results.append([g.numpy() for g in grads])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5)
