@@ -112,7 +112,7 @@ class Primitive(Function):
         node._sequence_nr = next_sequence_nr()
         node.next_functions = tuple(edges)
         node._input_meta = tuple(meta)
-        if node._to_save:
+        if node._saved:
             pack_saved(node, inputs, arrays, (output,))
         return output
 

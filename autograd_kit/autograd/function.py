@@ -63,8 +63,9 @@ class FunctionCtx:
         ...         return 2 * x * grad
     """
 
-    _to_save: tuple = ()
-    _saved: tuple | None = ()  # None once backward freed them
+    # What forward passed to save_for_backward; then, once recorded, the entries it was packed
+    # into (see pack_saved); None once backward freed them.
+    _saved: tuple | None = ()
     _holds_tensors = False
     _non_differentiable: tuple = ()
     _dirty: tuple = ()
@@ -75,7 +76,7 @@ class FunctionCtx:
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for backward. Backward gets them back from ``ctx.saved_tensors`` and
         raises if one of them was changed in place in between."""
-        self._to_save = tensors
+        self._saved = tensors
 
     @property
     def saved_tensors(self) -> tuple:
@@ -260,20 +261,16 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     derivative can flow through it; if it is an output it is rebuilt on demand.
     """
     entries = []
-    holds_tensors = False  # anything saved, even a number (PyTorch saves it as a tensor), is freed
-    for value in node._to_save:
-        if value is None:
-            entries.append(None)
-            continue
-        holds_tensors = True
+    for value in node._saved:
         value_type = type(value)
-        if value_type is float or value_type is int:
+        if value is None or value_type is float or value_type is int:
             entries.append(value)
         else:
             entries.append(_entry_for(value, inputs, input_arrays, outputs))
     node._saved = tuple(entries)
-    node._to_save = ()
-    node._holds_tensors = holds_tensors
+    # Anything saved, even a number (PyTorch saves it as a tensor), is freed by backward.
+    if entries.count(None) < len(entries):
+        node._holds_tensors = True
 
 
 def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> tuple:
@@ -422,7 +419,7 @@ class Function(metaclass=_FunctionMeta):
         _check_dirty(node._dirty, outputs, records)
         if not records:
             return result
-        _check_saved(node._to_save)
+        _check_saved(node._saved)
 
         node._sequence_nr = next_sequence_nr()
         node._tensor_positions = tensor_positions
