@@ -6,8 +6,14 @@ spread (interquartile range) and the ratio to PyTorch and to the NumPy floor (th
 NumPy-based engine could be: the same math written by hand with no graph). Memory is the
 peak of NumPy allocations traced by tracemalloc.
 
+A sample times a few calls run back to back after one garbage collection, as ``timeit`` does
+and as a training loop runs its steps. ``--cold`` times single calls, each right after a
+collection: the collector's walk over every Python object evicts the CPU caches, which
+penalises whichever library runs more Python code per call.
+
     python benchmarks/bench_core.py            # all workloads
     python benchmarks/bench_core.py --quick    # fewer repeats
+    python benchmarks/bench_core.py --cold     # one call per sample, caches cold
 """
 
 from __future__ import annotations
@@ -37,15 +43,18 @@ except ImportError:
     mygrad = None
 
 
-def timed(work: Callable[[], Any]) -> float:
-    """Wall-clock seconds of one ``work()`` call, starting from a collected heap.
+def timed(work: Callable[[], Any], calls: int = 1) -> float:
+    """Wall-clock seconds per ``work()`` call over ``calls`` calls run back to back, starting
+    from a collected heap.
 
     A workload that times only part of itself returns that time instead.
     """
     gc.collect()
     start = time.perf_counter()
-    inner = work()
-    return inner if isinstance(inner, float) else time.perf_counter() - start
+    inner = [work() for _ in range(calls)]
+    if isinstance(inner[0], float):
+        return sum(inner) / calls
+    return (time.perf_counter() - start) / calls
 
 
 def peak_memory(work: Callable[[], Any]) -> int:
@@ -267,8 +276,8 @@ def summarise(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), quartiles[2] - quartiles[0]
 
 
-def run(repeats: int, chain_repeats: int) -> list[dict]:
-    workloads: list[tuple[str, dict[str, Callable[[], Any]], int]] = [
+def run(repeats: int, chain_repeats: int, cold: bool = False) -> list[dict]:
+    workloads: list[tuple[str, dict[str, Callable[[], Any]], int, int]] = [
         (
             "dispatch: 1,000 small ops, fwd+bwd",
             {
@@ -278,6 +287,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "mygrad": dispatch_mygrad if mygrad else None,
             },
             5 * repeats,  # milliseconds each: more samples steady the median on a noisy VM
+            3,  # calls per sample
         ),
         (
             "MLP 784-256-10 step, batch 64",
@@ -288,6 +298,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "mygrad": mlp_mygrad() if mygrad else None,
             },
             5 * repeats,
+            10,
         ),
         (
             "1e6 elements tanh*x+sigmoid, fwd+bwd",
@@ -298,6 +309,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "mygrad": large_mygrad() if mygrad else None,
             },
             repeats,
+            3,
         ),
         (
             "100,000-op chain, fwd+bwd",
@@ -307,6 +319,7 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "mygrad": chain_mygrad() if mygrad else None,
             },
             chain_repeats,
+            1,
         ),
         (
             "100,000-op chain, backward only",
@@ -316,17 +329,19 @@ def run(repeats: int, chain_repeats: int) -> list[dict]:
                 "mygrad": chain_mygrad(backward_only=True) if mygrad else None,
             },
             chain_repeats,
+            1,
         ),
     ]
     rows = []
-    for title, works, count in workloads:
+    for title, works, count, calls in workloads:
+        calls = 1 if cold else calls
         works = {name: work for name, work in works.items() if work is not None}
         times: dict[str, list[float]] = {name: [] for name in works}
         for work in works.values():
             work()  # warm-up
         for _ in range(count):  # alternate libraries so load changes hit all of them
             for name, work in works.items():
-                times[name].append(timed(work))
+                times[name].append(timed(work, calls))
         medians = {name: summarise(values) for name, values in times.items()}
         row = {"workload": title, "medians": medians}
         if "numpy floor" in works and title.startswith("1e6"):
@@ -362,10 +377,12 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    args = parser.parse_args(argv)
+    parser.add_argument("--cold", action="store_true", help="one call per sample, caches cold")
+    args, _ = parser.parse_known_args(argv)  # scripts/bench passes one set of flags to every bench
     repeats, chain_repeats = (5, 1) if args.quick else (21, 5)
     sys.setrecursionlimit(10_000)  # the default; the engine must not need more
-    rows = run(repeats, chain_repeats)
+    rows = run(repeats, chain_repeats, cold=args.cold)
+    print("one call per sample, caches cold" if args.cold else "calls back to back per sample")
     print_table(rows)
     print(f"\nmemory freed after the 100,000-op chain: {memory_freed_after_chain()}")
     return 0

@@ -148,7 +148,7 @@ def main() -> None:
         "--keep-freed-memory", action="store_true",
         help="experiment: tell glibc malloc to keep freed memory (mallopt) so large temporaries "
              "are not page-faulted in again every step, as PyTorch's caching allocator avoids")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # scripts/bench passes one set of flags to every bench
     if args.keep_freed_memory:
         import ctypes
 
