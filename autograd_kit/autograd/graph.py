@@ -640,7 +640,8 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
             if (
                 edge[0] is None
                 or type(grad) is not np.ndarray
-                or grad.dtype != input_meta[1]
+                or input_meta[2] is not None  # an input off the CPU: the full check says why
+                or grad.dtype is not input_meta[1]
                 or not _expandable(input_meta[0], grad.shape)
             ):
                 return None
