@@ -612,10 +612,10 @@ def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
         if grad is not None:
             input_meta = meta[position]
             if (
-                type(grad) is not np.ndarray
+                node.next_functions[position][0] is None  # (also: an input that was a number)
+                or type(grad) is not np.ndarray
                 or grad.shape != input_meta[0]
                 or grad.dtype is not input_meta[1]
-                or node.next_functions[position][0] is None
             ):
                 return False
         position += 1

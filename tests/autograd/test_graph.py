@@ -495,3 +495,13 @@ def test_the_engine_sums_broadcast_gradients_back_to_each_input(create_graph, ob
             results.append([g.numpy() for g in grads])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5)
+
+
+def test_a_formula_giving_a_gradient_for_a_number_input_gets_the_clear_error(monkeypatch):
+    """The raw-mode fast check hands anything odd to the full check, which explains it."""
+    from autograd_kit import ops
+
+    monkeypatch.setattr(ops.Mul, "backward", staticmethod(lambda ctx, grad: (grad * 2, grad * 3)))
+    x = ak.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="the corresponding forward input was not a Variable"):
+        (x * 2.0).sum().backward()
