@@ -25,6 +25,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -67,20 +68,42 @@ def peak_memory(work: Callable[[], Any]) -> int:
     return peak
 
 
+@dataclass
+class Phases:
+    """A workload cut where a training step is cut: ``forward()`` returns what ``backward``
+    needs, ``backward(...)`` returns what ``update`` needs (the MLP's SGD step).
+
+    The benchmarks time a call, all phases in a row; ``profile_core.py`` times each phase.
+    """
+
+    forward: Callable[[], Any]
+    backward: Callable[[Any], Any]
+    update: Callable[[Any], Any] | None = None
+
+    def __call__(self) -> None:
+        result = self.backward(self.forward())
+        if self.update is not None:
+            self.update(result)
+
+
+def _backward(loss: Any) -> None:
+    loss.backward()
+
+
 # ---- 1. dispatch overhead: 1,000 small ops ----------------------------------------------------
 
 OPS = 1000
 
 
-def dispatch_lib(lib: Any) -> Callable[[], None]:
-    def work() -> None:
+def dispatch_lib(lib: Any) -> Phases:
+    def forward() -> Any:
         x = lib.tensor([0.5], requires_grad=True)
         y = x
         for _ in range(OPS // 3):
             y = (y * 1.001 + 0.01).tanh()
-        y.sum().backward()
+        return y.sum()
 
-    return work
+    return Phases(forward, _backward)
 
 
 def dispatch_mygrad() -> None:
@@ -91,16 +114,24 @@ def dispatch_mygrad() -> None:
     y.sum().backward()
 
 
-def dispatch_numpy() -> None:
+def dispatch_numpy() -> Phases:
     """The same chain with its derivative written by hand (no graph at all)."""
-    y = np.array([0.5])
-    outs = []
-    for _ in range(OPS // 3):
-        y = np.tanh(y * 1.001 + 0.01)
-        outs.append(y)
-    grad = np.ones(1)
-    for out in reversed(outs):
-        grad = grad * (1 - out * out) * 1.001
+
+    def forward() -> list:
+        y = np.array([0.5])
+        outs = []
+        for _ in range(OPS // 3):
+            y = np.tanh(y * 1.001 + 0.01)
+            outs.append(y)
+        return outs
+
+    def backward(outs: list) -> np.ndarray:
+        grad = np.ones(1)
+        for out in reversed(outs):
+            grad = grad * (1 - out * out) * 1.001
+        return grad
+
+    return Phases(forward, backward)
 
 
 # ---- 2. an MLP training step written with raw ops ---------------------------------------------
@@ -118,24 +149,25 @@ def mlp_data() -> tuple:
     return x, labels, [w1, b1, w2, b2]
 
 
-def mlp_lib(lib: Any) -> Callable[[], None]:
+def mlp_lib(lib: Any) -> Phases:
     x_np, labels_np, params_np = mlp_data()
     x, labels = lib.tensor(x_np), lib.tensor(labels_np)
     params = [lib.tensor(p, requires_grad=True) for p in params_np]
     rows = lib.arange(BATCH)
 
-    def work() -> None:
+    def forward() -> Any:
         w1, b1, w2, b2 = params
         hidden = (x @ w1 + b1).relu()
         logits = hidden @ w2 + b2
-        loss = -logits.log_softmax(1)[rows, labels].mean()
-        loss.backward()
+        return -logits.log_softmax(1)[rows, labels].mean()
+
+    def update(_: None) -> None:
         with lib.no_grad():
             for p in params:
                 p -= 0.01 * p.grad
                 p.grad = None
 
-    return work
+    return Phases(forward, _backward, update)
 
 
 def mlp_mygrad() -> Callable[[], None]:
@@ -158,11 +190,11 @@ def mlp_mygrad() -> Callable[[], None]:
     return work
 
 
-def mlp_numpy() -> Callable[[], None]:
+def mlp_numpy() -> Phases:
     x, labels, params = mlp_data()
     rows = np.arange(BATCH)
 
-    def work() -> None:
+    def forward() -> tuple:
         w1, b1, w2, b2 = params
         pre = x @ w1 + b1
         hidden = np.maximum(pre, 0)
@@ -170,6 +202,11 @@ def mlp_numpy() -> Callable[[], None]:
         shifted = logits - logits.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
         probs = exp / exp.sum(axis=1, keepdims=True)
+        return pre, hidden, probs
+
+    def backward(saved: tuple) -> tuple:
+        pre, hidden, probs = saved
+        w2 = params[2]
         # d(mean cross-entropy)/d(logits) = (softmax - one_hot) / batch
         grad_logits = probs
         grad_logits[rows, labels] -= 1
@@ -180,10 +217,13 @@ def mlp_numpy() -> Callable[[], None]:
         grad_pre = grad_hidden * (pre > 0)
         grad_w1 = x.T @ grad_pre
         grad_b1 = grad_pre.sum(axis=0)
-        for p, g in zip(params, (grad_w1, grad_b1, grad_w2, grad_b2)):
+        return grad_w1, grad_b1, grad_w2, grad_b2
+
+    def update(grads: tuple) -> None:
+        for p, g in zip(params, grads):
             p -= 0.01 * g
 
-    return work
+    return Phases(forward, backward, update)
 
 
 # ---- 3. a large elementwise workload ----------------------------------------------------------
@@ -191,14 +231,14 @@ def mlp_numpy() -> Callable[[], None]:
 ELEMENTS = 1_000_000
 
 
-def large_lib(lib: Any) -> Callable[[], None]:
+def large_lib(lib: Any) -> Phases:
     data = np.random.default_rng(0).standard_normal(ELEMENTS).astype(np.float32)
 
-    def work() -> None:
+    def forward() -> Any:
         x = lib.tensor(data, requires_grad=True)
-        (x.tanh() * x + x.sigmoid()).sum().backward()
+        return (x.tanh() * x + x.sigmoid()).sum()
 
-    return work
+    return Phases(forward, _backward)
 
 
 def large_mygrad() -> Callable[[], None]:
@@ -211,18 +251,22 @@ def large_mygrad() -> Callable[[], None]:
     return work
 
 
-def large_numpy() -> Callable[[], None]:
+def large_numpy() -> Phases:
     data = np.random.default_rng(0).standard_normal(ELEMENTS).astype(np.float32)
 
-    def work() -> None:
+    def forward() -> tuple:
         x = data.copy()  # the library versions copy the input into a tensor too
         tanh = np.tanh(x)
         sigmoid = 0.5 * (np.tanh(0.5 * x) + 1)
         _ = (tanh * x + sigmoid).sum()
-        # d/dx [tanh(x) x + sigmoid(x)] = (1 - tanh^2) x + tanh + sigmoid (1 - sigmoid)
-        _grad = (1 - tanh * tanh) * x + tanh + sigmoid * (1 - sigmoid)
+        return x, tanh, sigmoid
 
-    return work
+    def backward(saved: tuple) -> np.ndarray:
+        x, tanh, sigmoid = saved
+        # d/dx [tanh(x) x + sigmoid(x)] = (1 - tanh^2) x + tanh + sigmoid (1 - sigmoid)
+        return (1 - tanh * tanh) * x + tanh + sigmoid * (1 - sigmoid)
+
+    return Phases(forward, backward)
 
 
 # ---- 4. a 100,000-op chain --------------------------------------------------------------------
@@ -283,7 +327,7 @@ def run(repeats: int, chain_repeats: int, cold: bool = False) -> list[dict]:
             {
                 "autograd_kit": dispatch_lib(ak),
                 "torch": dispatch_lib(torch) if torch else None,
-                "numpy floor": dispatch_numpy,
+                "numpy floor": dispatch_numpy(),
                 "mygrad": dispatch_mygrad if mygrad else None,
             },
             5 * repeats,  # milliseconds each: more samples steady the median on a noisy VM
