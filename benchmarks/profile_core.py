@@ -10,7 +10,9 @@ the median of each phase. Then it runs autograd_kit once more with timers around
   recording the node, saving for backward);
 - backward: the backward formulas, per node type, the sums of gradients (two paths into
   one tensor, and ``.grad``) and undoing broadcasting (``sum_to`` on a gradient bigger than
-  its input) against the rest of the engine's loop.
+  its input) against the rest of the engine's loop;
+- in every phase, the time of Python's cyclic garbage collector, which runs whenever enough
+  container objects (tensors, nodes, the tuples a node records) were made since it last ran.
 
 The timed run's phases and parts are corrected for the timers' own cost, measured in the
 same run. The rest of a phase (its time minus its timed parts) is taken per sample, so
@@ -39,46 +41,63 @@ from autograd_kit.autograd import function as function_module
 from autograd_kit.autograd import graph
 
 PHASES = ("forward", "backward", "update")
+COLLECTOR = "cyclic garbage collector"
 
 
-def phase_medians(workload: bench.Phases, samples: list[dict], calls: int) -> None:
-    """Append one sample to ``samples``: seconds per call of each phase over ``calls`` calls
-    run back to back after one collection, as ``bench_core.timed`` does."""
+def run_phases(
+    workload: bench.Phases, totals: dict[str, float], entering: Callable[[str], None]
+) -> None:
+    """Run one call of ``workload`` phase by phase, adding each phase's seconds to ``totals``;
+    ``entering(phase)`` runs just before each phase starts."""
+    result = None
+    for phase in PHASES:
+        step = getattr(workload, phase)
+        if step is None:
+            continue
+        entering(phase)
+        start = time.perf_counter()
+        result = step() if phase == "forward" else step(result)
+        totals[phase] += time.perf_counter() - start
+
+
+def time_phases(workload: bench.Phases, calls: int) -> dict[str, float]:
+    """Seconds per call of each phase over ``calls`` calls run back to back after one
+    collection, as ``bench_core.timed`` times whole calls."""
     totals = dict.fromkeys(PHASES, 0.0)
     gc.collect()
     for _ in range(calls):
-        start = time.perf_counter()
-        result = workload.forward()
-        middle = time.perf_counter()
-        result = workload.backward(result)
-        end = time.perf_counter()
-        totals["forward"] += middle - start
-        totals["backward"] += end - middle
-        if workload.update is not None:
-            workload.update(result)
-            totals["update"] += time.perf_counter() - end
-    samples.append({phase: seconds / calls for phase, seconds in totals.items()})
+        run_phases(workload, totals, entering=lambda phase: None)
+    return {phase: seconds / calls for phase, seconds in totals.items()}
 
 
 # ---- timers around autograd_kit's parts -------------------------------------------------------
 
 
 class Parts:
-    """Seconds spent in named parts of autograd_kit, per phase, outermost call only."""
+    """Seconds spent in named parts of autograd_kit, per phase.
+
+    Only the outermost timed call counts (a part called from inside another is already
+    counted there), and a garbage collection counts as the collector's time, not as the
+    time of the part that happened to allocate when it started.
+    """
 
     def __init__(self) -> None:
         self.phase = "forward"
         self.seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.calls: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.depth = 0
+        self.collections: dict[str, int] = defaultdict(int)
+        self.collected_inside = 0.0  # collector seconds spent inside timed parts
+        self.collection_started = 0.0
 
     def timer(self, function: Callable, part: Callable[..., str]) -> Callable:
         """``function`` with a timer around it; ``part(*args)`` names what the time counts as."""
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            if self.depth:  # called from inside another timed part: already counted there
+            if self.depth:
                 return function(*args, **kwargs)
             self.depth += 1
+            collected_before = self.collected_inside
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
@@ -86,16 +105,29 @@ class Parts:
                 elapsed = time.perf_counter() - start
                 self.depth -= 1
                 name = part(*args)
-                self.seconds[self.phase][name] += elapsed
+                self.seconds[self.phase][name] += elapsed - (
+                    self.collected_inside - collected_before
+                )
                 self.calls[self.phase][name] += 1
 
         return timed
 
+    def on_collection(self, stage: str, info: dict) -> None:
+        """A ``gc.callbacks`` entry: time each collection."""
+        if stage == "start":
+            self.collection_started = time.perf_counter()
+            return
+        elapsed = time.perf_counter() - self.collection_started
+        self.seconds[self.phase][COLLECTOR] += elapsed
+        self.collections[self.phase] += 1
+        if self.depth:
+            self.collected_inside += elapsed
+
 
 @contextmanager
 def instrumented(parts: Parts) -> Iterator[None]:
-    """Put timers around the primitives' forward, the backward formulas and the engine's sums
-    of gradients; take them off afterwards."""
+    """Put timers around the primitives' forward, the backward formulas, the engine's sums of
+    gradients and broadcasting, ``ak.tensor`` and the garbage collector; take them off after."""
     originals: list[tuple[Any, str, Any]] = []
 
     def patch(owner: Any, name: str, replacement: Any) -> None:
@@ -123,9 +155,11 @@ def instrumented(parts: Parts) -> Iterator[None]:
     for name in ("_arrays_reduced", "_validate_grads"):
         patch(graph, name, parts.timer(vars(graph)[name], lambda *_: "undoing broadcasting"))
     patch(ak, "tensor", parts.timer(vars(ak)["tensor"], lambda *_: "ak.tensor (copies its data)"))
+    gc.callbacks.append(parts.on_collection)
     try:
         yield
     finally:
+        gc.callbacks.remove(parts.on_collection)
         for owner, name, original in reversed(originals):
             setattr(owner, name, original)
 
@@ -162,24 +196,21 @@ def part_medians(workload: bench.Phases, repeats: int, calls: int) -> tuple[dict
     parts = Parts()
     inside, whole = timer_cost(parts)
     samples: list[dict[str, dict[str, float]]] = []
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, float]] = {}
+
+    def entering(phase: str) -> None:
+        parts.phase = phase
+
     with instrumented(parts):
         workload()  # warm-up
         for _ in range(repeats):
+            gc.collect()  # before the counts start: this collection is the harness's
             parts.seconds.clear()
             parts.calls.clear()
+            parts.collections.clear()
             totals = dict.fromkeys(PHASES, 0.0)
-            gc.collect()
             for _ in range(calls):
-                result = None
-                for phase in PHASES:
-                    step = getattr(workload, phase)
-                    if step is None:
-                        continue
-                    parts.phase = phase
-                    start = time.perf_counter()
-                    result = step() if phase == "forward" else step(result)
-                    totals[phase] += time.perf_counter() - start
+                run_phases(workload, totals, entering)
             sample = {}
             for phase, named in parts.seconds.items():
                 sample[phase] = {
@@ -192,15 +223,17 @@ def part_medians(workload: bench.Phases, repeats: int, calls: int) -> tuple[dict
                 sample[phase]["total"] = total
             samples.append(sample)
             counts = {
-                phase: {name: count // calls for name, count in named.items()}
+                phase: {name: count / calls for name, count in named.items()}
                 for phase, named in parts.calls.items()
             }
+            for phase, collections in parts.collections.items():
+                counts.setdefault(phase, {})[COLLECTOR] = collections / calls
     medians = {
         phase: {
             name: statistics.median(sample.get(phase, {}).get(name, 0.0) for sample in samples)
-            for name in [*counts[phase], "rest", "total"]
+            for name in {name for sample in samples for name in sample.get(phase, {})}
         }
-        for phase in counts
+        for phase in {phase for sample in samples for phase in sample}
     }
     return medians, counts
 
@@ -219,7 +252,7 @@ def report(title: str, works: dict[str, bench.Phases], repeats: int, calls: int)
         work()  # warm-up
     for _ in range(repeats):  # alternate libraries so load changes hit all of them
         for name, work in works.items():
-            phase_medians(work, samples[name], calls)
+            samples[name].append(time_phases(work, calls))
     phases = [phase for phase in PHASES if works["autograd_kit"].update or phase != "update"]
     medians = {
         name: {phase: statistics.median(sample[phase] for sample in values) for phase in phases}
@@ -249,9 +282,10 @@ def report(title: str, works: dict[str, bench.Phases], repeats: int, calls: int)
         rest = named.pop("rest", 0.0)
         named["engine loop" if phase == "backward" else "Python dispatch and recording"] = rest
         for name, seconds in sorted(named.items(), key=lambda item: -item[1]):
-            calls_per = counts[phase].get(name, "")
+            calls_per = counts[phase].get(name)
+            calls_text = "" if calls_per is None else f"{calls_per:.1f}".removesuffix(".0")
             share = seconds / phase_time
-            print(f"| {phase} | {name} | {calls_per} | {milliseconds(seconds)} | {share:.0%} |")
+            print(f"| {phase} | {name} | {calls_text} | {milliseconds(seconds)} | {share:.0%} |")
 
 
 def main(argv: list[str] | None = None) -> int:
