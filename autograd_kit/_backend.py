@@ -216,6 +216,16 @@ def to_device(array: Any, where: device) -> Any:
     return xp.asarray(host, device=native)
 
 
+def alias(array: Any) -> Any:
+    """A new array object over the same memory (a view of all of ``array``).
+
+    Two tensors that share their numbers (``x`` and ``x.detach()``) each get their own array
+    object: when both are inputs of one operation, the engine tells what forward saved for
+    backward apart by the array's identity, so one array object must mean one tensor.
+    """
+    return array[...]
+
+
 def asnumpy(array: Any) -> np.ndarray:
     """Copy an array from any device into a NumPy array on the host."""
     if isinstance(array, (np.ndarray, np.generic)):

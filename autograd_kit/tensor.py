@@ -225,7 +225,7 @@ class Tensor:
             >>> d.requires_grad, d.is_leaf
             (False, True)
         """
-        detached = _wrap(self._array)
+        detached = _wrap(_backend.alias(self._array))
         detached._version_counter = self._version_counter
         return detached
 
@@ -240,7 +240,7 @@ class Tensor:
     def data(self) -> Tensor:
         """The numbers without the graph. Unlike ``detach()`` its in-place changes are not
         tracked (prefer ``detach()``)."""
-        return _wrap(self._array)
+        return _wrap(_backend.alias(self._array))
 
     @data.setter
     def data(self, value: Tensor) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import dtypes
 from .. import tensor as tensor_module
+from .._backend import alias
 from .._errors import explain
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
@@ -445,7 +446,7 @@ class Function(metaclass=_FunctionMeta):
                 or output.grad_fn is not None
                 or output._requires_grad
             ):
-                output = tensor_module._wrap(output._array)  # an input returned as-is: a new alias
+                output = tensor_module._wrap(alias(output._array))  # an input returned as-is
             output.grad_fn = node
             output._requires_grad = True
             output._output_nr = output_nr
@@ -495,7 +496,7 @@ class _DelayedError(Function):
 
     @staticmethod
     def forward(ctx, grad):
-        return tensor_module._wrap(grad._array)
+        return tensor_module._wrap(alias(grad._array))
 
     @staticmethod
     def backward(ctx, grad):

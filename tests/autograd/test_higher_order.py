@@ -219,6 +219,46 @@ def test_gradient_penalty_matches_torch():
     assert_close(list(penalty_grads(ak, x, w1, w2)), list(penalty_grads(torch, tx, tw1, tw2)))
 
 
+class ReturnsItsInput:
+    """A custom Function that returns its input as-is (the output is a new alias of it)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 3  # not the identity's gradient, so the path it takes shows
+
+
+ALIASES = {
+    "detach": lambda lib, x: x.detach(),
+    "data": lambda lib, x: x.data,
+    "custom Function returning its input": lambda lib, x: type(
+        "ReturnsItsInput", (lib.autograd.Function,), dict(vars(ReturnsItsInput))
+    ).apply(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALIASES))
+@pytest.mark.parametrize("alias_first", [False, True])
+def test_second_derivative_tells_a_tensor_from_its_alias(name, alias_first):
+    """``x`` and ``x.detach()`` share their numbers but not their place in the graph: in
+    ``x * x.detach()`` only the first factor carries a gradient, at every order."""
+
+    def derivatives(lib, x):
+        other = ALIASES[name](lib, x)
+        product = other * x if alias_first else x * other
+        (first,) = lib.autograd.grad(product.pow(2).sum(), x, create_graph=True)
+        first.sum().backward()
+        return first, x.grad
+
+    (x,), (tx,) = both([1.0, -2.0, 3.0])
+    ours, theirs = derivatives(ak, x), derivatives(torch, tx)
+    assert_close(list(ours), list(theirs))
+    assert ours[0].requires_grad == theirs[0].requires_grad
+
+
 def test_double_backward_through_a_freed_graph_raises():
     for lib in (ak, torch):
         x = lib.tensor([1.0, 2.0], requires_grad=True)
