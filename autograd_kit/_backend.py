@@ -216,6 +216,28 @@ def to_device(array: Any, where: device) -> Any:
     return xp.asarray(host, device=native)
 
 
+def strides_of(array: Any) -> tuple[int, ...]:
+    """How many elements apart neighbours along each dimension are (PyTorch's ``stride()``).
+
+    NumPy and CuPy count strides in bytes; a library that does not expose its layout (the
+    array-api-strict test device) is taken to be laid out row by row (C order).
+    """
+    byte_strides = getattr(array, "strides", None)
+    if byte_strides is None:
+        return contiguous_strides(array.shape)
+    itemsize = array.dtype.itemsize
+    return tuple(stride // itemsize for stride in byte_strides)
+
+
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The strides of a tensor of ``shape`` laid out row by row (C order)."""
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+
+
 def alias(array: Any) -> Any:
     """A new array object over the same memory (a view of all of ``array``).
 

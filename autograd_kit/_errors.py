@@ -90,6 +90,11 @@ HINTS: dict[str, str] = {
         "Hint: the new shape must hold exactly as many elements as the tensor has (.numel()); "
         "use -1 for one dimension to let it be inferred."
     ),
+    "view_stride": (
+        "Hint: view() never copies, so it needs the elements in memory in the new shape's "
+        "order; after transpose/permute/slicing use .reshape() (which copies when it must) "
+        "or .contiguous().view()."
+    ),
     "dtype_cast": (
         "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
         "out-of-place op."

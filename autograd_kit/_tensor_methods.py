@@ -586,20 +586,71 @@ def _shape_args(shape: tuple) -> tuple:
     return shape
 
 
-def reshape(self: Tensor, *shape: Any) -> Tensor:
-    """The same elements in a new shape (``-1`` lets one size be inferred)."""
+def _viewable(shape: tuple, strides: tuple, new_shape: tuple) -> bool:
+    """True when elements laid out with ``strides`` can be seen in ``new_shape`` without
+    moving any of them (PyTorch's rule for ``view``).
+
+    Neighbouring dimensions whose elements follow each other in memory (the stride of one is
+    the next one's stride times its size; size-1 dimensions never break this) form a block. A
+    new shape may split or merge dimensions inside a block, but no new dimension may span two.
+    """
+    if not shape or math.prod(shape) == 0:
+        return True
+    blocks = []  # elements per block, from the last dimension
+    elements, step = 1, strides[-1]
+    for d in range(len(shape) - 1, -1, -1):
+        elements *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != elements * step):
+            blocks.append(elements)
+            if d > 0:
+                elements, step = 1, strides[d - 1]
+    new_sizes = list(reversed(new_shape))
+    used = 0
+    for block in blocks:  # the new dimensions, from the last, must fill each block exactly
+        filled = 1
+        while used < len(new_sizes) and (filled < block or new_sizes[used] == 1):
+            filled *= new_sizes[used]
+            used += 1
+        if filled != block:
+            return False
+    return used == len(new_sizes)
+
+
+def view(self: Tensor, *shape: Any) -> Tensor:
+    """The same elements in a new shape, sharing this tensor's memory (``-1`` lets one size be
+    inferred). It never copies, so after ``transpose``/``permute``/slicing it may refuse, as
+    PyTorch's does: ``reshape`` copies when it must."""
     new_shape = _infer_shape(_shape_args(shape), self.numel())
+    if not _viewable(self._array.shape, self.stride(), new_shape):
+        raise RuntimeError(
+            explain(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+                "view_stride",
+            )
+        )
     return ops.View.apply(self, shape=new_shape)
 
 
-view = reshape
+def reshape(self: Tensor, *shape: Any) -> Tensor:
+    """The same elements in a new shape (``-1`` lets one size be inferred): a view of this
+    tensor when its layout allows one, else a contiguous copy, recorded as PyTorch records
+    each (``ViewBackward0``, ``ReshapeAliasBackward0``, or ``CloneBackward0`` then
+    ``UnsafeViewBackward0``)."""
+    new_shape = _infer_shape(_shape_args(shape), self.numel())
+    if self.is_contiguous():
+        return ops.View.apply(self, shape=new_shape)
+    if _viewable(self._array.shape, self.stride(), new_shape):
+        return ops.ReshapeAlias.apply(self, shape=new_shape)
+    return ops.UnsafeView.apply(self.contiguous(), shape=new_shape)
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
+    return view(self, other.shape)
+
+
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
     return reshape(self, other.shape)
-
-
-reshape_as = view_as
 
 
 def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -613,6 +664,8 @@ def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def permute(self: Tensor, *dims: Any) -> Tensor:
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = tuple(_normalize_dim(d, self.ndim) for d in _shape_args(dims))
     if sorted(dims) != list(range(self.ndim)):
         raise RuntimeError(

@@ -192,6 +192,12 @@ def native_dtype(xp: Any, dtype: dtypes.dtype) -> Any:
     return dtype.numpy if xp is np else getattr(xp, dtype.name)
 
 
+def _contiguous(xp: Any, array: Any) -> Any:
+    """A C-ordered copy when the library has one (NumPy, CuPy); views stay as they are otherwise."""
+    make = getattr(xp, "ascontiguousarray", None)
+    return make(array) if make is not None else array
+
+
 # ============================================================================================
 # Elementwise
 # ============================================================================================
@@ -654,13 +660,18 @@ class ToCopy(Primitive):
 
 
 class Clone(Primitive):
-    """out = a copy of x;  grad_x = grad."""
+    """out = a copy of x;  grad_x = grad.
+
+    The copy keeps x's memory layout, as PyTorch's ``clone()`` does; ``contiguous=True`` lays
+    it out row by row instead (what ``x.contiguous()`` records).
+    """
 
     backward_on_arrays = True
 
     @staticmethod
-    def forward(ctx, x):
-        return xp_of(x).asarray(x, copy=True)
+    def forward(ctx, x, contiguous=False):
+        xp = xp_of(x)
+        return _contiguous(xp, x) if contiguous else xp.asarray(x, copy=True)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1001,7 +1012,8 @@ class Logsumexp(Primitive):
 
 
 class View(Primitive):
-    """out = x with a new shape (reshape, view, flatten);  grad_x = grad reshaped back."""
+    """out = x with a new shape, sharing x's memory (view, reshape, flatten);
+    grad_x = grad reshaped back."""
 
     backward_on_arrays = True
 
@@ -1013,6 +1025,20 @@ class View(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return reshape(grad, ctx.shape)
+
+
+class ReshapeAlias(View):
+    """View's formulas, under the name PyTorch records when ``reshape`` views a tensor that
+    is not contiguous (say a slice) but whose layout allows the new shape without a copy."""
+
+    node_name = "ReshapeAliasBackward0"
+
+
+class UnsafeView(View):
+    """View's formulas, under the name PyTorch records when ``reshape`` had to copy first (a
+    transposed tensor flattened): the copy is a ``CloneBackward0`` node, then this one."""
+
+    node_name = "UnsafeViewBackward0"
 
 
 class Permute(Primitive):
@@ -1482,12 +1508,6 @@ def _windows(padded: Any, kernel: tuple, stride: tuple, out_size: tuple) -> list
     ]
 
 
-def _contiguous(xp: Any, array: Any) -> Any:
-    """A C-ordered copy when the library has one (NumPy, CuPy); views stay as they are otherwise."""
-    make = getattr(xp, "ascontiguousarray", None)
-    return make(array) if make is not None else array
-
-
 def _im2col(x: Any, kernel: tuple, stride: tuple, padding: tuple) -> Any:
     """rows[(n, r, s), (c, i, j)] = x_padded[n, c, r*sh + i, s*sw + j]: one row per output position."""
     n, c, h, w = x.shape
@@ -1574,10 +1594,10 @@ class Convolution(Primitive):
             out = out + bias
         ctx.save_for_backward(x, weight)
         ctx.rows, ctx.kernel, ctx.stride, ctx.padding = rows, kernel, stride, padding
-        # Computed channels-last; returned as an (N, O, OH, OW) view of it. Elementwise ops keep
-        # that memory order, so the gradient usually arrives channels-last too (no copy below).
+        # Computed channels-last, then laid out (N, O, OH, OW) row by row as PyTorch's output
+        # is, so strides, flatten and view behave the same on it.
         out = xp.reshape(out, (n,) + out_size + (out_channels,))
-        return xp.permute_dims(out, (0, 3, 1, 2))
+        return _contiguous(xp, xp.permute_dims(out, (0, 3, 1, 2)))
 
     @staticmethod
     def backward(ctx, grad):

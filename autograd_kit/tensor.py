@@ -304,11 +304,37 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
-    def is_contiguous(self) -> bool:
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """How many elements apart neighbours along each dimension lie in memory.
+
+        Example:
+            >>> x = ak.zeros(2, 3)
+            >>> x.stride(), x.t().stride()
+            ((3, 1), (1, 3))
+        """
+        strides = _backend.strides_of(self._array)
+        return strides if dim is None else strides[_normalize_dim(dim, self._array.ndim)]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements lie in memory row by row, in the order they print
+        (``transpose``, ``permute``, ``expand`` and step slices give views that do not)."""
+        shape = self._array.shape
+        if 0 in shape:
+            return True  # no elements: nothing is out of place
+        expected = 1
+        for size, stride in zip(reversed(shape), reversed(self.stride())):
+            if size != 1 and stride != expected:
+                return False
+            expected *= size
         return True
 
-    def contiguous(self) -> Tensor:
-        return self
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """This tensor if it is contiguous, else a row-by-row copy (a ``CloneBackward0`` node)."""
+        if self.is_contiguous():
+            return self
+        from .ops import Clone
+
+        return Clone.apply(self, contiguous=True)
 
     def __len__(self) -> int:
         if self._array.ndim == 0:

@@ -73,6 +73,10 @@ def view_size(L):
     L.ones(12).view(2, 5)
 
 
+def view_of_transposed(L):
+    L.ones(2, 3).t().view(6)
+
+
 def int_in_place_float(L):
     L.ones(3, dtype=L.int64).add_(1.5)
 
@@ -152,6 +156,12 @@ CASES = [
         "requires_grad=True",
     ),
     (view_size, RuntimeError, "shape '[2, 5]' is invalid for input of size 12", "-1"),
+    (
+        view_of_transposed,
+        RuntimeError,
+        "view size is not compatible with input tensor's size and stride",
+        ".reshape()",
+    ),
     (
         int_in_place_float,
         RuntimeError,

@@ -211,3 +211,101 @@ def test_device_and_output_nr_compare_like_torch():
 
 def test_tensor_with_float64_dtype_is_exact():
     assert ak.tensor([0.3], dtype=ak.float64).item() == torch.tensor([0.3], dtype=torch.float64).item() == 0.3
+
+
+LAYOUTS = {
+    "contiguous": lambda x: x,
+    "transposed": lambda x: x.transpose(0, 1),
+    "permuted": lambda x: x.permute(2, 0, 1),
+    "sliced": lambda x: x[:, 1:],
+    "step-sliced": lambda x: x[..., ::2],
+    "expanded": lambda x: x[:, :1].expand(2, 5, 4),
+    "unsqueezed": lambda x: x.unsqueeze(1),
+    "negated transpose": lambda x: -x.transpose(0, 2),  # elementwise ops keep the layout
+}
+
+
+def layout_of(lib, name):
+    x = lib.tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
+    return LAYOUTS[name](x)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_strides_and_contiguity_match_torch(name):
+    ours, theirs = layout_of(ak, name), layout_of(torch, name)
+    assert ours.stride() == theirs.stride()
+    assert ours.stride(-1) == theirs.stride(-1)
+    assert ours.is_contiguous() == theirs.is_contiguous()
+    made = ours.contiguous(), theirs.contiguous()
+    assert made[0].is_contiguous() and made[0].tolist() == made[1].tolist()
+    assert type(made[0].grad_fn).__name__ == type(made[1].grad_fn).__name__
+
+
+def reshapes_of(shape):
+    """Every shape with the same number of elements, made of its sizes' factors (and 1s)."""
+    numel = int(np.prod(shape))
+    divisors = [d for d in range(1, numel + 1) if numel % d == 0]
+    return st.one_of(
+        st.just((numel,)),
+        st.sampled_from(divisors).map(lambda d: (d, numel // d)),
+        st.sampled_from(divisors).flatmap(
+            lambda d: st.sampled_from([e for e in divisors if (numel // d) % e == 0]).map(
+                lambda e: (d, e, numel // d // e)
+            )
+        ),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    layout=st.sampled_from(sorted(LAYOUTS)),
+    new_shape=st.data(),
+    unsqueeze=st.booleans(),
+)
+def test_view_and_reshape_choose_like_torch(layout, new_shape, unsqueeze):
+    """view raises exactly where PyTorch's does, and reshape records the same nodes: a view
+    (ViewBackward0 or ReshapeAliasBackward0) or a copy (CloneBackward0, UnsafeViewBackward0)."""
+    tensors = [layout_of(lib, layout) for lib in (ak, torch)]
+    shape = tuple(tensors[1].shape)
+    target = new_shape.draw(reshapes_of(shape))
+    if unsqueeze:
+        target = (1, *target)
+    for method in ("view", "reshape"):
+        outcomes = []
+        for tensor in tensors:
+            try:
+                result = getattr(tensor, method)(*target)
+            except RuntimeError as error:
+                outcomes.append(str(error).split("\n")[0])
+                continue
+            node = result.grad_fn
+            outcomes.append(
+                (
+                    type(node).__name__,
+                    [type(next_node).__name__ for next_node, _ in node.next_functions],
+                    result.stride(),
+                    result.tolist(),
+                )
+            )
+        assert outcomes[0] == outcomes[1], (method, target)
+
+
+def test_permute_needs_its_dims_like_torch():
+    for lib in (ak, torch):
+        with pytest.raises(TypeError, match='missing 1 required positional arguments: "dims"'):
+            lib.tensor(1.0).permute()
+        assert lib.tensor(1.0).permute(()).shape == ()
+
+
+def test_view_shares_memory_and_reshape_copies_only_when_it_must():
+    """Writes through a view show in the original; writes into reshape's copy do not."""
+    finals = []
+    for lib in (ak, torch):
+        x = lib.arange(12.0).reshape(3, 4)
+        x.view(6, 2)[0, 0] = 100.0  # a view
+        x.t().reshape(12)[1] = -1.0  # the transpose's elements are out of row order: a copy
+        x[:, ::2].reshape(6)[2] = -2.0  # a step slice: a copy
+        x[1:].reshape(8)[0] = -3.0  # whole rows: a view
+        x[:, 1:].reshape(3, 1, 3)[2, 0, 2] = -4.0  # a slice kept row by row: a view
+        finals.append(x.tolist())
+    assert finals[0] == finals[1]

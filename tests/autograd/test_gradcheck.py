@@ -114,6 +114,8 @@ CASES = {
     "Logsumexp": (lambda a: a.logsumexp(1), [arr(2, 3)], None),
     # shape
     "View": (lambda a: a.view(6), [arr(2, 3)], None),
+    "ReshapeAlias": (lambda a: a[:, 1:].reshape(2, -1), [arr(2, 3, 4)], None),
+    "UnsafeView": (lambda a: a.t().reshape(-1), [arr(2, 3)], None),
     "Permute": (lambda a: a.permute(2, 0, 1), [arr(2, 1, 3)], None),
     "T": (lambda a: a.t(), [arr(2, 3)], None),
     "Transpose": (lambda a: a.transpose(0, 2), [arr(2, 1, 3)], None),
