@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _backend, dtypes, ops
 from ._errors import explain
+from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of
 from .ops import _UNRECORDED, native_dtype
@@ -1005,6 +1006,7 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
                     "inplace_leaf",
                 )
             )
+        views.check_inplace_on_view(self)
         before = _wrap(
             self._array.copy()
             if hasattr(self._array, "copy")
@@ -1019,6 +1021,8 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
         self.grad_fn = result.grad_fn
         self._requires_grad = True
         self._output_nr = 0
+        if self._base is not None or self._views:
+            views.rebase(self)  # the base's history, and every view's, learns of the change
     else:
         arrays = tuple(o._array if isinstance(o, Tensor) else o for o in others)
         ufunc = _NUMPY_UFUNCS.get(primitive)

@@ -25,6 +25,7 @@ Sections follow the order the course teaches: elementwise, reductions, shape, ma
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -1011,7 +1012,28 @@ class Logsumexp(Primitive):
 # ============================================================================================
 
 
-class View(Primitive):
+class _ViewPrimitive(Primitive):
+    """A primitive whose output is a view: it shares its input's memory (slicing, transposes,
+    ``view``, ``expand``, ``squeeze`` ...). The output remembers its base and shares the base's
+    version counter, as in PyTorch (see ``autograd/views.py`` for what that makes possible)."""
+
+    creates_view = True
+
+    @classmethod
+    def apply(cls, x: Any, **settings: Any) -> Tensor:
+        out = super().apply(x, **settings)
+        if cls.creates_view:
+            base = x._base if x._base is not None else x
+            out._base = base
+            out._view_chain = (*x._view_chain, (cls, settings))
+            out._version_counter = x._version_counter
+            if base._views is None:
+                base._views = weakref.WeakSet()
+            base._views.add(out)
+        return out
+
+
+class View(_ViewPrimitive):
     """out = x with a new shape, sharing x's memory (view, reshape, flatten);
     grad_x = grad reshaped back."""
 
@@ -1039,9 +1061,10 @@ class UnsafeView(View):
     transposed tensor flattened): the copy is a ``CloneBackward0`` node, then this one."""
 
     node_name = "UnsafeViewBackward0"
+    creates_view = False  # its input is reshape's own copy, which nothing else can see
 
 
-class Permute(Primitive):
+class Permute(_ViewPrimitive):
     """out = x with dimensions reordered;  grad_x = grad with the inverse order."""
 
     @staticmethod
@@ -1057,7 +1080,7 @@ class Permute(Primitive):
         return grad.permute(*inverse)
 
 
-class T(Primitive):
+class T(_ViewPrimitive):
     """out = x.t() (a matrix transposed);  grad_x = grad.t()."""
 
     backward_on_arrays = True
@@ -1071,7 +1094,7 @@ class T(Primitive):
         return matrix_t(grad)
 
 
-class Transpose(Primitive):
+class Transpose(_ViewPrimitive):
     """out = x with dim0 and dim1 swapped;  grad_x = grad with them swapped back."""
 
     @staticmethod
@@ -1094,7 +1117,7 @@ def _swapped(ndim: int, dim0: int, dim1: int) -> tuple[int, ...]:
     return tuple(order)
 
 
-class Squeeze(Primitive):
+class Squeeze(_ViewPrimitive):
     """out = x without its size-1 dimensions;  grad_x = grad reshaped back."""
 
     backward_on_arrays = True
@@ -1109,7 +1132,7 @@ class Squeeze(Primitive):
         return reshape(grad, ctx.shape)
 
 
-class SqueezeDim(Primitive):
+class SqueezeDim(_ViewPrimitive):
     """out = x without dimension ``dim`` (if it has size 1);  grad_x = grad.unsqueeze(dim)."""
 
     backward_on_arrays = True
@@ -1126,7 +1149,7 @@ class SqueezeDim(Primitive):
         return reshape(grad, ctx.shape)
 
 
-class Unsqueeze(Primitive):
+class Unsqueeze(_ViewPrimitive):
     """out = x with a new size-1 dimension at ``dim``;  grad_x = grad.squeeze(dim)."""
 
     backward_on_arrays = True
@@ -1141,7 +1164,7 @@ class Unsqueeze(Primitive):
         return squeeze(grad, ctx.dim)
 
 
-class Expand(Primitive):
+class Expand(_ViewPrimitive):
     """out = x broadcast to ``shape`` without copying;  grad_x = grad summed back (sum_to)."""
 
     backward_on_arrays = True
@@ -1190,7 +1213,7 @@ class Stack(Primitive):
         )
 
 
-class Slice(Primitive):
+class Slice(_ViewPrimitive):
     """out = x[..., start:stop:step, ...] along ``dim``;  grad_x = grad placed back, zeros elsewhere."""
 
     backward_on_arrays = True
@@ -1206,7 +1229,7 @@ class Slice(Primitive):
         return placed_back(grad, ctx.shape, ctx.key)
 
 
-class Select(Primitive):
+class Select(_ViewPrimitive):
     """out = x[..., index, ...] along ``dim`` (one dimension fewer);  grad_x = grad placed back."""
 
     backward_on_arrays = True
@@ -1220,6 +1243,34 @@ class Select(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return placed_back(grad, ctx.shape, ctx.key)
+
+
+class AsStrided(Primitive):
+    """out = the elements of x at the flat positions ``index`` (an integer array in the view's
+    shape);  grad_x = grad added back at those positions.
+
+    How a view is seen from its base again after an in-place change to either: the view's new
+    grad_fn picks its region out of the base's gradient (``autograd/views.py``).
+    """
+
+    backward_on_arrays = True
+
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        xp = xp_of(x)
+        flat_index = xp_of(index).reshape(index, (-1,))
+        ctx.shape, ctx.flat_index = x.shape, (flat_index,)
+        return xp.reshape(xp.take(xp.reshape(x, (-1,)), flat_index), index.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        size = 1
+        for length in ctx.shape:
+            size *= length
+        flat = placed_back(reshape(grad, (-1,)), (size,), ctx.flat_index)
+        return reshape(flat, ctx.shape)
 
 
 class Index(Primitive):

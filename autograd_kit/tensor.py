@@ -90,6 +90,11 @@ class Tensor:
     _retains_grad = False
     _accumulator: Any = None
     _is_inference = False
+    # Views (see autograd/views.py): the tensor whose memory a view shares, how it was viewed
+    # (the view primitives applied to the base, in order), and a base's live views.
+    _base: Tensor | None = None
+    _view_chain: tuple = ()
+    _views: Any = None
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -245,6 +250,10 @@ class Tensor:
     @data.setter
     def data(self, value: Tensor) -> None:
         self._array = value._array
+
+    def _is_view(self) -> bool:
+        """True for a view: a tensor sharing memory with ``_base`` (``x[1:]``, ``x.t()``, ...)."""
+        return self._base is not None
 
     def is_inference(self) -> bool:
         """True for tensors made inside ``inference_mode()``: they can never join a graph

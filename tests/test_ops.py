@@ -108,10 +108,18 @@ CASES = {
     "vec_mat": (lambda L, a, b: a @ b, [arr(3), arr(3, 4)]),
     "batched": (lambda L, a, b: a @ b, [arr(2, 2, 3), arr(3, 4)]),
     "clone": (lambda L, a: a.clone(), [arr(3)]),
+    "in_place_through_a_view": (lambda L, a, w: _through_a_view(a, w), [arr(2, 3), arr(2)]),
     "to_float32": (lambda L, a: a.float(), [arr(3)]),
     "norm": (lambda L, a: a.norm(), [arr(3)]),
     "chain": (lambda L, a, b: ((a * b).tanh() + a.exp() / 3).mean(), [arr(3, 3), arr(3)]),
 }
+
+
+def _through_a_view(a, w):
+    out = a * 1
+    view = out.t()[1:]
+    view.mul_(w)  # out's grad_fn becomes CopySlices; view's AsStridedBackward0
+    return view * out.sum()
 
 
 NN_SECTION = {

@@ -58,6 +58,14 @@ def on_clone(method, *args):
     return run
 
 
+def through_a_view(a, w):
+    """Change a view in place: the base records CopySlices, the view AsStridedBackward0."""
+    out = a.clone()
+    view = out.t()[1:]
+    view.mul_(w)
+    return view * out.sum()
+
+
 def set_rows(a, b):
     out = a.clone()
     out[1:] = b
@@ -137,6 +145,7 @@ CASES = {
     "Zero": (on_clone("zero_"), [arr(3)], None),
     "Fill": (on_clone("fill_", 2.5), [arr(3)], None),
     "Copy": (on_clone("copy_"), [arr(2, 3), arr(3)], None),
+    "AsStrided": (through_a_view, [arr(2, 3), arr(2)], None),
     # matmul
     "Mm": (lambda a, b: a @ b, [arr(2, 3), arr(3, 2)], None),
     "Mv": (lambda a, b: a @ b, [arr(2, 3), arr(3)], None),
