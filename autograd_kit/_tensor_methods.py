@@ -553,9 +553,11 @@ def logsumexp(self: Tensor, dim: int, keepdim: builtins.bool = False) -> Tensor:
 
 
 def norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-    """The p-norm, built from recorded primitives: (sum |x|**p) ** (1/p)."""
+    """The p-norm (sum |x|**p) ** (1/p): one LinalgVectorNormBackward0 node for p = 2, as in
+    PyTorch; other p are built from recorded primitives."""
     if p == 2:
-        return sum(self * self, dim, keepdim).sqrt()
+        dims = None if dim is None else tuple(ops._dims(dim, self.ndim))
+        return ops.LinalgVectorNorm.apply(_floating(self), dim=dims, keepdim=keepdim)
     if p == 1:
         return sum(abs(self), dim, keepdim)
     if p in (math.inf, "inf"):

@@ -924,7 +924,8 @@ class Var(Primitive):
 
 
 class Std(Primitive):
-    """out = sqrt(var(x));  grad_x = grad * (x - mean) / ((n - correction) * out)."""
+    """out = sqrt(var(x));  grad_x = grad * (x - mean) / ((n - correction) * out), and 0 where
+    out is 0 (all values equal), as in PyTorch."""
 
     @staticmethod
     def forward(ctx, x, dim=None, correction=1, keepdim=False):
@@ -939,10 +940,40 @@ class Std(Primitive):
         dims = _dims(ctx.dim, x.ndim)
         count = int(np.prod([x.shape[d] for d in dims]))
         centred = x - x.mean(dims, keepdim=True)
-        scaled = grad / (out * max(count - ctx.correction, 0))
+        scaled = _divided_where_nonzero(grad, out) / max(count - ctx.correction, 0)
         if dims:
             scaled = _expand_back(scaled, x.shape, dims, ctx.keepdim)
         return scaled * centred
+
+
+class LinalgVectorNorm(Primitive):
+    """out = sqrt(sum(x**2)) over ``dim`` (the 2-norm);  grad_x = grad * x / out, and 0 where
+    out is 0 (PyTorch's choice at the kink: x = 0 is a minimum)."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim=None, keepdim=False):
+        xp = xp_of(x)
+        out = xp.sqrt(xp.sum(x * x, axis=dim, keepdims=keepdim))
+        ctx.save_for_backward(x, out)
+        ctx.dim, ctx.keepdim = dim, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        dims = _dims(ctx.dim, x.ndim)
+        scaled = _divided_where_nonzero(grad, out)
+        if dims:
+            scaled = _expand_back(scaled, x.shape, dims, ctx.keepdim)
+        return scaled * x
+
+
+def _divided_where_nonzero(grad: Any, out: Any) -> Any:
+    """grad / out where out is not 0, and 0 where it is (no division by zero happens)."""
+    nonzero = out != 0
+    return masked(grad / choose(nonzero, out, out + 1), nonzero)
 
 
 class Softmax(Primitive):
