@@ -21,7 +21,7 @@ from . import _backend, dtypes, ops
 from ._errors import explain
 from .autograd import views
 from .autograd.grad_mode import grad_state
-from .autograd.graph import accumulator_of
+from .autograd.graph import accumulator_of, input_meta
 from .ops import _UNRECORDED, native_dtype
 from .tensor import MaxResult, MinResult, Tensor, _normalize_dim, _wrap
 
@@ -74,8 +74,12 @@ def _promote(tensor: Tensor, dtype: dtypes.dtype) -> Tensor:
     alias._requires_grad = tensor._requires_grad
     alias._output_nr = tensor._output_nr
     alias._version_counter = tensor._version_counter
+    alias._grad_meta = input_meta(tensor._array)  # its gradient goes back in tensor's dtype
     if tensor._requires_grad and tensor.grad_fn is None:
-        alias._accumulator = weakref.ref(accumulator_of(tensor))
+        # The leaf's own AccumulateGrad: its gradient must reach the leaf, not this alias. A
+        # leaf holds that node weakly, so the alias holds it until the operation records it.
+        alias._leaf_accumulator = accumulator_of(tensor)
+        alias._accumulator = weakref.ref(alias._leaf_accumulator)
     return alias
 
 

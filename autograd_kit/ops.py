@@ -102,9 +102,12 @@ class Primitive(Function):
             edges.append(
                 (producer, value._output_nr) if producer is not None else gradient_edge(value)
             )
-            # What the engine checks the returned gradient against: shape, dtype, device.
+            # What the engine checks the returned gradient against: shape, dtype, device (a
+            # dtype-promoted input's gradient goes back in the dtype the input really has).
             meta.append(
-                (array.shape, array.dtype, None)
+                value._grad_meta
+                if value._grad_meta is not None
+                else (array.shape, array.dtype, None)
                 if type(array) is np.ndarray
                 else input_meta(array)
             )
@@ -976,6 +979,12 @@ def _divided_where_nonzero(grad: Any, out: Any) -> Any:
     return masked(grad / choose(nonzero, out, out + 1), nonzero)
 
 
+def _minus_max(xp: Any, x: Any, dim: int) -> Any:
+    """x minus its largest value along ``dim``: the same softmax, and exp never overflows. (An
+    empty x has no largest value, and nothing to shift.)"""
+    return x - xp.max(x, axis=dim, keepdims=True) if 0 not in x.shape else x
+
+
 class Softmax(Primitive):
     """out = exp(x) / sum(exp(x)) along dim;  grad_x = out * (grad - sum(grad * out))."""
 
@@ -984,7 +993,7 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        shifted = xp.exp(x - xp.max(x, axis=dim, keepdims=True))
+        shifted = xp.exp(_minus_max(xp, x, dim))
         out = shifted / xp.sum(shifted, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
@@ -1004,7 +1013,7 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        shifted = x - xp.max(x, axis=dim, keepdims=True)
+        shifted = _minus_max(xp, x, dim)
         out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim

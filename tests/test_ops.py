@@ -76,6 +76,8 @@ CASES = {
     "std_dim": (lambda L, a: a.std(1, keepdim=True), [arr(3, 4)]),
     "softmax": (lambda L, a: a.softmax(1), [arr(3, 4)]),
     "log_softmax": (lambda L, a: a.log_softmax(-1), [arr(3, 4)]),
+    "softmax_of_nothing": (lambda L, a: a[a > 9].softmax(0), [arr(3, 4)]),
+    "log_softmax_of_nothing": (lambda L, a: a[:, :0].log_softmax(1), [arr(3, 4)]),
     "logsumexp": (lambda L, a: a.logsumexp(1), [arr(3, 4)]),
     "reshape": (lambda L, a: a.reshape(4, -1), [arr(3, 4)]),
     "view": (lambda L, a: a.view(12), [arr(3, 4)]),
@@ -113,7 +115,8 @@ CASES = {
     "norm": (lambda L, a: a.norm(), [arr(3)]),
     "norm_dim": (lambda L, a: a.norm(dim=1, keepdim=True), [arr(3, 4)]),
     "norm_at_zero": (lambda L, a: (a * 0).norm(dim=0), [arr(2, 3)]),
-    "std_of_equal_values": (lambda L, a: a[:1].expand(3, 4).std(0), [arr(2, 4)]),
+    # Equal values (exactly representable, so every algorithm gets std 0): gradient 0, not NaN.
+    "std_of_equal_values": (lambda L, a: (a[:1] * 0 + 1.5).expand(3, 4).std(0), [arr(2, 4)]),
     "chain": (lambda L, a, b: ((a * b).tanh() + a.exp() / 3).mean(), [arr(3, 3), arr(3)]),
 }
 
@@ -275,3 +278,21 @@ def test_max_with_dim_returns_values_and_indices():
     np.testing.assert_allclose(ours.values.numpy(), theirs.values.numpy())
     assert ours.indices.tolist() == theirs.indices.tolist()
     assert str(ours.indices.dtype) == "torch.int64"
+
+
+def test_gradients_flow_back_through_dtype_promotion_like_torch():
+    """A float32 leaf mixed with float64 gets its gradient, in float32, at every order."""
+    import torch
+
+    results = []
+    for L in (ak, torch):
+        narrow = L.tensor([[0.5], [1.5]], requires_grad=True)
+        wide = L.tensor([[1.0, 2.0, 3.0]], dtype=L.float64, requires_grad=True)
+        product = narrow @ narrow.t()  # a float32 node, whose gradient arrives from float64 math
+        loss = ((wide + narrow) ** 2).sum() + (product * wide[:, :2]).sum()
+        first = L.autograd.grad(loss, [narrow, wide], create_graph=True)
+        sum(g.sum() for g in first).backward()
+        results.append(
+            [(str(t.dtype), t.tolist()) for t in (*first, narrow.grad, wide.grad)]
+        )
+    assert results[0] == results[1]
