@@ -563,7 +563,34 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return masked(grad, out > 0)
+        return relu_backward(grad, out)
+
+
+class ThresholdBackward(Primitive):
+    """out = grad where result > 0, else 0: ReLU's backward, as a node of its own when the
+    backward pass is recorded;  grad_grad = the same mask on the incoming gradient,
+    grad_result = 0. (So, as in PyTorch, a gradient through ReLU depends on ReLU's result:
+    it requires grad, with a zero derivative, even when ``grad`` itself does not.)"""
+
+    backward_on_arrays = True
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, result):
+        ctx.save_for_backward(result)
+        return masked(grad, result > 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (result,) = ctx.saved_tensors
+        grad_grad = masked(grad, result > 0) if ctx.needs_input_grad[0] else None
+        return grad_grad, grad * 0 if ctx.needs_input_grad[1] else None
+
+
+relu_backward = _either(
+    lambda grad, out: ThresholdBackward.apply(grad, out), lambda xp, grad, out: masked(grad, out > 0)
+)
 
 
 class Clamp(Primitive):
@@ -979,12 +1006,6 @@ def _divided_where_nonzero(grad: Any, out: Any) -> Any:
     return masked(grad / choose(nonzero, out, out + 1), nonzero)
 
 
-def _minus_max(xp: Any, x: Any, dim: int) -> Any:
-    """x minus its largest value along ``dim``: the same softmax, and exp never overflows. (An
-    empty x has no largest value, and nothing to shift.)"""
-    return x - xp.max(x, axis=dim, keepdims=True) if 0 not in x.shape else x
-
-
 class Softmax(Primitive):
     """out = exp(x) / sum(exp(x)) along dim;  grad_x = out * (grad - sum(grad * out))."""
 
@@ -993,8 +1014,11 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        shifted = xp.exp(_minus_max(xp, x, dim))
-        out = shifted / xp.sum(shifted, axis=dim, keepdims=True)
+        if 0 in x.shape:  # no elements: nothing to normalise
+            out = xp.asarray(x, copy=True)
+        else:  # minus the max first: the same result, and exp never overflows
+            shifted = xp.exp(x - xp.max(x, axis=dim, keepdims=True))
+            out = shifted / xp.sum(shifted, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -1013,8 +1037,11 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = xp_of(x)
-        shifted = _minus_max(xp, x, dim)
-        out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+        if 0 in x.shape:  # no elements: nothing to normalise
+            out = xp.asarray(x, copy=True)
+        else:
+            shifted = x - xp.max(x, axis=dim, keepdims=True)
+            out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out

@@ -110,6 +110,10 @@ CASES = {
     "vec_mat": (lambda L, a, b: a @ b, [arr(3), arr(3, 4)]),
     "batched": (lambda L, a, b: a @ b, [arr(2, 2, 3), arr(3, 4)]),
     "clone": (lambda L, a: a.clone(), [arr(3)]),
+    "relu_gradient_recorded": (
+        lambda L, a: L.autograd.grad(a.relu().pow(2).sum(), a, create_graph=True)[0],
+        [arr(2, 3)],
+    ),
     "in_place_through_a_view": (lambda L, a, w: _through_a_view(a, w), [arr(2, 3), arr(2)]),
     "to_float32": (lambda L, a: a.float(), [arr(3)]),
     "norm": (lambda L, a: a.norm(), [arr(3)]),

@@ -145,6 +145,11 @@ CASES = {
     "Zero": (on_clone("zero_"), [arr(3)], None),
     "Fill": (on_clone("fill_", 2.5), [arr(3)], None),
     "Copy": (on_clone("copy_"), [arr(2, 3), arr(3)], None),
+    "ThresholdBackward": (
+        lambda a: ak.autograd.grad((a.relu() ** 3).sum(), a, create_graph=True)[0],
+        [away_from_zero(2, 3)],
+        None,
+    ),
     "LinalgVectorNorm": (lambda a: a.norm(dim=1), [arr(2, 3)], None),
     "AsStrided": (through_a_view, [arr(2, 3), arr(2)], None),
     # matmul
