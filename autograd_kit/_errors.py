@@ -90,6 +90,14 @@ HINTS: dict[str, str] = {
         "Hint: the new shape must hold exactly as many elements as the tensor has (.numel()); "
         "use -1 for one dimension to let it be inferred."
     ),
+    "inplace_overlap": (
+        "Hint: an expanded tensor repeats one stored value many times, so it cannot be written "
+        "element by element; write into x.clone() (or expand after the change)."
+    ),
+    "view_no_grad": (
+        "Hint: make the view and change it in the same mode: both inside torch.no_grad() (not "
+        "recorded, e.g. initialising weights) or both outside it (recorded)."
+    ),
     "view_stride": (
         "Hint: view() never copies, so it needs the elements in memory in the new shape's "
         "order; after transpose/permute/slicing use .reshape() (which copies when it must) "

@@ -1004,6 +1004,7 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
         self._requires_grad
         or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in others)
     )
+    views.check_inplace(self, records)
     if records:
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError(
@@ -1012,7 +1013,6 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
                     "inplace_leaf",
                 )
             )
-        views.check_inplace_on_view(self)
         before = _wrap(
             self._array.copy()
             if hasattr(self._array, "copy")

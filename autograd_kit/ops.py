@@ -1094,6 +1094,7 @@ class _ViewPrimitive(Primitive):
             out._base = base
             out._view_chain = (*x._view_chain, (cls, settings))
             out._version_counter = x._version_counter
+            out._view_made_without_grad = x._view_made_without_grad or not grad_state.enabled
             if base._views is None:
                 base._views = weakref.WeakSet()
             base._views.add(out)

@@ -96,6 +96,7 @@ class Tensor:
     _base: Tensor | None = None
     _view_chain: tuple = ()
     _views: Any = None
+    _view_made_without_grad = False
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

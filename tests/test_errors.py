@@ -77,6 +77,21 @@ def view_of_transposed(L):
     L.ones(2, 3).t().view(6)
 
 
+def in_place_on_an_expanded_tensor(L):
+    (L.tensor([1.0, 2.0], requires_grad=True) * 1).expand(3, 2).mul_(2)
+
+
+def in_place_on_a_view_of_a_leaf(L):
+    L.tensor([1.0, 2.0], requires_grad=True)[1:].mul_(2)
+
+
+def view_made_under_no_grad_changed_with_grad(L):
+    y = L.tensor([1.0, 2.0], requires_grad=True) * 1
+    with L.no_grad():
+        view = y[1:]
+    view.mul_(2)
+
+
 def int_in_place_float(L):
     L.ones(3, dtype=L.int64).add_(1.5)
 
@@ -161,6 +176,24 @@ CASES = [
         RuntimeError,
         "view size is not compatible with input tensor's size and stride",
         ".reshape()",
+    ),
+    (
+        in_place_on_an_expanded_tensor,
+        RuntimeError,
+        "more than one element of the written-to tensor refers to a single memory location",
+        "clone()",
+    ),
+    (
+        in_place_on_a_view_of_a_leaf,
+        RuntimeError,
+        "a view of a leaf Variable that requires grad is being used in an in-place operation",
+        "no_grad",
+    ),
+    (
+        view_made_under_no_grad_changed_with_grad,
+        RuntimeError,
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled",
+        "no_grad()",
     ),
     (
         int_in_place_float,

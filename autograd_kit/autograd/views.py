@@ -28,17 +28,46 @@ from typing import TYPE_CHECKING, Any
 from .. import tensor as tensor_module
 from .._backend import xp_of
 from .._errors import explain
+from .grad_mode import grad_state
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
 
-def check_inplace_on_view(view: Tensor) -> None:
-    """PyTorch refuses to change a view of a leaf that requires grad (the leaf's values would
-    change behind AccumulateGrad's back)."""
-    base = view._base
-    if base is not None and base.grad_fn is None and base._requires_grad:
+def check_inplace(tensor: Tensor, records: bool) -> None:
+    """Refuse, in PyTorch's words, the in-place changes PyTorch refuses, before anything changes:
+
+    - writing into an expanded tensor, where one memory location is many elements;
+    - changing, with grad mode on, a view made under no_grad of a base that needs grad
+      (should the change be recorded or not? PyTorch will not guess);
+    - changing a view of a leaf that requires grad, when it would be recorded (the leaf's
+      values would change behind its AccumulateGrad's back).
+    """
+    if any(stride == 0 and size > 1 for size, stride in zip(tensor.shape, tensor.stride())):
+        raise RuntimeError(
+            explain(
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location. Please clone() the tensor before performing the "
+                "operation.",
+                "inplace_overlap",
+            )
+        )
+    base = tensor._base
+    if base is None:
+        return
+    if tensor._view_made_without_grad and grad_state.enabled and (records or base._requires_grad):
+        raise RuntimeError(
+            explain(
+                "A view was created in no_grad mode and is being modified inplace with grad "
+                "mode enabled. Given that this use case is ambiguous and error-prone, it is "
+                "forbidden. You can clarify your code by moving both the view and the inplace "
+                "either both inside the no_grad block (if you don't want the inplace to be "
+                "tracked) or both outside (if you want the inplace to be tracked).",
+                "view_no_grad",
+            )
+        )
+    if records and base.grad_fn is None and base._requires_grad:
         raise RuntimeError(
             explain(
                 "a view of a leaf Variable that requires grad is being used in an in-place "
