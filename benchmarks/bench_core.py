@@ -58,6 +58,20 @@ def timed(work: Callable[[], Any], calls: int = 1) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def alternating_samples(
+    works: dict[str, Callable[[], Any]], count: int, measure: Callable[[Callable], Any]
+) -> dict[str, list]:
+    """``count`` samples of ``measure(work)`` for each library, after one warm-up call each,
+    alternating libraries between samples so changes in background load hit them all."""
+    samples: dict[str, list] = {name: [] for name in works}
+    for work in works.values():
+        work()  # warm-up
+    for _ in range(count):
+        for name, work in works.items():
+            samples[name].append(measure(work))
+    return samples
+
+
 def peak_memory(work: Callable[[], Any]) -> int:
     """Peak bytes of Python/NumPy allocations while ``work()`` runs."""
     gc.collect()
@@ -380,12 +394,7 @@ def run(repeats: int, chain_repeats: int, cold: bool = False) -> list[dict]:
     for title, works, count, calls in workloads:
         calls = 1 if cold else calls
         works = {name: work for name, work in works.items() if work is not None}
-        times: dict[str, list[float]] = {name: [] for name in works}
-        for work in works.values():
-            work()  # warm-up
-        for _ in range(count):  # alternate libraries so load changes hit all of them
-            for name, work in works.items():
-                times[name].append(timed(work, calls))
+        times = alternating_samples(works, count, lambda work, calls=calls: timed(work, calls))
         medians = {name: summarise(values) for name, values in times.items()}
         row = {"workload": title, "medians": medians}
         if "numpy floor" in works and title.startswith("1e6"):

@@ -247,12 +247,7 @@ def milliseconds(seconds: float) -> str:
 
 def report(title: str, works: dict[str, bench.Phases], repeats: int, calls: int) -> None:
     print(f"\n## {title}\n")
-    samples: dict[str, list[dict]] = {name: [] for name in works}
-    for work in works.values():
-        work()  # warm-up
-    for _ in range(repeats):  # alternate libraries so load changes hit all of them
-        for name, work in works.items():
-            samples[name].append(time_phases(work, calls))
+    samples = bench.alternating_samples(works, repeats, lambda work: time_phases(work, calls))
     phases = [phase for phase in PHASES if works["autograd_kit"].update or phase != "update"]
     medians = {
         name: {phase: statistics.median(sample[phase] for sample in values) for phase in phases}
