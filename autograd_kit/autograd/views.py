@@ -44,7 +44,10 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
     - changing a view of a leaf that requires grad, when it would be recorded (the leaf's
       values would change behind its AccumulateGrad's back).
     """
-    if any(stride == 0 and size > 1 for size, stride in zip(tensor.shape, tensor.stride())):
+    byte_strides = getattr(tensor._array, "strides", ())  # (a quick look first: a hot path)
+    if 0 in byte_strides and any(
+        stride == 0 and size > 1 for size, stride in zip(tensor.shape, tensor.stride())
+    ):
         raise RuntimeError(
             explain(
                 "unsupported operation: more than one element of the written-to tensor refers "
