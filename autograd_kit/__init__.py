@@ -66,10 +66,11 @@ where, maximum, minimum, masked_fill = (
     _methods.masked_fill,
 )
 sum, mean, prod, var, std = _methods.sum, _methods.mean, _methods.prod, _methods.var, _methods.std  # noqa: A001
-max, min, amax, argmax, argmin = (
+max, min, amax, amin, argmax, argmin = (
     _methods.max,
     _methods.min,
     _methods.amax,
+    _methods.amin,
     _methods.argmax,
     _methods.argmin,
 )  # noqa: A001

@@ -449,17 +449,27 @@ def mean(self: Tensor, dim: Any = None, keepdim: builtins.bool = False) -> Tenso
     return ops.MeanDim.apply(self, dim=_dim_tuple(dim, self.ndim), keepdim=keepdim)
 
 
-def _extreme(self: Tensor, dim: Any, keepdim: builtins.bool, name: str) -> Any:
-    if isinstance(dim, Tensor):
-        return maximum(self, dim) if name == "max" else minimum(self, dim)
-    if self.numel() == 0:
+def _check_something_to_choose(self: Tensor, dims: tuple | None, name: str) -> None:
+    """PyTorch's errors for a max/min over nothing: of an empty tensor without ``dim``, or
+    along a dimension of size 0 (other empty dimensions just give an empty result)."""
+    if dims is None and self.numel() == 0:
         raise RuntimeError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
             "reduction dim with the 'dim' argument."
         )
+    for dim in dims or ():
+        if self._array.shape[dim] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+def _extreme(self: Tensor, dim: Any, keepdim: builtins.bool, name: str) -> Any:
+    if isinstance(dim, Tensor):
+        return maximum(self, dim) if name == "max" else minimum(self, dim)
     if dim is None:
+        _check_something_to_choose(self, None, name)
         return (ops.MaxAll if name == "max" else ops.MinAll).apply(self)
     dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,), name)
     values = (ops.MaxDim if name == "max" else ops.MinDim).apply(self, dim=dim, keepdim=keepdim)
     xp = _backend.xp_of(self._array)
     indices = _wrap(getattr(xp, "arg" + name)(self._array, axis=dim, keepdims=keepdim))
@@ -477,9 +487,19 @@ def min(self: Tensor, dim: Any = None, keepdim: builtins.bool = False) -> Any:
 
 
 def amax(self: Tensor, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
-    if dim in ((), None):
-        return max(self)
-    return max(self, dim, keepdim).values
+    """The largest values over ``dim`` (all dimensions by default); ties share the gradient."""
+    everything = dim in ((), None)
+    dims = ops._dims(None if everything else dim, self.ndim)
+    _check_something_to_choose(self, None if everything else dims, "amax")
+    return ops.Amax.apply(self, dims=dims, keepdim=keepdim)
+
+
+def amin(self: Tensor, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
+    """The smallest values over ``dim`` (all dimensions by default); ties share the gradient."""
+    everything = dim in ((), None)
+    dims = ops._dims(None if everything else dim, self.ndim)
+    _check_something_to_choose(self, None if everything else dims, "amin")
+    return ops.Amin.apply(self, dims=dims, keepdim=keepdim)
 
 
 def argmax(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
@@ -1240,6 +1260,7 @@ _METHODS = {
     "max": max,
     "min": min,
     "amax": amax,
+    "amin": amin,
     "argmax": argmax,
     "argmin": argmin,
     "prod": prod,

@@ -873,6 +873,38 @@ class MinDim(_ExtremeDim):
     _reduce = "min"
 
 
+class _ExtremeOverDims(Primitive):
+    """out = the largest (smallest) values over ``dims`` (``amax``/``amin``);  grad shared
+    equally by the elements equal to their slice's extreme (``max(dim)`` picks one instead)."""
+
+    _reduce = "max"
+
+    @classmethod
+    def forward(cls, ctx, x, dims, keepdim=False):
+        out = getattr(xp_of(x), cls._reduce)(x, axis=dims, keepdims=keepdim)
+        ctx.save_for_backward(x, out)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        extreme = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
+        winners = (x == extreme).to(grad.dtype)
+        shared = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim) / winners.sum(
+            ctx.dims, keepdim=True
+        )
+        return shared * winners
+
+
+class Amax(_ExtremeOverDims):
+    _reduce = "max"
+
+
+class Amin(_ExtremeOverDims):
+    _reduce = "min"
+
+
 class Prod(Primitive):
     """out = product of all elements;  grad_x[i] = grad * (product of all the others)."""
 

@@ -117,6 +117,10 @@ CASES = {
     "in_place_through_a_view": (lambda L, a, w: _through_a_view(a, w), [arr(2, 3), arr(2)]),
     "to_float32": (lambda L, a: a.float(), [arr(3)]),
     "norm": (lambda L, a: a.norm(), [arr(3)]),
+    "amax_dim": (lambda L, a: a.amax(-1), [arr(3, 4)]),
+    "amin_all": (lambda L, a: L.amin(a), [arr(3, 4)]),
+    # Each column's largest value appears twice: amax gives each copy half the gradient.
+    "amax_ties_share": (lambda L, a: L.cat([a, a.detach()]).amax(0, keepdim=True), [arr(2, 3)]),
     "norm_dim": (lambda L, a: a.norm(dim=1, keepdim=True), [arr(3, 4)]),
     "norm_at_zero": (lambda L, a: (a * 0).norm(dim=0), [arr(2, 3)]),
     # Equal values (exactly representable, so every algorithm gets std 0): gradient 0, not NaN.
@@ -300,3 +304,26 @@ def test_gradients_flow_back_through_dtype_promotion_like_torch():
             [(str(t.dtype), t.tolist()) for t in (*first, narrow.grad, wide.grad)]
         )
     assert results[0] == results[1]
+
+
+def test_max_and_min_over_nothing_fail_or_succeed_like_torch():
+    import torch
+
+    cases = [
+        lambda L: L.ones(0, 3).max(0),
+        lambda L: L.ones(0, 3).max(1).values,
+        lambda L: L.ones(0, 3).min(0),
+        lambda L: L.ones(0).max(),
+        lambda L: L.ones(0, 3).amax(0),
+        lambda L: L.ones(0, 3).amax(1),
+        lambda L: L.ones(0, 3).amin((0, 1)),
+        lambda L: L.ones(0, 3).amax(),
+    ]
+    for case in cases:
+        outcomes = []
+        for L in (ak, torch):
+            try:
+                outcomes.append(tuple(case(L).shape))
+            except (RuntimeError, IndexError) as error:
+                outcomes.append((type(error).__name__, str(error)))
+        assert outcomes[0] == outcomes[1]

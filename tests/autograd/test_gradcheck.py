@@ -151,6 +151,8 @@ CASES = {
         None,
     ),
     "LinalgVectorNorm": (lambda a: a.norm(dim=1), [arr(2, 3)], None),
+    "Amax": (lambda a: a.amax(1), [distinct(2, 3)], None),
+    "Amin": (lambda a: a.amin((0, 1)), [distinct(2, 3)], None),
     "AsStrided": (through_a_view, [arr(2, 3), arr(2)], None),
     # matmul
     "Mm": (lambda a, b: a @ b, [arr(2, 3), arr(3, 2)], None),
