@@ -453,10 +453,10 @@ def _check_something_to_choose(self: Tensor, dims: tuple | None, name: str) -> N
     """PyTorch's errors for a max/min over nothing: of an empty tensor without ``dim``, or
     along a dimension of size 0 (other empty dimensions just give an empty result)."""
     if dims is None and self.numel() == 0:
-        raise RuntimeError(
-            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
-            "reduction dim with the 'dim' argument."
-        )
+        message = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+        if name.startswith("arg"):  # PyTorch's argmax/argmin say it this way
+            raise IndexError(message)
+        raise RuntimeError(message + " Specify the reduction dim with the 'dim' argument.")
     for dim in dims or ():
         if self._array.shape[dim] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
@@ -502,24 +502,27 @@ def amin(self: Tensor, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
     return ops.Amin.apply(self, dims=dims, keepdim=keepdim)
 
 
+def _arg_extreme(self: Tensor, dim: int | None, keepdim: builtins.bool, name: str) -> Tensor:
+    """argmax/argmin: where the extreme is (in the flattened tensor when ``dim`` is None)."""
+    xp = _backend.xp_of(self._array)
+    find = getattr(xp, name)
+    if dim is None:
+        _check_something_to_choose(self, None, name)
+        out = find(xp.reshape(self._array, (-1,)))
+        return _wrap(xp.reshape(out, (1,) * self.ndim) if keepdim else out).long()
+    dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,), name)
+    return _wrap(find(self._array, axis=dim, keepdims=keepdim)).long()
+
+
 def argmax(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
     """Index of the largest element (of the flattened tensor when ``dim`` is None)."""
-    xp = _backend.xp_of(self._array)
-    if dim is None:
-        out = xp.argmax(xp.reshape(self._array, (-1,)))
-        return _wrap(xp.reshape(out, (1,) * self.ndim) if keepdim else out).long()
-    return _wrap(
-        xp.argmax(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)
-    ).long()
+    return _arg_extreme(self, dim, keepdim, "argmax")
 
 
 def argmin(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:
-    xp = _backend.xp_of(self._array)
-    if dim is None:
-        return _wrap(xp.argmin(xp.reshape(self._array, (-1,)))).long()
-    return _wrap(
-        xp.argmin(self._array, axis=_normalize_dim(dim, self.ndim), keepdims=keepdim)
-    ).long()
+    """Index of the smallest element (of the flattened tensor when ``dim`` is None)."""
+    return _arg_extreme(self, dim, keepdim, "argmin")
 
 
 def prod(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Tensor:

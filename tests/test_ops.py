@@ -318,6 +318,10 @@ def test_max_and_min_over_nothing_fail_or_succeed_like_torch():
         lambda L: L.ones(0, 3).amax(1),
         lambda L: L.ones(0, 3).amin((0, 1)),
         lambda L: L.ones(0, 3).amax(),
+        lambda L: L.ones(0).argmax(),
+        lambda L: L.ones(0, 3).argmax(0),
+        lambda L: L.ones(0, 3).argmin(1),
+        lambda L: L.ones(2, 3).argmin(keepdim=True),
     ]
     for case in cases:
         outcomes = []
