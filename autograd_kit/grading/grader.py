@@ -232,6 +232,13 @@ def parse_submission(data: bytes, config: GradeConfig):
     return nb, ""
 
 
+def kernel_never_started(message: str) -> bool:
+    """True when the runner failed before the kernel answered at all. Now and then a kernel
+    dies at startup for reasons of the machine, not of the submission (two kernels starting
+    at once can pick the same free port); such a run is worth one more try."""
+    return "before replying to kernel_info" in message or "didn't respond in" in message
+
+
 def execute(run_nb, config: GradeConfig, nonce: str) -> dict:
     """Run a prepared notebook in its own runner process and temporary folder."""
     with tempfile.TemporaryDirectory(prefix="ak-grade-") as folder:
@@ -252,21 +259,25 @@ def execute(run_nb, config: GradeConfig, nonce: str) -> dict:
         n_injected = sum(1 for c in run_nb.cells if c.metadata.get("autograd_kit"))
         hard_limit = config.notebook_timeout + (n_injected + 2) * config.cell_timeout + 30
         env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT))
-        process = subprocess.Popen(
-            [sys.executable, "-m", "autograd_kit.grading.runner", str(job_path)],
-            cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True,
-        )
-        try:
-            _, stderr = process.communicate(timeout=hard_limit)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return {"cells": [], "died": "grading ran past its hard time limit",
-                    "observations": {}}
         result_path = folder / "result.json"
-        if process.returncode != 0 or not result_path.exists():
+        for attempt in range(2):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "autograd_kit.grading.runner", str(job_path)],
+                cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, start_new_session=True,
+            )
+            try:
+                _, stderr = process.communicate(timeout=hard_limit)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                return {"cells": [], "died": "grading ran past its hard time limit",
+                        "observations": {}}
+            if process.returncode == 0 and result_path.exists():
+                break
             tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            if attempt == 0 and kernel_never_started(tail[0]):
+                continue  # no cell ran, so nothing of the submission's is lost: once more
             return {"cells": [], "died": f"the runner failed ({tail[0][:200]})",
                     "observations": {}}
         result = json.loads(result_path.read_text())

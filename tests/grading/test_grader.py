@@ -159,3 +159,39 @@ def _template(tmp_path, source, points=1, grade_id="q1"):
 def test_inconsistent_templates_fail_loudly(tmp_path, source, points, grade_id, words):
     with pytest.raises(TemplateError, match=words):
         load_assignment(_template(tmp_path, source, points, grade_id))
+
+
+class _KernelThatNeverStarts:
+    """Stands in for a runner process whose kernel died at startup (a machine hiccup)."""
+
+    returncode = 1
+    pid = -1
+
+    def __init__(self, message):
+        self.message = message
+
+    def communicate(self, timeout=None):
+        return b"", f"Traceback ...\n{self.message}\n".encode()
+
+
+@pytest.mark.parametrize("message, launches, points", [
+    ("RuntimeError: Kernel died before replying to kernel_info", 2, 1.0),
+    ("MemoryError: the runner itself broke", 1, 0.0),
+])
+def test_a_kernel_that_dies_at_startup_gets_one_more_try(
+    basics, monkeypatch, message, launches, points
+):
+    from autograd_kit.grading import grader
+
+    real_popen, calls = grader.subprocess.Popen, []
+
+    def popen(*args, **kwargs):
+        calls.append(args)
+        return _KernelThatNeverStarts(message) if len(calls) == 1 else real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(grader.subprocess, "Popen", popen)
+    probe = Assignment("one", [Question("q1", 1.0, (expect.equal("x", 1),), ())], "")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    result = grade_submission(nbformat.writes(nb).encode(), "one", probe, FAST)
+    assert len(calls) == launches
+    assert result.points == points, report.rows([result])
