@@ -583,8 +583,8 @@ def norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: builtins.bool = Fal
     """The p-norm (sum |x|**p) ** (1/p): one LinalgVectorNormBackward0 node for p = 2, as in
     PyTorch; other p are built from recorded primitives."""
     if p == 2:
-        dims = None if dim is None else tuple(ops._dims(dim, self.ndim))
-        return ops.LinalgVectorNorm.apply(_floating(self), dim=dims, keepdim=keepdim)
+        dims = ops._dims(dim, self.ndim)
+        return ops.LinalgVectorNorm.apply(_floating(self), dims=dims, keepdim=keepdim)
     if p == 1:
         return sum(abs(self), dim, keepdim)
     if p in (math.inf, "inf"):

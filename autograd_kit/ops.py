@@ -1009,27 +1009,24 @@ class Std(Primitive):
 
 
 class LinalgVectorNorm(Primitive):
-    """out = sqrt(sum(x**2)) over ``dim`` (the 2-norm);  grad_x = grad * x / out, and 0 where
+    """out = sqrt(sum(x**2)) over ``dims`` (the 2-norm);  grad_x = grad * x / out, and 0 where
     out is 0 (PyTorch's choice at the kink: x = 0 is a minimum)."""
 
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, dim=None, keepdim=False):
+    def forward(ctx, x, dims, keepdim=False):
         xp = xp_of(x)
-        out = xp.sqrt(xp.sum(x * x, axis=dim, keepdims=keepdim))
+        out = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
         ctx.save_for_backward(x, out)
-        ctx.dim, ctx.keepdim = dim, keepdim
+        ctx.dims, ctx.keepdim = dims, keepdim
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        dims = _dims(ctx.dim, x.ndim)
         scaled = _divided_where_nonzero(grad, out)
-        if dims:
-            scaled = _expand_back(scaled, x.shape, dims, ctx.keepdim)
-        return scaled * x
+        return _expand_back(scaled, x.shape, ctx.dims, ctx.keepdim) * x
 
 
 def _divided_where_nonzero(grad: Any, out: Any) -> Any:
