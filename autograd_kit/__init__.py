@@ -10,10 +10,13 @@ from . import _tensor_methods as _methods
 from . import autograd, cuda, dtypes, ops
 from ._backend import device
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import is_inference_mode_enabled
 from .creation import (
     arange,
     as_tensor,
+    asarray,
+    bernoulli,
     empty,
     empty_like,
     eye,
@@ -21,11 +24,15 @@ from .creation import (
     full,
     full_like,
     linspace,
+    logspace,
+    multinomial,
+    normal,
     ones,
     ones_like,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
@@ -33,7 +40,20 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .dtypes import dtype, float16, float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import (
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
 from .random import Generator, initial_seed, manual_seed, seed
 
 bool = dtypes.bool_  # noqa: A001  (PyTorch's name: ak.bool is a dtype)
@@ -126,8 +146,12 @@ def detach(input: Tensor) -> Tensor:
 
 
 def get_default_dtype() -> dtype:
+    """The dtype Python floats become in tensors (``float32`` unless ``set_default_dtype``)."""
     return dtypes.DEFAULT_FLOAT
 
+
+# PyTorch's constants: plain Python floats, as ``torch.pi`` is.
+from math import e, inf, nan, pi  # noqa: E402
 
 # Submodules: nn/optim/utils are part of the core; viz, widgets and grading need the course
 # extras (ipywidgets, matplotlib, nbclient), so they load on first use: ``ak.viz.draw_graph``.

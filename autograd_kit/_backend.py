@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,11 @@ import array_api_compat
 import numpy as np
 
 from ._errors import explain
+
+# PyTorch computes 1/0 = inf and 0/0 = nan silently; NumPy warns ("divide by zero encountered").
+# Silence those warnings where autograd_kit's own code does the arithmetic, so a learner sees
+# what PyTorch shows. NumPy code outside the package keeps its warnings.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"autograd_kit(\.|$)")
 
 
 class device:
@@ -227,6 +233,17 @@ def strides_of(array: Any) -> tuple[int, ...]:
         return contiguous_strides(array.shape)
     itemsize = array.dtype.itemsize
     return tuple(stride // itemsize for stride in byte_strides)
+
+
+def data_pointer(array: Any) -> int:
+    """The address of an array's first element (NumPy and CuPy publish it in their array
+    interface; a library that does not, like the array-api-strict test device, has none)."""
+    interface = getattr(array, "__array_interface__", None) or getattr(
+        array, "__cuda_array_interface__", None
+    )
+    if interface is None:
+        raise RuntimeError(f"data_ptr() is not available for tensors on {device_of(array)}")
+    return interface["data"][0]
 
 
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:

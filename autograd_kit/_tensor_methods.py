@@ -23,7 +23,7 @@ from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of, input_meta
 from .ops import _UNRECORDED, native_dtype
-from .tensor import MaxResult, MinResult, Tensor, _normalize_dim, _wrap
+from .tensor import MaxResult, MinResult, Size, Tensor, _normalize_dim, _wrap
 
 _SCALARS = (builtins.int, builtins.float, builtins.bool)
 
@@ -42,8 +42,31 @@ def _check_same_device(first: Tensor, second: Tensor) -> None:
         )
 
 
-def broadcast_shapes(first: tuple, second: tuple) -> tuple:
-    """The shape two shapes broadcast to, or PyTorch's error naming the clashing dimension."""
+def broadcast_shapes(*shapes: tuple) -> Size:
+    """The shape the given shapes broadcast to, or PyTorch's error naming the clashing dimension.
+
+    Example:
+        >>> ak.broadcast_shapes((2, 1), (3,))
+        torch.Size([2, 3])
+    """
+    result: tuple = ()
+    for index, shape in enumerate(shapes):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        for position in range(1, builtins.min(len(shape), len(result)) + 1):
+            size, expected = shape[-position], result[-position]
+            if size != expected and size != 1 and expected != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {size} at -{position}! "
+                    f"Mismatching argument at index {index} had {shape}; but expected shape "
+                    f"should be broadcastable to {list(result)}"
+                )
+        result = _broadcast_pair(result, shape)
+    return Size(result)
+
+
+def _broadcast_pair(first: tuple, second: tuple) -> tuple:
+    """The shape two operands broadcast to, or the error PyTorch gives for an operation on
+    them (it names them tensor a and tensor b)."""
     ndim = builtins.max(len(first), len(second))
     padded_a = (1,) * (ndim - len(first)) + tuple(first)
     padded_b = (1,) * (ndim - len(second)) + tuple(second)
@@ -123,7 +146,7 @@ def _binary(
             try:
                 return primitive.apply(a, b, **settings)
             except ValueError:  # the array library's words: raise PyTorch's instead
-                broadcast_shapes(array_a.shape, array_b.shape)
+                _broadcast_pair(array_a.shape, array_b.shape)
                 raise
         return primitive.apply(a, b, **settings)
     b = _as_number(b)
@@ -222,7 +245,7 @@ def _compare(name: str) -> Any:
         if isinstance(other, Tensor):
             _check_same_device(self, other)
             if self._array.shape != other._array.shape:
-                broadcast_shapes(self._array.shape, other._array.shape)
+                _broadcast_pair(self._array.shape, other._array.shape)
             other = other._array
         elif not isinstance(_as_number(other), _SCALARS):
             return NotImplemented
@@ -395,8 +418,8 @@ def where(condition: Tensor, x: Any, y: Any) -> Tensor:
     )
     for value in (x, y):
         _check_same_device(condition, value)
-    shape = broadcast_shapes(
-        condition._array.shape, broadcast_shapes(x._array.shape, y._array.shape)
+    shape = _broadcast_pair(
+        condition._array.shape, _broadcast_pair(x._array.shape, y._array.shape)
     )
     del shape
     return ops.Where.apply(condition, x, y)
@@ -971,7 +994,7 @@ def matmul(self: Tensor, other: Tensor) -> Tensor:
                 "matmul_shape",
             )
         )
-    broadcast_shapes(left.shape[:-2], right.shape[:-2])
+    _broadcast_pair(left.shape[:-2], right.shape[:-2])
     out = ops.Bmm.apply(left, right)
     if self.ndim == 1:
         out = squeeze(out, -2)
@@ -1097,7 +1120,7 @@ def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
         if isinstance(other, Tensor):
             _check_same_device(self, other)
             if other._array.shape != self._array.shape:
-                shape = broadcast_shapes(self._array.shape, other._array.shape)
+                shape = _broadcast_pair(self._array.shape, other._array.shape)
                 if shape != self._array.shape:
                     raise RuntimeError(
                         f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}"
@@ -1187,6 +1210,38 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     from .random import default_generator
 
     return _fill_random(self, lambda shape: default_generator.numpy.normal(mean, std, shape))
+
+
+def exponential_(self: Tensor, lambd: float = 1.0) -> Tensor:
+    from .random import default_generator
+
+    return _fill_random(self, lambda shape: default_generator.numpy.exponential(1 / lambd, shape))
+
+
+def random_(self: Tensor, from_: int = 0, to: int | None = None) -> Tensor:
+    """Fill with random integers in [from_, to) (``x.random_(10)`` means [0, 10)); without
+    bounds, in [0, 2**mantissa_bits] for floats, as PyTorch does."""
+    from .random import default_generator
+
+    if to is None and from_ == 0:
+        to = 2 ** (np.finfo(self.dtype.numpy).nmant + 1) + 1 if self.is_floating_point() else (
+            np.iinfo(self.dtype.numpy).max if self.dtype is not dtypes.bool_ else 2
+        )
+    elif to is None:
+        from_, to = 0, from_
+    return _fill_random(self, lambda shape: default_generator.numpy.integers(from_, to, shape))
+
+
+def bernoulli(self: Tensor, p: float | None = None) -> Tensor:
+    from .creation import bernoulli
+
+    return bernoulli(self, p)
+
+
+def bernoulli_(self: Tensor, p: float = 0.5) -> Tensor:
+    from .random import default_generator
+
+    return _fill_random(self, lambda shape: default_generator.numpy.random(shape) < p)
 
 
 def _iop(method: Any) -> Any:
@@ -1317,6 +1372,10 @@ _METHODS = {
     "addcdiv_": addcdiv_,
     "uniform_": uniform_,
     "normal_": normal_,
+    "exponential_": exponential_,
+    "random_": random_,
+    "bernoulli": bernoulli,
+    "bernoulli_": bernoulli_,
     "new_zeros": new_zeros,
     "new_ones": new_ones,
     "new_tensor": new_tensor,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, dtypes
+from . import _backend, _tensor_methods, dtypes
 from ._errors import explain
 from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
@@ -98,6 +98,24 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray) and dtype is None and device is None:
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
+
+
+def asarray(
+    obj: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    copy: bool | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``obj`` as a tensor, sharing memory when it already is one (or a NumPy array) of the
+    asked dtype and device, unless ``copy=True``."""
+    result = as_tensor(obj, dtype=dtype, device=device)
+    if copy:
+        result = result.clone() if result is obj or isinstance(obj, np.ndarray) else result
+    if requires_grad:
+        result = result.detach().requires_grad_() if result is obj else result.requires_grad_()
+    return result
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -192,6 +210,22 @@ def linspace(
     return _finish(np.linspace(start, end, steps).astype(chosen.numpy), None, device, requires_grad)
 
 
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` numbers from ``base ** start`` to ``base ** end``, evenly spaced in exponent."""
+    chosen = dtypes.to_dtype(dtype) if dtype is not None else dtypes.DEFAULT_FLOAT
+    values = np.logspace(start, end, steps, base=base).astype(chosen.numpy)
+    return _finish(values, None, device, requires_grad)
+
+
 def _random(
     draw: Any,
     size: tuple,
@@ -248,6 +282,82 @@ def randint(
     return _finish(array, None, device, False)
 
 
+def normal(
+    mean: Any,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal random numbers: ``ak.normal(0.0, 1.0, size=(3,))``, or one draw per element with
+    tensors of means and/or standard deviations (``ak.normal(means, 0.1)``).
+
+    The draw is not recorded: unlike PyTorch's ``NormalBackward`` (whose gradient is zero) the
+    result does not require grad, so an ``ak`` graph simply has no node for it.
+    """
+    rng = numpy_generator(generator)
+    means, stds = (
+        _backend.asnumpy(value._array) if isinstance(value, Tensor) else value
+        for value in (mean, std)
+    )
+    tensors = [value for value in (mean, std) if isinstance(value, Tensor)]
+    if not tensors:
+        if size is None:
+            raise TypeError(
+                "normal() received an invalid combination of arguments - got (float, float): "
+                "pass size=, or a tensor of means or standard deviations"
+            )
+        return _random(lambda rng, shape: rng.normal(means, stds, shape), size, dtype, device,
+                       requires_grad, generator)
+    shape = tuple(tensors[0].shape)
+    if len(tensors) == 2:  # means and standard deviations: one draw per broadcast element
+        shape = _tensor_methods._broadcast_pair(shape, tuple(tensors[1].shape))
+    draws = rng.normal(means, stds, shape)
+    return _finish(draws.astype(tensors[0].dtype.numpy), None, tensors[0].device, False)
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
+    """0 or 1 for each element, 1 with probability ``input`` (or ``p``), in input's dtype.
+
+    Not recorded: the result does not require grad (PyTorch records a node whose gradient is
+    zero).
+    """
+    probabilities = _backend.asnumpy(input._array) if p is None else np.full(input.shape, p)
+    if not ((probabilities >= 0) & (probabilities <= 1)).all():
+        raise RuntimeError(
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+            "message be improved?  If so, please report an enhancement request to PyTorch.)"
+        )
+    draws = numpy_generator(generator).random(input.shape) < probabilities
+    return _finish(draws.astype(input.dtype.numpy), None, input.device, False)
+
+
+def multinomial(
+    input: Tensor,
+    num_samples: int,
+    replacement: bool = False,
+    *,
+    generator: Generator | None = None,
+) -> Tensor:
+    """Indices drawn with the (unnormalised) weights in each row of ``input`` (int64)."""
+    weights = _backend.asnumpy(input._array).astype(np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if not replacement and num_samples > weights.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rows = weights.reshape(-1, weights.shape[-1])
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = numpy_generator(generator)
+    drawn = np.stack(
+        [rng.choice(len(row), num_samples, replace=replacement, p=row / row.sum()) for row in rows]
+    )
+    return _finish(drawn.reshape(*weights.shape[:-1], num_samples), None, input.device, False)
+
+
 def randperm(
     n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None
 ) -> Tensor:
@@ -286,6 +396,23 @@ def empty_like(
     input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     return _like(empty, input, dtype, device, requires_grad)
+
+
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Random integers in [low, high) shaped like ``input``, in input's dtype unless told
+    (``ak.randint_like(x, 10)`` means high=10)."""
+    if high is None:
+        low, high = 0, low
+    values = randint(low, high, tuple(input.shape))
+    return _finish(values._array, dtype or input.dtype, device or input.device, requires_grad)
 
 
 def rand_like(

@@ -141,3 +141,84 @@ def result_type(*operands: Any) -> dtype:
     if scalar_category >= 0 and (result is None or scalar_category > result._category):
         result = (bool_, int64, DEFAULT_FLOAT)[scalar_category]
     return result
+
+
+def set_default_dtype(new_default: dtype) -> None:
+    """Make ``new_default`` the dtype of Python floats turned into tensors (``ak.tensor(1.5)``,
+    ``ak.ones(2)``, ``int_tensor / 2``), as ``torch.set_default_dtype`` does.
+
+    Example:
+        >>> ak.set_default_dtype(ak.float64)
+        >>> ak.tensor([1.5]).dtype
+        torch.float64
+        >>> ak.set_default_dtype(ak.float32)  # back to PyTorch's default
+    """
+    global DEFAULT_FLOAT
+    new_default = to_dtype(new_default)
+    if not new_default.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    DEFAULT_FLOAT = new_default
+
+
+def _number(value: Any) -> str:
+    return f"{float(value):g}"
+
+
+class finfo:
+    """Limits of a floating-point dtype (``torch.finfo``): ``eps``, ``max``, ``min``, ``tiny``.
+
+    Example:
+        >>> ak.finfo(ak.float32).eps
+        1.1920928955078125e-07
+    """
+
+    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002  (PyTorch's name)
+        chosen = DEFAULT_FLOAT if type is None else to_dtype(type)
+        if not chosen.is_floating_point:
+            raise TypeError(
+                "torch.finfo() requires a floating point input type. "
+                "Use torch.iinfo to handle 'torch.finfo'"
+            )
+        limits = np.finfo(chosen.numpy)
+        self.bits = int(limits.bits)
+        self.eps = float(limits.eps)
+        self.max = float(limits.max)
+        self.min = float(limits.min)
+        self.tiny = self.smallest_normal = float(limits.smallest_normal)
+        self.resolution = 10.0**-limits.precision
+        self.dtype = chosen.name
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={_number(self.resolution)}, min={_number(self.min)}, "
+            f"max={_number(self.max)}, eps={_number(self.eps)}, "
+            f"smallest_normal={_number(self.smallest_normal)}, tiny={_number(self.tiny)}, "
+            f"dtype={self.dtype})"
+        )
+
+
+class iinfo:
+    """Limits of an integer dtype (``torch.iinfo``): ``min``, ``max``, ``bits``.
+
+    Example:
+        >>> ak.iinfo(ak.int64).max
+        9223372036854775807
+    """
+
+    def __init__(self, type: dtype) -> None:  # noqa: A002  (PyTorch's name)
+        chosen = to_dtype(type)
+        if chosen is bool_:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if chosen.is_floating_point:
+            raise TypeError(
+                "torch.iinfo() requires an integer input type. "
+                "Use torch.finfo to handle 'torch.iinfo'"
+            )
+        limits = np.iinfo(chosen.numpy)
+        self.bits = int(limits.bits)
+        self.min = int(limits.min)
+        self.max = int(limits.max)
+        self.dtype = chosen.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={_number(self.min)}, max={_number(self.max)}, dtype={self.dtype})"

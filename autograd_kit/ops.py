@@ -32,6 +32,7 @@ import numpy as np
 
 from . import dtypes
 from ._backend import index_add, to_device, xp_of
+from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
 from .autograd.graph import gradient_edge, input_meta, next_sequence_nr
@@ -116,6 +117,8 @@ class Primitive(Function):
         node._sequence_nr = next_sequence_nr()
         node.next_functions = tuple(edges)
         node._input_meta = tuple(meta)
+        if grad_state.anomaly:
+            remember_forward(node)
         if node._saved:
             pack_saved(node, inputs, arrays, (output,))
         return output
@@ -2045,9 +2048,8 @@ class BinaryCrossEntropy(Primitive):
     @staticmethod
     def forward(ctx, p, t, weight=None, reduction="mean"):
         xp = xp_of(p)
-        with np.errstate(divide="ignore"):  # log(0) = -inf is expected here: it is clamped
-            log_p = xp.clip(xp.log(p), -100, None)
-            log_not_p = xp.clip(xp.log(1 - p), -100, None)
+        log_p = xp.clip(xp.log(p), -100, None)  # log(0) = -inf is expected here: it is clamped
+        log_not_p = xp.clip(xp.log(1 - p), -100, None)
         losses = -(t * log_p + (1 - t) * log_not_p)
         if weight is not None:
             losses = losses * weight

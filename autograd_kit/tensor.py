@@ -312,6 +312,34 @@ class Tensor:
     def element_size(self) -> int:
         return self.dtype.itemsize
 
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the elements take: ``numel() * itemsize``."""
+        return self.numel() * self.dtype.itemsize
+
+    def data_ptr(self) -> int:
+        """The address of the first element in memory: a view starts inside its base's memory.
+
+        Example:
+            >>> x = ak.zeros(3)
+            >>> x[1:].data_ptr() - x.data_ptr()  # one float32 further
+            4
+        """
+        return _backend.data_pointer(self._array)
+
+    def storage_offset(self) -> int:
+        """How many elements into its base's memory a view starts (0 for a tensor that owns
+        its memory)."""
+        if self._base is None or self.numel() == 0:
+            return 0
+        start = _backend.data_pointer(self._array) - _backend.data_pointer(self._base._array)
+        return start // self.dtype.itemsize
+
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
@@ -438,6 +466,38 @@ class Tensor:
 
     def bool(self) -> Tensor:
         return self.to(dtypes.bool_)
+
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def char(self) -> Tensor:
+        return self.to(dtypes.int8)
+
+    def byte(self) -> Tensor:
+        return self.to(dtypes.uint8)
+
+    def type(self, dtype: Any = None) -> str | Tensor:
+        """Without an argument, PyTorch's legacy type name (``'torch.FloatTensor'``, on a GPU
+        ``'torch.cuda.FloatTensor'``); with a dtype or such a name, the tensor converted to it.
+
+        Example:
+            >>> ak.ones(2).type(), ak.ones(2).type(ak.float64).dtype
+            ('torch.FloatTensor', torch.float64)
+        """
+        if dtype is None:
+            place = "cuda." if self.is_cuda else ""
+            return f"torch.{place}{dtypes.LEGACY_NAMES[self.dtype.name]}"
+        if isinstance(dtype, str):
+            legacy = {f"torch.{name}": dtypes.BY_NAME[key] for key, name in dtypes.LEGACY_NAMES.items()}
+            device = self.device
+            if dtype.startswith("torch.cuda."):
+                dtype, device = "torch." + dtype[len("torch.cuda.") :], "cuda"
+            if dtype not in legacy:
+                raise ValueError(f"invalid type: '{dtype}'")
+            return self.to(device=device, dtype=legacy[dtype])
+        if not isinstance(dtype, (dtypes.dtype, builtins.type)):
+            raise TypeError("dtype must be a type, str, or dtype object")
+        return self.to(dtypes.to_dtype(dtype))
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)

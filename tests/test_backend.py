@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import array_api_strict
@@ -198,3 +200,28 @@ def test_a_cuda_index_beyond_the_gpus_raises_torchs_error(monkeypatch):
     with pytest.raises(RuntimeError, match="CUDA error: invalid device ordinal") as info:
         _backend.to_device(np.ones(2), ak.device("cuda:3"))
     assert "use cuda:0 to cuda:0" in str(info.value)
+
+
+
+def test_infinities_and_nans_appear_silently_as_in_torch():
+    """1/0 and 0/0 give inf and nan without NumPy's RuntimeWarning inside autograd_kit, while
+    the learner's own NumPy code still warns.
+
+    Run as a learner's script would (pytest imports the package inside its own warning
+    filters, which would hide the one the package installs).
+    """
+    script = (
+        "import numpy as np, autograd_kit as ak\n"
+        "x = ak.tensor([0.0, 1.0, -1.0], requires_grad=True)\n"
+        "y = (x / x).sum() + (1 / x).sum() + x.log().sum() + x.sqrt().sum()\n"
+        "y.backward()\n"
+        "print(y.item(), x.grad.tolist())\n"
+        "np.array([0.0]) / 0.0\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    x = torch.tensor([0.0, 1.0, -1.0], requires_grad=True)
+    y = (x / x).sum() + (1 / x).sum() + x.log().sum() + x.sqrt().sum()
+    y.backward()
+    assert run.stdout.strip() == f"{y.item()} {x.grad.tolist()}"  # nan [nan, 0.5, nan]
+    warned = [line for line in run.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1 and warned[0].startswith("<string>:6:"), run.stderr

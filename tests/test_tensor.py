@@ -309,3 +309,200 @@ def test_view_shares_memory_and_reshape_copies_only_when_it_must():
         x[:, 1:].reshape(3, 1, 3)[2, 0, 2] = -4.0  # a slice kept row by row: a view
         finals.append(x.tolist())
     assert finals[0] == finals[1]
+
+
+# ---- dtype limits, the default dtype, storage facts ------------------------------------------
+
+
+def outcome(expression, lib):
+    """What ``expression(lib)`` gives, or its error (type and message without ak's hint line)."""
+    try:
+        return expression(lib)
+    except Exception as error:  # noqa: BLE001  (the error is what is compared)
+        return type(error).__name__, str(error).split("\nHint:")[0]
+
+
+FLOAT_DTYPES = ["float16", "float32", "float64"]
+INT_DTYPES = ["uint8", "int8", "int16", "int32", "int64"]
+
+
+@pytest.mark.parametrize("name", FLOAT_DTYPES + INT_DTYPES + ["bool"])
+def test_finfo_and_iinfo_match_torch(name):
+    def limits(L):
+        kind = L.finfo if name in FLOAT_DTYPES else L.iinfo
+        info = kind(getattr(L, name))
+        fields = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
+        return repr(info), {field: getattr(info, field, None) for field in fields}
+
+    other = (lambda L: L.iinfo(getattr(L, name))) if name in FLOAT_DTYPES else (
+        lambda L: L.finfo(getattr(L, name))
+    )
+    assert outcome(limits, ak) == outcome(limits, torch)
+    assert outcome(other, ak) == outcome(other, torch)  # the wrong kind: torch's TypeError
+    assert repr(ak.finfo()) == repr(torch.finfo())
+
+
+def test_set_default_dtype_changes_what_floats_become_like_torch():
+    def made(L):
+        return [
+            str(t)
+            for t in (
+                L.tensor([1.5, 2.0]),
+                L.tensor(0.25),
+                L.ones(2),
+                L.arange(3.0),
+                L.ones(2, dtype=L.int64) / 2,
+                L.ones(2, dtype=L.float32),
+                L.rand(2).dtype,
+            )
+        ] + [str(L.get_default_dtype())]
+
+    results = []
+    for lib in (ak, torch):
+        try:
+            lib.set_default_dtype(lib.float64)
+            results.append(made(lib))
+            results.append(outcome(lambda L: L.set_default_dtype(L.int64), lib))
+        finally:
+            lib.set_default_dtype(lib.float32)
+        assert lib.tensor([1.5]).dtype == lib.float32
+    assert results[0] == results[2] and results[1] == results[3]
+
+
+def test_type_names_conversions_and_sizes_match_torch():
+    def facts(L):
+        x = L.arange(6.0).reshape(2, 3)
+        return [
+            x.type(),
+            (x > 0).type(),
+            x.long().type(),
+            str(x.type(L.float64).dtype),
+            str(x.type("torch.IntTensor").dtype),
+            x.type(L.float32) is x,
+            [str(t.dtype) for t in (x.short(), x.byte(), x.char())],
+            (x.nbytes, x.itemsize, x.double().nbytes, x.double().itemsize),
+            outcome(lambda L: x.type("float"), L),
+            outcome(lambda L: x.type(5), L),
+        ]
+
+    assert facts(ak) == facts(torch)
+
+
+def test_data_ptr_and_storage_offset_locate_views_like_torch():
+    def offsets(L):
+        x = L.arange(12.0).reshape(3, 4)
+        views = [x, x[1], x[1:, 2:], x.t(), x[2][1:], x.view(-1)[5:], x[:, 3]]
+        return [(v.storage_offset(), v.data_ptr() - x.data_ptr()) for v in views] + [
+            x.clone().storage_offset(),
+            x[1:].clone().data_ptr() != x.data_ptr(),
+        ]
+
+    assert offsets(ak) == offsets(torch)
+
+
+def test_constants_are_pythons_floats_like_torch():
+    for name in ("pi", "e", "inf"):
+        assert getattr(ak, name) == getattr(torch, name) and type(getattr(ak, name)) is float
+    assert ak.nan != ak.nan and type(ak.nan) is float
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((2, 1), (3,)), ((4, 1, 1), 3, (2, 1)), ((),), (), ((2,), (3,)), ((4, 3), (2, 1, 1), (5, 3))],
+)
+def test_broadcast_shapes_takes_any_number_of_shapes_like_torch(shapes):
+    assert outcome(lambda L: L.broadcast_shapes(*shapes), ak) == outcome(
+        lambda L: L.broadcast_shapes(*shapes), torch
+    )
+
+
+def test_asarray_shares_memory_unless_asked_to_copy_like_torch():
+    def sharing(L):
+        x = L.ones(3)
+        array = np.ones(2)
+        from_array = L.asarray(array)
+        array[0] = 5.0
+        return [
+            L.asarray(x) is x,
+            L.asarray(x, copy=True).data_ptr() != x.data_ptr(),
+            str(L.asarray([1.0, 2.0]).dtype),
+            str(L.asarray([1, 2]).dtype),
+            str(L.asarray(x, dtype=L.float64).dtype),
+            from_array.tolist(),
+            str(from_array.dtype),
+            L.asarray([1.0], requires_grad=True).requires_grad,
+        ]
+
+    assert sharing(ak) == sharing(torch)
+
+
+# ---- random draws ----------------------------------------------------------------------------
+
+DRAWS = {
+    "normal_sized": lambda L: L.normal(2.0, 0.5, size=(3, 2)),
+    "normal_tensor_means": lambda L: L.normal(L.zeros(2, 3, dtype=L.float64), 1.0),
+    "normal_tensor_stds": lambda L: L.normal(0.0, L.ones(4)),
+    "normal_both_broadcast": lambda L: L.normal(L.zeros(2, 1), L.ones(3)),
+    "bernoulli": lambda L: L.bernoulli(L.full((2, 3), 0.5)),
+    "bernoulli_p": lambda L: L.bernoulli(L.zeros(4, dtype=L.float64), 0.3),
+    "bernoulli_method": lambda L: L.full((3,), 0.2).bernoulli(),
+    "bernoulli_": lambda L: L.ones(5).bernoulli_(0.5),
+    "multinomial": lambda L: L.multinomial(L.tensor([[1.0, 2.0, 3.0], [0.0, 1.0, 1.0]]), 2),
+    "multinomial_replacement": lambda L: L.multinomial(L.ones(3), 6, replacement=True),
+    "randint_like": lambda L: L.randint_like(L.ones(2, 2), 5),
+    "randint_like_low_high": lambda L: L.randint_like(L.ones(3, dtype=L.int32), 2, 5),
+    "random_to": lambda L: L.zeros(4).random_(5),
+    "random_from_to": lambda L: L.zeros(4, dtype=L.int64).random_(2, 5),
+    "exponential_": lambda L: L.empty(6).exponential_(2.0),
+    "logspace": lambda L: L.logspace(0, 2, 3),
+    "logspace_base": lambda L: L.logspace(0, 3, 4, base=2.0, dtype=L.float64),
+}
+BAD_DRAWS = {
+    "too_many_without_replacement": lambda L: L.multinomial(L.ones(3), 5),
+    "negative_weight": lambda L: L.multinomial(-L.ones(3), 1),
+    "all_zero_weights": lambda L: L.multinomial(L.zeros(3), 1),
+    "probability_above_one": lambda L: L.bernoulli(L.full((2,), 1.5)),
+    "means_and_stds_clash": lambda L: L.normal(L.zeros(2), L.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DRAWS))
+def test_random_draws_have_torchs_shape_dtype_and_range(name):
+    ours, theirs = both(DRAWS[name])
+    assert ours.shape == theirs.shape and str(ours.dtype) == str(theirs.dtype)
+    assert ours.requires_grad is False
+    values = ours.numpy()
+    if name.startswith(("bernoulli",)):
+        assert set(np.unique(values)) <= {0.0, 1.0}
+    if name.startswith("multinomial"):
+        assert values.min() >= 0 and values.max() < 3
+    if name == "multinomial":  # without replacement: distinct per row, never a zero weight
+        assert all(len(set(row)) == 2 for row in values.tolist()) and 0 not in values[1]
+    if name.startswith(("random_", "randint_like")):
+        low = 2 if "from" in name or "low" in name else 0
+        assert values.min() >= low and values.max() < 5 and np.all(values == np.round(values))
+    if name == "exponential_":
+        assert values.min() >= 0
+    if name.startswith("logspace"):
+        np.testing.assert_allclose(values, theirs.numpy())
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DRAWS))
+def test_bad_random_draws_fail_like_torch(name):
+    assert outcome(BAD_DRAWS[name], ak) == outcome(BAD_DRAWS[name], torch)
+
+
+def test_random_draws_follow_manual_seed_and_their_distribution():
+    def draw():
+        return [DRAWS[name](ak).tolist() for name in sorted(DRAWS)]
+
+    ak.manual_seed(3)
+    first = draw()
+    ak.manual_seed(3)
+    assert draw() == first
+    ak.manual_seed(0)
+    samples = ak.normal(ak.full((20000,), 2.0), 0.5)
+    assert abs(samples.mean().item() - 2.0) < 0.02 and abs(samples.std().item() - 0.5) < 0.02
+    assert abs(ak.bernoulli(ak.full((20000,), 0.3)).mean().item() - 0.3) < 0.02
+    counts = np.bincount(ak.multinomial(ak.tensor([1.0, 3.0]), 20000, True).numpy(), minlength=2)
+    assert abs(counts[1] / 20000 - 0.75) < 0.02

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._errors import explain
-from . import functional, graph  # noqa: F401  (ak.autograd.functional)
+from . import anomaly_mode, functional, graph  # noqa: F401  (ak.autograd.functional)
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401  (public API)

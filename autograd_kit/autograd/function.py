@@ -18,6 +18,7 @@ from .. import dtypes
 from .. import tensor as tensor_module
 from .._backend import alias
 from .._errors import explain
+from .anomaly_mode import remember_forward
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
 
@@ -229,9 +230,7 @@ def _unpack(node: BackwardFunction, entry: Any) -> Any:
 
 def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | None) -> None:
     shape = ", ".join(str(size) for size in tensor._array.shape)
-    description = f"[torch.{dtypes.LEGACY_NAMES[tensor.dtype.name]} [{shape}]]"
-    if tensor.device.type == "cuda":
-        description = description.replace("torch.", "torch.cuda.", 1)
+    description = f"[{tensor.type()} [{shape}]]"
     origin = ""
     if producer is not None:
         # PyTorch names the forward operation here: MulBackward0 -> "Mul", PowBackward1 ->
@@ -423,6 +422,8 @@ class Function(metaclass=_FunctionMeta):
         _check_saved(node._saved)
 
         node._sequence_nr = next_sequence_nr()
+        if grad_state.anomaly:
+            remember_forward(node)
         node._tensor_positions = tensor_positions
         node._num_inputs = len(args)
         node.next_functions = tuple([gradient_edge(args[i]) for i in tensor_positions])

@@ -16,13 +16,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradState:
-    """The process-wide recording switch (one attribute read per operation)."""
+    """The process-wide recording switch (one attribute read per operation), and the anomaly
+    detection switches (see ``anomaly_mode.py``)."""
 
-    __slots__ = ("enabled", "inference")
+    __slots__ = ("enabled", "inference", "anomaly", "anomaly_check_nan")
 
     def __init__(self) -> None:
         self.enabled = True
         self.inference = False
+        self.anomaly = False
+        self.anomaly_check_nan = True
 
 
 grad_state = _GradState()

@@ -29,6 +29,7 @@ import numpy as np
 from .. import tensor as tensor_module
 from .._backend import CPU, device_of
 from .._errors import explain
+from . import anomaly_mode
 from .grad_mode import grad_state
 from .hooks import RemovableHandle, add_hook
 
@@ -279,6 +280,8 @@ def run_backward(
 
     captured: list[Any] = [None] * len(inputs or ())
     observed = bool(_observers)
+    anomaly = grad_state.anomaly
+    check_nan = anomaly and grad_state.anomaly_check_nan
     previous_mode = grad_state.enabled
     grad_state.enabled = create_graph
     # The backward pass makes many short-lived objects and no reference cycles, so CPython's
@@ -312,6 +315,8 @@ def run_backward(
             if needed is not None and not any(n in needed for n, _ in node.next_functions):
                 continue
             grad_inputs = _run_node(node, grads, observed, raw)
+            if check_nan:
+                anomaly_mode.check_nan(node, grad_inputs)
             if not retain_graph and node._holds_tensors:
                 node._release_saved()
                 if observed:
@@ -339,6 +344,8 @@ def run_backward(
     except Exception as error:
         if observed:  # ``node`` is the one that was running when the error happened
             _emit("error", node=node, message=str(error))
+        if anomaly:
+            anomaly_mode.warn_failed_node(node)
         raise
     finally:
         grad_state.enabled = previous_mode

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .. import tensor as tensor_module
 from .._backend import xp_of
 from .._errors import explain
+from .anomaly_mode import remember_forward
 from .grad_mode import grad_state
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
 
@@ -108,6 +109,8 @@ class CopySlices(Node):
         self._input_meta = (input_meta(base._array), *fn._input_meta[1:])
         self._sequence_nr = next_sequence_nr()
         self._holds_tensors = fn._holds_tensors
+        if grad_state.anomaly:
+            remember_forward(self)
 
     def _apply(self, grad_outputs: tuple) -> tuple:
         from ..ops import _UNRECORDED, AsStrided, IndexPut
