@@ -55,6 +55,7 @@ from .dtypes import (
     uint8,
 )
 from .random import Generator, initial_seed, manual_seed, seed
+from .serialization import load, save
 
 bool = dtypes.bool_  # noqa: A001  (PyTorch's name: ak.bool is a dtype)
 half, float, double = float16, float32, float64  # noqa: A001
