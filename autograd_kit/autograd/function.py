@@ -21,6 +21,7 @@ from .._errors import explain
 from .anomaly_mode import remember_forward
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
+from .saved_tensors import active_hooks
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -46,8 +47,10 @@ _INFERENCE_SAVED = (
 #                                      so the output does not keep itself alive through a cycle
 #   (_CONSTANT, value)                 anything else: an intermediate array (e.g. a mask),
 #                                      wrapped once as a tensor, or some other object
+#   (_PACKED, packed, unpack_hook)     a tensor saved inside saved_tensors_hooks: what the
+#                                      pack hook returned, and the hook that unpacks it
 #   the value itself                   a Python number or None: nothing can change it
-_INPUT, _OUTPUT, _CONSTANT = 0, 1, 2
+_INPUT, _OUTPUT, _CONSTANT, _PACKED = 0, 1, 2, 3
 
 
 class FunctionCtx:
@@ -214,6 +217,14 @@ def _unpack(node: BackwardFunction, entry: Any) -> Any:
     kind = entry[0]
     if kind == _CONSTANT:
         return entry[1]
+    if kind == _PACKED:
+        tensor = entry[2](entry[1])
+        if not isinstance(tensor, tensor_module.Tensor):
+            raise TypeError(
+                "Output of saved tensor unpack_hook expected to be a Tensor but got result of "
+                f"type {type(tensor).__name__}"
+            )
+        return tensor
     if kind == _INPUT:
         tensor, version = entry[1], entry[2]
         if tensor._version_counter[0] != version:
@@ -267,6 +278,8 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
             entries.append(value)
         else:
             entries.append(_entry_for(value, inputs, input_arrays, outputs))
+    if active_hooks:  # inside saved_tensors_hooks: keep what pack_hook makes of each tensor
+        entries = [_packed(entry, outputs, *active_hooks[-1]) for entry in entries]
     node._saved = tuple(entries)
     # Anything saved, even a number (PyTorch saves it as a tensor), is freed by backward.
     if entries.count(None) < len(entries):
@@ -293,6 +306,19 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
         return (_INPUT, value, value._version_counter[0])
     return _constant(value)
+
+
+def _packed(entry: Any, outputs: tuple, pack_hook: Any, unpack_hook: Any) -> Any:
+    """The entry for a saved tensor under ``saved_tensors_hooks``: ``(_PACKED, what
+    pack_hook returned, unpack_hook)``. Numbers and non-tensor constants stay as they are."""
+    if type(entry) is not tuple:
+        return entry
+    kind, saved = entry[0], entry[1]
+    if kind == _OUTPUT:
+        saved = next(output for output in outputs if output._array is saved)
+    elif kind == _CONSTANT and not isinstance(saved, tensor_module.Tensor):
+        return entry
+    return (_PACKED, pack_hook(saved), unpack_hook)
 
 
 def _constant(value: Any) -> tuple:

@@ -32,6 +32,7 @@ from .._errors import explain
 from . import anomaly_mode
 from .grad_mode import grad_state
 from .hooks import RemovableHandle, add_hook
+from .saved_tensors import save_on_cpu, saved_tensors_hooks  # noqa: F401  (torch.autograd.graph's)
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
