@@ -164,6 +164,12 @@ def _number(value: Any) -> str:
     return f"{float(value):g}"
 
 
+def _wrong_kind(asked: str, kind: str, other: str) -> TypeError:
+    return TypeError(
+        f"torch.{asked}() requires {kind} input type. Use torch.{other} to handle 'torch.{asked}'"
+    )
+
+
 class finfo:
     """Limits of a floating-point dtype (``torch.finfo``): ``eps``, ``max``, ``min``, ``tiny``.
 
@@ -175,10 +181,7 @@ class finfo:
     def __init__(self, type: dtype | None = None) -> None:  # noqa: A002  (PyTorch's name)
         chosen = DEFAULT_FLOAT if type is None else to_dtype(type)
         if not chosen.is_floating_point:
-            raise TypeError(
-                "torch.finfo() requires a floating point input type. "
-                "Use torch.iinfo to handle 'torch.finfo'"
-            )
+            raise _wrong_kind("finfo", "a floating point", "iinfo")
         limits = np.finfo(chosen.numpy)
         self.bits = int(limits.bits)
         self.eps = float(limits.eps)
@@ -210,10 +213,7 @@ class iinfo:
         if chosen is bool_:
             raise TypeError("torch.bool is not supported by torch.iinfo")
         if chosen.is_floating_point:
-            raise TypeError(
-                "torch.iinfo() requires an integer input type. "
-                "Use torch.finfo to handle 'torch.iinfo'"
-            )
+            raise _wrong_kind("iinfo", "an integer", "finfo")
         limits = np.iinfo(chosen.numpy)
         self.bits = int(limits.bits)
         self.min = int(limits.min)
