@@ -1389,7 +1389,7 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
 def _check_index_dtype(index: Tensor, message: str) -> None:
     if index.dtype not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError(message)
+        raise RuntimeError(explain(message, "index_dtype"))
 
 
 def _check_in_range(index: Tensor, size: int, dim: int) -> None:
@@ -1405,7 +1405,12 @@ def _check_in_range(index: Tensor, size: int, dim: int) -> None:
 def _check_gather_shape(self: Tensor, dim: int, index: Tensor, src: Any, same: str) -> None:
     """index: as many dims as self, and no larger than self (and src) apart from ``dim``."""
     if index.ndim != self.ndim:
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as {same} tensor")
+        raise RuntimeError(
+            explain(
+                f"Index tensor must have the same number of dimensions as {same} tensor",
+                "gather_dims",
+            )
+        )
     others = [d for d in range(self.ndim) if d != dim]
     too_big = builtins.any(index.shape[d] > self.shape[d] for d in others)
     if src is None and too_big:

@@ -407,3 +407,33 @@ def test_max_and_min_over_nothing_fail_or_succeed_like_torch():
             except (RuntimeError, IndexError) as error:
                 outcomes.append((type(error).__name__, str(error)))
         assert outcomes[0] == outcomes[1]
+
+
+# ---- shape-index ----
+
+INTEGER_RESULTS = {  # results that are integers (or come from integers): never differentiable
+    "nonzero": lambda L, a: a.nonzero(),
+    "nonzero_fn": lambda L, a: L.nonzero(a > 0.5),
+    "nonzero_as_tuple": lambda L, a: L.nonzero(a, as_tuple=True),
+    "nonzero_of_a_number": lambda L, a: a[0, 0].nonzero(),
+    "nonzero_of_zero_as_tuple": lambda L, a: (a[0, 0] * 0).nonzero(as_tuple=True),
+    "count_nonzero": lambda L, a: a.count_nonzero(),
+    "count_nonzero_dim": lambda L, a: L.count_nonzero(a, dim=-1),
+    "count_nonzero_dims": lambda L, a: a.count_nonzero((0, 1)),
+    "trace_of_integers": lambda L, a: L.trace((a.detach() * 4).int()),
+    "flip_integers": lambda L, a: (a.detach() * 4).long().flip(1),
+    "gather_integers": lambda L, a: (a.detach() * 4).long().gather(0, L.tensor([[1, 0, 1]])),
+    "diag_integers": lambda L, a: L.diag((a[0].detach() * 4).long(), -1),
+    "outer_mixed": lambda L, a: L.outer((a[0].detach() * 4).long(), a[1].detach()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INTEGER_RESULTS))
+def test_integer_results_match_torch_and_need_no_grad(name):
+    data = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, 0.25]])
+    ours, theirs = run_both(INTEGER_RESULTS[name], [data], backward=False)
+    outputs = zip(*(o if isinstance(o, tuple) else (o,) for o in (ours.output, theirs.output)))
+    for mine, reference in outputs:
+        assert str(mine.dtype) == str(reference.dtype) and mine.shape == reference.shape
+        assert mine.requires_grad == reference.requires_grad
+        np.testing.assert_array_equal(mine.detach().numpy(), reference.detach().numpy())
