@@ -1542,8 +1542,10 @@ picked = _either(  # grad[key]: what a gather, or a scatter's source, gets back
     lambda t, key: Index.apply(t, key=key),
     lambda xp, a, key: Index.forward(_UNRECORDED, a, key),
 )
-lower_triangle = _either(lambda t, k: t.tril(k), lambda xp, a, k: xp.tril(a, k=k))
-upper_triangle = _either(lambda t, k: t.triu(k), lambda xp, a, k: xp.triu(a, k=k))
+triangle = _either(  # side is "tril" or "triu"
+    lambda t, side, k: getattr(t, side)(k),
+    lambda xp, a, side, k: getattr(xp, side)(a, k=k),
+)
 matrix_diagonal = _either(
     lambda t, offset: Diagonal.apply(t, offset=offset, dim1=0, dim2=1),
     lambda xp, a, offset: xp.asarray(diagonal_of(a, offset, 0, 1), copy=True),
@@ -1772,36 +1774,34 @@ class DiagEmbed(Primitive):
         return matrix_diagonal(grad, ctx.offset)
 
 
-class Tril(Primitive):
-    """out = x with the elements above diagonal ``diagonal`` zeroed (in the last two dims);
-    grad_x = tril(grad, diagonal)."""
+class _Triangle(Primitive):
+    """out = x with the elements on one side of diagonal ``diagonal`` zeroed (in the last two
+    dims);  grad_x = the same triangle of grad."""
 
     backward_on_arrays = True
 
-    @staticmethod
-    def forward(ctx, x, diagonal):
-        ctx.diagonal = diagonal
-        return xp_of(x).tril(x, k=diagonal)
+    _side = "tril"
+
+    @classmethod
+    def forward(cls, ctx, x, diagonal):
+        ctx.side, ctx.diagonal = cls._side, diagonal
+        return getattr(xp_of(x), cls._side)(x, k=diagonal)
 
     @staticmethod
     def backward(ctx, grad):
-        return lower_triangle(grad, ctx.diagonal)
+        return triangle(grad, ctx.side, ctx.diagonal)
 
 
-class Triu(Primitive):
-    """out = x with the elements below diagonal ``diagonal`` zeroed (in the last two dims);
-    grad_x = triu(grad, diagonal)."""
+class Tril(_Triangle):
+    """The lower triangle: zeros above diagonal ``diagonal``;  grad_x = tril(grad)."""
 
-    backward_on_arrays = True
+    _side = "tril"
 
-    @staticmethod
-    def forward(ctx, x, diagonal):
-        ctx.diagonal = diagonal
-        return xp_of(x).triu(x, k=diagonal)
 
-    @staticmethod
-    def backward(ctx, grad):
-        return upper_triangle(grad, ctx.diagonal)
+class Triu(_Triangle):
+    """The upper triangle: zeros below diagonal ``diagonal``;  grad_x = triu(grad)."""
+
+    _side = "triu"
 
 
 class Trace(Primitive):
