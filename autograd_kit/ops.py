@@ -1542,6 +1542,15 @@ picked = _either(  # grad[key]: what a gather, or a scatter's source, gets back
     lambda t, key: Index.apply(t, key=key),
     lambda xp, a, key: Index.forward(_UNRECORDED, a, key),
 )
+added_into_zeros = _either(  # zeros(shape) with grad added at key: what a gather gives back
+    lambda t, shape, key, primitive: primitive.apply(t.new_zeros(shape), t, key=key),
+    lambda xp, a, shape, key, primitive: IndexPut.forward(_UNRECORDED, a, shape, key),
+)
+zeroed_at = _either(  # grad with zeros at key: what a scatter gives back to its input
+    lambda t, key: ScatterValue.apply(t, src=0.0, key=key),
+    lambda xp, a, key: Scatter.forward(_UNRECORDED, a, 0.0, key),
+)
+summed_over = _either(lambda t, dims: t.sum(dims), lambda xp, a, dims: xp.sum(a, axis=dims))
 triangle = _either(  # side is "tril" or "triu"
     lambda t, side, k: getattr(t, side)(k),
     lambda xp, a, side, k: getattr(xp, side)(a, k=k),
@@ -1604,8 +1613,8 @@ class Repeat(Primitive):
     def backward(ctx, grad):
         padded = (1,) * (len(ctx.repeats) - len(ctx.shape)) + tuple(ctx.shape)
         split = tuple(size for pair in zip(ctx.repeats, padded) for size in pair)
-        copies = tuple(range(0, len(split), 2))
-        return reshape(sum_keepdim(reshape(grad, split), copies), ctx.shape)
+        grad_x = summed_over(reshape(grad, split), tuple(range(0, len(split), 2)))
+        return grad_x if tuple(grad_x.shape) == tuple(ctx.shape) else reshape(grad_x, ctx.shape)
 
 
 def gather_key(index: Any, dim: int) -> tuple:
@@ -1624,12 +1633,22 @@ def gather_key(index: Any, dim: int) -> tuple:
 
 class Gather(Index):
     """out[i][j][k] = x[i][index[i][j][k]][k] (dim 1; the key is ``gather_key``'s);
-    grad_x = grad added back at the gathered positions (a position gathered twice gets both)."""
+    grad_x = zeros.scatter_add(dim, index, grad): grad added back at the gathered positions
+    (a position gathered twice gets both)."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return added_into_zeros(grad, ctx.shape, ctx.key, ScatterAdd)
 
 
 class IndexSelect(Index):
     """out = the slices of x at ``index`` along ``dim`` (the key is ``(:, ..., index)``);
-    grad_x = grad added back at those slices (a slice chosen twice gets both)."""
+    grad_x = zeros.index_add(dim, index, grad): grad added back at those slices (a slice
+    chosen twice gets both)."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return added_into_zeros(grad, ctx.shape, ctx.key, IndexAdd)
 
 
 class MaskedSelect(Index):
@@ -1689,35 +1708,27 @@ class Scatter(Primitive):
 
     @staticmethod
     def forward(ctx, x, src, key):
-        xp = xp_of(x)
-        out = xp.asarray(x, copy=True)
-        index_put(out, key, src)
-        kept = None
-        if ctx.needs_input_grad[0]:
-            kept = xp.ones(x.shape, dtype=xp.bool, **_same_device(xp, x))
-            index_put(kept, key, False)
-        ctx.save_for_backward(kept)
         ctx.key = key
+        out = xp_of(x).asarray(x, copy=True)
+        index_put(out, key, src)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (kept,) = ctx.saved_tensors
-        grad_x = masked(grad, kept) if ctx.needs_input_grad[0] else None
+        grad_x = zeroed_at(grad, ctx.key) if ctx.needs_input_grad[0] else None
         grad_src = picked(grad, ctx.key) if ctx.needs_input_grad[1] else None
         return grad_x, grad_src
 
 
 class ScatterValue(Scatter):
     """Scatter with a number ``src`` (``x.scatter(dim, index, 2.0)``), a setting rather than
-    an input;  grad_x = grad with zeros where it was written."""
+    an input;  grad_x = grad.scatter(dim, index, 0): zeros where it was written."""
 
     node_name = "ScatterBackward1"
 
     @staticmethod
     def backward(ctx, grad):
-        (kept,) = ctx.saved_tensors
-        return masked(grad, kept)
+        return zeroed_at(grad, ctx.key)
 
 
 class Diagonal(_ViewPrimitive):

@@ -202,7 +202,28 @@ CASES = {
     "trace_fn": (lambda L, a: L.trace(a), [arr(3, 3)]),
     "outer": (lambda L, a, b: L.outer(a, b), [arr(3), arr(2)]),
     "outer_m": (lambda L, a, b: a.outer(b), [arr(3), arr(2)]),
+    # Their gradients, recorded (create_graph), are the nodes PyTorch records for them.
+    "gather_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.gather(0, L.tensor([[1, 0, 1]]))),
+        [arr(2, 3)],
+    ),
+    "index_select_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.index_select(1, L.tensor([2, 2]))),
+        [arr(2, 3)],
+    ),
+    "scatter_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.scatter(1, L.tensor([[0], [2]]), 1.0)),
+        [arr(2, 3)],
+    ),
+    "repeat_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.repeat(2, 3)),
+        [arr(2, 3)],
+    ),
 }
+
+
+def _recorded_gradient(L, a, out):
+    return L.autograd.grad((out**2).sum(), a, create_graph=True)[0]
 
 
 def _through_a_view(a, w):
