@@ -750,8 +750,8 @@ def _expanded_shape(self: Tensor, sizes: tuple) -> tuple[int, ...]:
     if lead < 0:
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
-            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
-            f"the tensor ({self.ndim})"
+            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({self.ndim})"
         )
     shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     for i, size in enumerate(self.shape):
@@ -1298,17 +1298,14 @@ def tile(self: Tensor, *dims: Any) -> Tensor:
 def movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
     """Move the dims ``source`` to positions ``destination``; the others keep their order
     (a view, recorded as PermuteBackward0)."""
-    words = {"source": source, "destination": destination}
-    source, destination = (
-        _dim_tuple(dims, self.ndim) for dims in (source, destination)
-    )
+    source, destination = _dim_tuple(source, self.ndim), _dim_tuple(destination, self.ndim)
     if len(source) != len(destination):
         raise RuntimeError(
             "movedim: Invalid source or destination dims: source "
             f"({list(source)} dims) should contain the same number of dims as destination "
             f"({list(destination)} dims)"
         )
-    for name, dims in zip(words, (source, destination)):
+    for name, dims in (("source", source), ("destination", destination)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
     order: list = [None] * self.ndim
@@ -1392,14 +1389,18 @@ def _check_index_dtype(index: Tensor, message: str) -> None:
         raise RuntimeError(explain(message, "index_dtype"))
 
 
+def _first_outside(index: Tensor, low: int, high: int) -> int | None:
+    """The first value of ``index`` outside [low, high), or None when there is none."""
+    values = _backend.asnumpy(index._array).reshape(-1)
+    outside = values[(values < low) | (values >= high)]
+    return builtins.int(outside[0]) if outside.size else None
+
+
 def _check_in_range(index: Tensor, size: int, dim: int) -> None:
     """PyTorch's error for the first index outside [0, size) along ``dim``."""
-    values = _backend.asnumpy(index._array)
-    bad = (values < 0) | (values >= size)
-    if bad.any():
-        raise RuntimeError(
-            f"index {values[bad].flat[0]} is out of bounds for dimension {dim} with size {size}"
-        )
+    first = _first_outside(index, 0, size)
+    if first is not None:
+        raise RuntimeError(f"index {first} is out of bounds for dimension {dim} with size {size}")
 
 
 def _check_gather_shape(self: Tensor, dim: int, index: Tensor, src: Any, same: str) -> None:
@@ -1495,18 +1496,14 @@ def _slices_key(self: Tensor, dim: int, index: Tensor, name: str) -> tuple:
             index,
             f"{name}(): Expected dtype int32/int64 for index but got: {_type_word_of(index.dtype)}",
         )
-    xp = _backend.xp_of(index._array)
-    vector = xp.reshape(index._array, (-1,))
     size = self.shape[dim]
-    values = _backend.asnumpy(vector)
-    bad = (values < 0) | (values >= size)
-    if bad.any():
-        if name == "index_select":
-            raise RuntimeError(
-                f"INDICES element is out of DATA bounds, id={values[bad][0]} axis_dim={size}"
-            )
+    if name == "index_select":
+        first = _first_outside(index, 0, size)
+        if first is not None:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
+    else:
         _check_in_range(index, size, dim)
-    return (slice(None),) * dim + (vector,)
+    return (slice(None),) * dim + (_backend.xp_of(index._array).reshape(index._array, (-1,)),)
 
 
 def index_select(self: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -1555,16 +1552,13 @@ def take(self: Tensor, index: Tensor) -> Tensor:
             f"take(): Expected a long tensor for index, but got {_type_word_of(index.dtype)}"
         )
     size = self.numel()
-    values = _backend.asnumpy(index._array)
-    bad = (values < -size) | (values >= size)
-    if bad.any():
+    first = _first_outside(index, -size, size)
+    if first is not None:
         raise IndexError(
-            f"out of range: tried to access index {values[bad].flat[0]} on a tensor of {size} "
-            "elements."
+            f"out of range: tried to access index {first} on a tensor of {size} elements."
         )
-    positions = index._array
-    if (values < 0).any():
-        positions = _backend.xp_of(positions).where(positions < 0, positions + size, positions)
+    positions = index._array  # negative positions count from the end
+    positions = _backend.xp_of(positions).where(positions < 0, positions + size, positions)
     return ops.Take.apply(self, index=positions)
 
 
