@@ -749,7 +749,8 @@ def _expanded_shape(self: Tensor, sizes: tuple) -> tuple[int, ...]:
     lead = len(sizes) - self.ndim
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
+            f"expand(torch.{dtypes.LEGACY_NAMES[self.dtype.name]}{{{list(self.shape)}}}, "
+            f"size={list(sizes)}): the number of "
             f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
             f"in the tensor ({self.ndim})"
         )

@@ -343,6 +343,7 @@ SHAPE_INDEX_MESSAGES = {
     "unflatten_product": lambda L: L.ones(2, 3).unflatten(1, (2, 2)),
     "unflatten_empty": lambda L: L.ones(2, 3).unflatten(1, ()),
     "broadcast_to_mismatch": lambda L: L.ones(2, 3).broadcast_to((2, 4)),
+    "broadcast_to_too_few_sizes": lambda L: L.ones(2, 3, dtype=L.float64).broadcast_to((3,)),
     "broadcast_tensors_mismatch": lambda L: L.broadcast_tensors(L.ones(3, 1), L.ones(2, 2)),
     "hstack_nothing": lambda L: L.hstack([]),
     "vstack_nothing": lambda L: L.vstack([]),
