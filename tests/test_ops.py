@@ -150,6 +150,10 @@ CASES = {
     ),
     "broadcast_tensors_first": (lambda L, a, b: L.broadcast_tensors(a, b)[0], [arr(3, 1), arr(4)]),
     "hstack": (lambda L, a, b: L.hstack([a, b]), [arr(3), arr(2)]),
+    "hstack_mixed_dtypes": (
+        lambda L, a, b: L.hstack([a.detach().long(), b.float()]),
+        [arr(3), arr(2)],
+    ),
     "hstack2": (lambda L, a, b: L.hstack([a, b]), [arr(3, 1), arr(3, 2)]),
     "vstack": (lambda L, a, b: L.vstack([a, b]), [arr(3), arr(2, 3)]),
     "column_stack": (lambda L, a, b: L.column_stack([a, b]), [arr(3), arr(3, 2)]),
