@@ -127,6 +127,36 @@ split, chunk, cat, stack = _methods.split, _methods.chunk, _methods.cat, _method
 concat = concatenate = cat
 matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm
 broadcast_shapes = _methods.broadcast_shapes
+# ---- shape-index ----
+flip, roll, tile, unflatten, broadcast_to, broadcast_tensors = (
+    _methods.flip,
+    _methods.roll,
+    _methods.tile,
+    _methods.unflatten,
+    _methods.broadcast_to,
+    _methods.broadcast_tensors,
+)
+movedim = moveaxis = _methods.movedim
+swapaxes = swapdims = _methods.transpose
+hstack, vstack, column_stack = _methods.hstack, _methods.vstack, _methods.column_stack
+gather, scatter, scatter_add, index_select, index_add, masked_select, take = (
+    _methods.gather,
+    _methods.scatter,
+    _methods.scatter_add,
+    _methods.index_select,
+    _methods.index_add,
+    _methods.masked_select,
+    _methods.take,
+)
+nonzero, count_nonzero = _methods.nonzero, _methods.count_nonzero
+diagonal, diag, tril, triu, trace, outer = (
+    _methods.diagonal,
+    _methods.diag,
+    _methods.tril,
+    _methods.triu,
+    _methods.trace,
+    _methods.outer,
+)
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821

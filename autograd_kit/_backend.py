@@ -289,9 +289,50 @@ def index_add(target: Any, key: Any, values: Any) -> None:
     elif array_api_compat.is_cupy_array(target):
         importlib.import_module("cupyx").scatter_add(target, key, values)
     else:
-        host = asnumpy(target)
-        np.add.at(host, _host_key(key), asnumpy(values))
-        target[...] = to_device(host, device_of(target))
+        _on_host(target, lambda host: np.add.at(host, _host_key(key), _host_value(values)))
+
+
+def index_put(target: Any, key: Any, values: Any) -> None:
+    """``target[key] = values`` for a key of integer arrays (a scatter: for a repeated index
+    one of the writes wins, as in PyTorch).
+
+    NumPy and CuPy assign through such a key directly; the array API standard only reads
+    through one, so other libraries write on a host copy.
+    """
+    if type(target) is np.ndarray or array_api_compat.is_cupy_array(target):
+        target[key] = values
+    else:
+        _on_host(target, lambda host: host.__setitem__(_host_key(key), _host_value(values)))
+
+
+def _on_host(target: Any, change: Callable[[np.ndarray], None]) -> None:
+    """Apply ``change`` to a NumPy copy of ``target`` and write the result back."""
+    host = asnumpy(target)
+    change(host)
+    target[...] = to_device(host, device_of(target))
+
+
+def _host_value(values: Any) -> Any:
+    return values if isinstance(values, (int, float, bool)) else asnumpy(values)
+
+
+def diagonal_of(array: Any, offset: int, dim1: int, dim2: int) -> Any:
+    """The diagonal of ``array`` in the plane (dim1, dim2), as a new last dimension, seen
+    without copying where the library can (PyTorch's ``diagonal``).
+
+    ``offset`` > 0 starts above the main diagonal (at column ``offset``), < 0 below it.
+    NumPy's own ``diagonal`` is read-only, so the same elements are seen through a writable
+    strided view; libraries without strides (the array API standard) give a copy.
+    """
+    xp = xp_of(array)
+    if xp is np or array_api_compat.is_cupy_array(array):
+        read_only = xp.diagonal(array, offset, dim1, dim2)
+        start = [slice(None)] * array.ndim
+        start[dim2 if offset >= 0 else dim1] = slice(abs(offset), None)
+        first = array[tuple(start)]  # a view that begins at the diagonal's first element
+        return xp.lib.stride_tricks.as_strided(first, read_only.shape, read_only.strides)
+    others = [d for d in range(array.ndim) if d not in (dim1, dim2)]
+    return xp.linalg.diagonal(xp.permute_dims(array, (*others, dim1, dim2)), offset=offset)
 
 
 def _host_key(key: Any) -> Any:
@@ -327,7 +368,9 @@ __all__ = [
     "cuda_unavailable_reason",
     "device",
     "device_of",
+    "diagonal_of",
     "index_add",
+    "index_put",
     "namespace_for",
     "register_backend",
     "resolve_device",

@@ -103,6 +103,15 @@ HINTS: dict[str, str] = {
         "order; after transpose/permute/slicing use .reshape() (which copies when it must) "
         "or .contiguous().view()."
     ),
+    "gather_dims": (
+        "Hint: gather and scatter pair every position of index with a position of the input, "
+        "so index needs as many dims as the input: add the missing ones with .unsqueeze() "
+        "(e.g. x.gather(1, target.unsqueeze(1)) picks one class per row)."
+    ),
+    "index_dtype": (
+        "Hint: positions are whole numbers; make the index an integer tensor with .long() "
+        "(a float index usually comes from arithmetic such as x / 2: use x // 2)."
+    ),
     "dtype_cast": (
         "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
         "out-of-place op."

@@ -760,13 +760,22 @@ def unsqueeze(self: Tensor, dim: int) -> Tensor:
 
 
 def expand(self: Tensor, *sizes: Any) -> Tensor:
+    shape = _expanded_shape(self, sizes)
+    if shape == tuple(self.shape):
+        return self
+    return ops.Expand.apply(self, shape=shape)
+
+
+def _expanded_shape(self: Tensor, sizes: tuple) -> tuple[int, ...]:
+    """The shape ``expand(*sizes)`` gives (-1 keeps a size), or PyTorch's error."""
     sizes = tuple(builtins.int(n) for n in _shape_args(sizes))
     lead = len(sizes) - self.ndim
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(sizes)}): the number of "
-            "sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
-            f"the tensor ({self.ndim})"
+            f"expand(torch.{dtypes.LEGACY_NAMES[self.dtype.name]}{{{list(self.shape)}}}, "
+            f"size={list(sizes)}): the number of "
+            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({self.ndim})"
         )
     shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     for i, size in enumerate(self.shape):
@@ -776,9 +785,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
                 f"({size}) at non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  "
                 f"Tensor sizes: {list(self.shape)}"
             )
-    if shape == tuple(self.shape):
-        return self
-    return ops.Expand.apply(self, shape=shape)
+    return shape
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -1279,6 +1286,410 @@ new_zeros, new_ones = _new_like_self("zeros"), _new_like_self("ones")
 new_tensor, new_full = _new_like_self("tensor"), _new_like_self("full")
 
 
+# ---- shape-index: rearranging, gathering and scattering, diagonals ----------------------------
+
+
+def _dims_once(dims: Any, ndim: int) -> tuple[int, ...]:
+    """``dims`` (an int or a sequence) normalised, each allowed once, as flip requires."""
+    dims = _dim_tuple(dims, ndim)
+    for position, dim in enumerate(dims):
+        if dim in dims[:position]:
+            raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
+    return dims
+
+
+def flip(self: Tensor, *dims: Any) -> Tensor:
+    """The elements in reverse order along ``dims`` (a copy, FlipBackward0)."""
+    return ops.Flip.apply(self, dims=_dims_once(_shape_args(dims), self.ndim))
+
+
+def roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift the elements by ``shifts`` along ``dims``; those pushed off one end come back at
+    the other. Without ``dims`` the tensor is rolled as if flattened.
+
+    Example:
+        >>> ak.tensor([1, 2, 3, 4]).roll(1)
+        tensor([4, 1, 2, 3])
+    """
+    shifts = (shifts,) if isinstance(shifts, builtins.int) else tuple(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return ops.Roll.apply(self, shifts=shifts[0], dims=None)
+    dims = _dim_tuple(dims, self.ndim)
+    if len(shifts) != len(dims):
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
+    return ops.Roll.apply(self, shifts=shifts, dims=dims)
+
+
+def repeat(self: Tensor, *repeats: Any) -> Tensor:
+    """The tensor tiled ``repeats[d]`` times along each dim d (more repeats than dims add
+    leading dims): ``x.repeat(2, 1)`` stacks two copies of a matrix's rows."""
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    repeats = tuple(builtins.int(n) for n in _shape_args(repeats))
+    if len(repeats) < self.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+            "tensor"
+        )
+    padded = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
+    shape = [count * size for count, size in zip(repeats, padded)]
+    for size in shape:
+        if size < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {shape}")
+    return ops.Repeat.apply(self, repeats=repeats)
+
+
+def tile(self: Tensor, *dims: Any) -> Tensor:
+    """``repeat`` that accepts fewer repeats than dims (the missing leading ones are 1)."""
+    dims = tuple(_shape_args(dims))
+    return repeat(self, (1,) * (self.ndim - len(dims)) + dims)
+
+
+def movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move the dims ``source`` to positions ``destination``; the others keep their order
+    (a view, recorded as PermuteBackward0)."""
+    source, destination = _dim_tuple(source, self.ndim), _dim_tuple(destination, self.ndim)
+    if len(source) != len(destination):
+        raise RuntimeError(
+            "movedim: Invalid source or destination dims: source "
+            f"({list(source)} dims) should contain the same number of dims as destination "
+            f"({list(destination)} dims)"
+        )
+    for name, dims in (("source", source), ("destination", destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    order: list = [None] * self.ndim
+    for dim, position in zip(source, destination):
+        order[position] = dim
+    rest = iter(d for d in range(self.ndim) if d not in source)
+    order = [next(rest) if dim is None else dim for dim in order]
+    return ops.Permute.apply(self, dims=tuple(order))
+
+
+def unflatten(self: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one may be -1): a view, ViewBackward0."""
+    dim = _normalize_dim(dim, self.ndim)
+    sizes = tuple(builtins.int(n) for n in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    size = self.shape[dim]
+    known = math.prod(n for n in sizes if n != -1)
+    if -1 in sizes and known and size % known == 0:
+        sizes = tuple(size // known if n == -1 else n for n in sizes)
+    if math.prod(sizes) != size:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({size}) in the input tensor"
+        )
+    return ops.View.apply(self, shape=self.shape[:dim] + sizes + self.shape[dim + 1 :])
+
+
+def broadcast_to(self: Tensor, size: Sequence[int]) -> Tensor:
+    """``expand(size)``, always recorded (ExpandBackward0) as in PyTorch."""
+    return ops.Expand.apply(self, shape=_expanded_shape(self, (size,)))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common broadcast shape (those already of that shape are
+    returned as they are)."""
+    shape: tuple = ()
+    for tensor in tensors:
+        shape = broadcast_shapes(shape, tensor.shape)
+    return tuple(
+        tensor if tensor.shape == shape else ops.Expand.apply(tensor, shape=shape)
+        for tensor in tensors
+    )
+
+
+def _non_empty(tensors: Sequence[Tensor], name: str) -> list:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join side by side: along dim 0 for vectors, dim 1 otherwise (numbers become vectors)."""
+    tensors = [t if t.ndim else reshape(t, 1) for t in _non_empty(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join as rows (along dim 0), a vector being one row."""
+    tensors = [
+        reshape(t, 1, 1) if t.ndim == 0 else unsqueeze(t, 0) if t.ndim == 1 else t
+        for t in _non_empty(tensors, "vstack")
+    ]
+    return cat(tensors, 0)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join as columns (along dim 1), a vector or number being one column."""
+    tensors = [
+        reshape(t, t.numel(), 1) if t.ndim <= 1 else t
+        for t in _non_empty(tensors, "column_stack")
+    ]
+    return cat(tensors, 1)
+
+
+def _check_index_dtype(index: Tensor, message: str) -> None:
+    if index.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(explain(message, "index_dtype"))
+
+
+def _first_outside(index: Tensor, low: int, high: int) -> int | None:
+    """The first value of ``index`` outside [low, high), or None when there is none."""
+    values = _backend.asnumpy(index._array).reshape(-1)
+    outside = values[(values < low) | (values >= high)]
+    return builtins.int(outside[0]) if outside.size else None
+
+
+def _check_in_range(index: Tensor, size: int, dim: int) -> None:
+    """PyTorch's error for the first index outside [0, size) along ``dim``."""
+    first = _first_outside(index, 0, size)
+    if first is not None:
+        raise RuntimeError(f"index {first} is out of bounds for dimension {dim} with size {size}")
+
+
+def _check_gather_shape(self: Tensor, dim: int, index: Tensor, src: Any, same: str) -> None:
+    """index: as many dims as self, and no larger than self (and src) apart from ``dim``."""
+    if index.ndim != self.ndim:
+        raise RuntimeError(
+            explain(
+                f"Index tensor must have the same number of dimensions as {same} tensor",
+                "gather_dims",
+            )
+        )
+    others = [d for d in range(self.ndim) if d != dim]
+    too_big = builtins.any(index.shape[d] > self.shape[d] for d in others)
+    if src is None and too_big:
+        bad = next(d for d in others if index.shape[d] > self.shape[d])
+        raise RuntimeError(
+            f"Size does not match at dimension {bad} expected index {list(index.shape)} to be "
+            f"no larger than self {list(self.shape)} apart from dimension {dim}"
+        )
+    if src is not None and (
+        too_big or builtins.any(n > m for n, m in zip(index.shape, src.shape))
+    ):
+        raise RuntimeError(
+            f"Expected index {list(index.shape)} to be no larger than self {list(self.shape)} "
+            f"apart from dimension {dim} and to be no larger size than src {list(src.shape)}"
+        )
+
+
+def _gather_key(self: Tensor, dim: int, index: Tensor, src: Any, name: str) -> tuple:
+    """Check gather/scatter arguments as PyTorch does; the key that indexes ``self``."""
+    _check_same_device(self, index)
+    _check_index_dtype(index, f"{name}(): Expected dtype int32/int64 for index")
+    if src is not None and src.dtype is not self.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_shape(self, dim, index, src, "input" if name == "gather" else "self")
+    _check_in_range(index, self.shape[dim], dim)
+    return ops.gather_key(index._array, dim)
+
+
+def _leading(src: Tensor, index: Tensor) -> Tensor:
+    """The part of ``src`` a scatter reads: its first index.shape[d] elements along each d."""
+    if src.shape == index.shape:
+        return src
+    return __getitem__(src, tuple(slice(0, n) for n in index.shape))
+
+
+def gather(self: Tensor, dim: int, index: Tensor, *, sparse_grad: builtins.bool = False) -> Tensor:
+    """out[i][j][k] = self[i][index[i][j][k]][k] for dim 1 (and likewise for other dims): pick
+    one element along ``dim`` for every position of ``index``.
+
+    Example:
+        >>> ak.tensor([[1, 2], [3, 4]]).gather(1, ak.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.Gather.apply(self, key=_gather_key(self, dim, index, None, "gather"))
+
+
+def scatter(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    """A copy of self with out[i][index[i][j][k]][k] = src[i][j][k] for dim 1 (``src`` a
+    tensor or a number): gather's opposite. Where an index repeats, one of the writes wins."""
+    dim = _normalize_dim(dim, self.ndim)
+    src = value if src is None else src
+    if isinstance(src, Tensor):
+        key = _gather_key(self, dim, index, src, "scatter")
+        return ops.Scatter.apply(self, _leading(src, index), key=key)
+    key = _gather_key(self, dim, index, None, "scatter")
+    return ops.ScatterValue.apply(self, src=_as_number(src), key=key)
+
+
+def scatter_add(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of self with out[i][index[i][j][k]][k] += src[i][j][k] for dim 1; where an index
+    repeats, every value is added (the backward of ``gather``)."""
+    dim = _normalize_dim(dim, self.ndim)
+    key = _gather_key(self, dim, index, src, "scatter")
+    return ops.ScatterAdd.apply(self, _leading(src, index), key=key)
+
+
+def _slices_key(self: Tensor, dim: int, index: Tensor, name: str) -> tuple:
+    """Check an index_select/index_add index as PyTorch does; the key ``(:, ..., index)``."""
+    _check_same_device(self, index)
+    if index.ndim > 1:
+        detail = ""
+        if name == "index_add_":
+            word = _type_word_of(index.dtype)
+            detail = f", but got dim: {index.ndim} with type: {word} and size: {list(index.shape)}"
+        raise IndexError(f"{name}(): Index is supposed to be a vector{detail}")
+    if name == "index_select":
+        _check_index_dtype(index, "index_select(): Expected dtype int32 or int64 for index")
+    else:
+        _check_index_dtype(
+            index,
+            f"{name}(): Expected dtype int32/int64 for index but got: {_type_word_of(index.dtype)}",
+        )
+    size = self.shape[dim]
+    if name == "index_select":
+        first = _first_outside(index, 0, size)
+        if first is not None:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
+    else:
+        _check_in_range(index, size, dim)
+    return (slice(None),) * dim + (_backend.xp_of(index._array).reshape(index._array, (-1,)),)
+
+
+def index_select(self: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of self at positions ``index`` (a vector) along ``dim``, in that order."""
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.IndexSelect.apply(self, key=_slices_key(self, dim, index, "index_select"))
+
+
+def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """A copy of self with alpha * source[..., i, ...] added to slice index[i] along ``dim``
+    (repeated indices add up)."""
+    dim = _normalize_dim(dim, self.ndim)
+    key = _slices_key(self, dim, index, "index_add_")
+    if source.ndim <= dim:
+        raise RuntimeError(
+            f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+            f"{source.ndim}"
+        )
+    if source.shape[dim] != index.numel():
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({index.numel()}) should be equal to "
+            f"source.size(dim): ({source.shape[dim]}), for dim: {dim}"
+        )
+    if source.dtype is not self.dtype:
+        raise RuntimeError(
+            f"index_add_(): self ({_type_word_of(self.dtype)}) and source "
+            f"({_type_word_of(source.dtype)}) must have the same scalar type"
+        )
+    return ops.IndexAdd.apply(self, source, key=key, alpha=_as_number(alpha))
+
+
+def masked_select(self: Tensor, mask: Tensor) -> Tensor:
+    """The elements where ``mask`` is true (self and mask broadcast together), as a vector."""
+    _check_same_device(self, mask)
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    broadcast_shapes(mask.shape, self.shape)
+    return ops.MaskedSelect.apply(self, mask=mask._array)
+
+
+def take(self: Tensor, index: Tensor) -> Tensor:
+    """self read as if flattened, at ``index`` (int64, any shape; negative counts from the end)."""
+    _check_same_device(self, index)
+    if index.dtype is not dtypes.int64:
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {_type_word_of(index.dtype)}"
+        )
+    size = self.numel()
+    first = _first_outside(index, -size, size)
+    if first is not None:
+        raise IndexError(
+            f"out of range: tried to access index {first} on a tensor of {size} elements."
+        )
+    positions = index._array  # negative positions count from the end
+    positions = _backend.xp_of(positions).where(positions < 0, positions + size, positions)
+    return ops.Take.apply(self, index=positions)
+
+
+def nonzero(self: Tensor, *, as_tuple: builtins.bool = False) -> Any:
+    """Where the elements are not zero: an int64 (count, ndim) tensor of positions, or with
+    ``as_tuple=True`` one int64 vector of positions per dim. Never recorded."""
+    xp = _backend.xp_of(self._array)
+    array = self._array if self.ndim else xp.reshape(self._array, (1,))
+    positions = [_wrap(xp.astype(p, xp.int64)) for p in xp.nonzero(array)]
+    if as_tuple:
+        return tuple(positions)
+    if not self.ndim:
+        return _wrap(xp.reshape(positions[0]._array, (-1, 1))[:, :0])
+    return _wrap(xp.stack([p._array for p in positions], axis=1))
+
+
+def count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
+    """How many elements are not zero (along ``dim``): int64, never recorded."""
+    xp = _backend.xp_of(self._array)
+    dims = None if dim is None else _dim_tuple(dim, self.ndim)
+    counted = xp.count_nonzero(self._array, axis=dims)
+    return _wrap(xp.astype(xp.asarray(counted, **ops._same_device(xp, self._array)), xp.int64))
+
+
+def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the (dim1, dim2) planes, ``offset`` above the main one, as the last
+    dim: a view (DiagonalBackward0)."""
+    first, second = _normalize_dim(dim1, self.ndim), _normalize_dim(dim2, self.ndim)
+    if first == second:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return ops.Diagonal.apply(self, offset=offset, dim1=first, dim2=second)
+
+
+def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector's square diagonal matrix (DiagEmbedBackward0), or a copy of a matrix's
+    diagonal (DiagonalBackward0_copy); ``diagonal`` > 0 is above the main one."""
+    if self.ndim == 1:
+        return ops.DiagEmbed.apply(self, offset=diagonal)
+    if self.ndim == 2:
+        return ops.DiagonalCopy.apply(self, offset=diagonal, dim1=0, dim2=1)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+
+def _check_matrices(self: Tensor, name: str) -> None:
+    if self.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+
+
+def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below diagonal ``diagonal``) of the last two dims; zeros above."""
+    _check_matrices(self, "tril")
+    return ops.Tril.apply(self, diagonal=diagonal)
+
+
+def triu(self: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on and above diagonal ``diagonal``) of the last two dims; zeros below."""
+    _check_matrices(self, "triu")
+    return ops.Triu.apply(self, diagonal=diagonal)
+
+
+def trace(self: Tensor) -> Tensor:
+    """The sum of a matrix's main diagonal (integers sum to int64)."""
+    if self.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+    return ops.Trace.apply(self)
+
+
+def outer(self: Tensor, vec2: Tensor) -> Tensor:
+    """out[i][j] = self[i] * vec2[j]: recorded as PyTorch does, a column view times vec2."""
+    for name, vector in (("self", self), ("vec2", vec2)):
+        if vector.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {vector.ndim}-D")
+    return mul(reshape(self, -1, 1), vec2)
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
@@ -1417,6 +1828,32 @@ _METHODS = {
     "__invert__": _invert,
     "__getitem__": __getitem__,
     "__setitem__": __setitem__,
+    # ---- shape-index ----
+    "flip": flip,
+    "roll": roll,
+    "repeat": repeat,
+    "tile": tile,
+    "movedim": movedim,
+    "moveaxis": movedim,
+    "swapaxes": transpose,
+    "swapdims": transpose,
+    "unflatten": unflatten,
+    "broadcast_to": broadcast_to,
+    "gather": gather,
+    "scatter": scatter,
+    "scatter_add": scatter_add,
+    "index_select": index_select,
+    "index_add": index_add,
+    "masked_select": masked_select,
+    "take": take,
+    "nonzero": nonzero,
+    "count_nonzero": count_nonzero,
+    "diagonal": diagonal,
+    "diag": diag,
+    "tril": tril,
+    "triu": triu,
+    "trace": trace,
+    "outer": outer,
 }
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)

@@ -269,3 +269,100 @@ def test_inference_tensors_cannot_be_saved_for_backward():
         assert made.is_inference() and not lib.ones(2).is_inference()
         # Not saved (addition keeps no inputs): allowed, as in PyTorch.
         assert (made + lib.ones(2, requires_grad=True)).requires_grad
+
+
+# ---- shape-index ----
+
+
+def gather_with_a_vector_index(L):
+    L.ones(3, 4).gather(1, L.tensor([0, 1, 2]))
+
+
+def gather_with_a_float_index(L):
+    L.ones(3, 4).gather(1, L.tensor([[0.0], [1.0], [2.0]]))
+
+
+SHAPE_INDEX_CASES = [
+    (
+        gather_with_a_vector_index,
+        RuntimeError,
+        "Index tensor must have the same number of dimensions as input tensor",
+        "unsqueeze",
+    ),
+    (gather_with_a_float_index, RuntimeError, "Expected dtype int32/int64 for index", ".long()"),
+]
+
+
+@pytest.mark.parametrize(
+    "make_error, kind, phrase, hint",
+    SHAPE_INDEX_CASES,
+    ids=[c[0].__name__ for c in SHAPE_INDEX_CASES],
+)
+def test_shape_index_error_matches_torch_and_teaches(make_error, kind, phrase, hint):
+    test_error_matches_torch_and_teaches(make_error, kind, phrase, hint)
+
+
+# Bad arguments to the shape and indexing ops: PyTorch's exception type and first line.
+SHAPE_INDEX_MESSAGES = {
+    "gather_out_of_range": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, 9], [11, 1]])),
+    "gather_negative": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, -1]])),
+    "gather_index_too_big": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, 1]] * 4)),
+    "gather_bad_dim": lambda L: L.ones(3, 4).gather(2, L.tensor([[0]])),
+    "scatter_src_too_small": lambda L: L.ones(3, 4).scatter(
+        1, L.tensor([[0, 1], [2, 3]]), L.ones(1, 1)
+    ),
+    "scatter_dtype": lambda L: L.ones(3, 4).scatter(
+        1, L.tensor([[0, 1]]), L.ones(1, 2, dtype=L.float64)
+    ),
+    "scatter_out_of_range": lambda L: L.ones(3, 4).scatter(1, L.tensor([[0, 7]]), 1.0),
+    "scatter_add_vector_index": lambda L: L.ones(3, 4).scatter_add(
+        1, L.tensor([0, 1]), L.ones(1, 2)
+    ),
+    "index_select_matrix": lambda L: L.ones(3, 4).index_select(1, L.tensor([[0, 1]])),
+    "index_select_out_of_range": lambda L: L.ones(3, 4).index_select(1, L.tensor([0, 4])),
+    "index_select_float": lambda L: L.ones(3, 4).index_select(1, L.tensor([0.0])),
+    "index_add_count": lambda L: L.ones(3, 4).index_add(1, L.tensor([0, 3]), L.ones(3, 3)),
+    "index_add_dtype": lambda L: L.ones(3, 4).index_add(
+        1, L.tensor([0, 3]), L.ones(3, 2, dtype=L.float64)
+    ),
+    "index_add_float_index": lambda L: L.ones(3, 4).index_add(1, L.tensor([0.0]), L.ones(3, 1)),
+    "index_add_matrix_index": lambda L: L.ones(3, 4).index_add(1, L.tensor([[0, 3]]), L.ones(3, 2)),
+    "index_add_out_of_range": lambda L: L.ones(3, 4).index_add(1, L.tensor([0, 4]), L.ones(3, 2)),
+    "masked_select_int_mask": lambda L: L.ones(3, 4).masked_select(L.tensor([1, 0, 1, 1])),
+    "masked_select_shapes": lambda L: L.ones(3, 4).masked_select(L.ones(2) > 0),
+    "take_out_of_range": lambda L: L.ones(3, 4).take(L.tensor([5, 99])),
+    "take_int32": lambda L: L.ones(3, 4).take(L.tensor([1]).int()),
+    "flip_twice": lambda L: L.ones(2, 3).flip(0, -2),
+    "flip_bad_dim": lambda L: L.ones(2, 3).flip(2),
+    "roll_misaligned": lambda L: L.ones(2, 3).roll((1, 2), 0),
+    "roll_no_dims_two_shifts": lambda L: L.ones(2, 3).roll((1, 2)),
+    "repeat_too_few": lambda L: L.ones(2, 3).repeat(2),
+    "repeat_negative": lambda L: L.ones(2, 3).repeat(-1, 2),
+    "movedim_mismatch": lambda L: L.ones(2, 3).movedim((0, 1), (1,)),
+    "movedim_repeated": lambda L: L.ones(2, 3, 4).movedim((0, 0), (1, 2)),
+    "unflatten_product": lambda L: L.ones(2, 3).unflatten(1, (2, 2)),
+    "unflatten_empty": lambda L: L.ones(2, 3).unflatten(1, ()),
+    "broadcast_to_mismatch": lambda L: L.ones(2, 3).broadcast_to((2, 4)),
+    "broadcast_to_too_few_sizes": lambda L: L.ones(2, 3, dtype=L.float64).broadcast_to((3,)),
+    "broadcast_tensors_mismatch": lambda L: L.broadcast_tensors(L.ones(3, 1), L.ones(2, 2)),
+    "hstack_nothing": lambda L: L.hstack([]),
+    "vstack_nothing": lambda L: L.vstack([]),
+    "column_stack_nothing": lambda L: L.column_stack([]),
+    "diagonal_same_dims": lambda L: L.ones(2, 3).diagonal(0, -1, 1),
+    "diag_of_3d": lambda L: L.diag(L.ones(2, 2, 2)),
+    "tril_of_vector": lambda L: L.ones(3).tril(),
+    "triu_of_vector": lambda L: L.triu(L.ones(3)),
+    "trace_of_3d": lambda L: L.ones(2, 2, 2).trace(),
+    "outer_of_matrix": lambda L: L.outer(L.ones(2), L.ones(2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_INDEX_MESSAGES))
+def test_shape_index_errors_match_torch(name):
+    make_error = SHAPE_INDEX_MESSAGES[name]
+    with pytest.raises(Exception) as theirs:
+        make_error(torch)
+    with pytest.raises(Exception) as ours:
+        make_error(ak)
+    assert type(ours.value) is type(theirs.value)
+    assert str(ours.value).split("\n")[0] == str(theirs.value)

@@ -126,7 +126,108 @@ CASES = {
     # Equal values (exactly representable, so every algorithm gets std 0): gradient 0, not NaN.
     "std_of_equal_values": (lambda L, a: (a[:1] * 0 + 1.5).expand(3, 4).std(0), [arr(2, 4)]),
     "chain": (lambda L, a, b: ((a * b).tanh() + a.exp() / 3).mean(), [arr(3, 3), arr(3)]),
+    # ---- shape-index ----
+    "flip": (lambda L, a: a.flip(0, -1), [arr(2, 3, 4)]),
+    "flip_fn": (lambda L, a: L.flip(a, (1,)), [arr(2, 3)]),
+    "roll": (lambda L, a: a.roll(1), [arr(2, 3)]),
+    "roll_dims": (lambda L, a: L.roll(a, (1, -2), (0, 2)), [arr(2, 3, 4)]),
+    "repeat": (lambda L, a: a.repeat(2, 1, 3), [arr(3, 2)]),
+    "repeat0": (lambda L, a: a.repeat(2, 0), [arr(3, 2)]),
+    "tile": (lambda L, a: a.tile(2), [arr(3, 2)]),
+    "tile_fn": (lambda L, a: L.tile(a, (2, 1, 1)), [arr(3, 2)]),
+    "movedim": (lambda L, a: a.movedim(0, -1), [arr(2, 3, 4)]),
+    "movedim2": (lambda L, a: L.movedim(a, (0, 1), (2, 0)), [arr(2, 3, 4)]),
+    "moveaxis": (lambda L, a: L.moveaxis(a, 1, 0), [arr(2, 3, 4)]),
+    "swapaxes": (lambda L, a: a.swapaxes(0, 2), [arr(2, 3, 4)]),
+    "swapdims": (lambda L, a: L.swapdims(a, -1, 0), [arr(2, 3, 4)]),
+    "unflatten": (lambda L, a: a.unflatten(1, (2, -1)), [arr(2, 6)]),
+    "unflatten_t": (lambda L, a: L.unflatten(a.t(), 0, (3, 2)), [arr(4, 6)]),
+    "broadcast_to": (lambda L, a: a.broadcast_to((2, 3, 4)), [arr(3, 1)]),
+    "broadcast_to_same": (lambda L, a: L.broadcast_to(a, (3, 1)), [arr(3, 1)]),
+    "broadcast_tensors": (
+        lambda L, a, b: L.broadcast_tensors(a, b)[0] * L.broadcast_tensors(a, b)[1],
+        [arr(3, 1), arr(4)],
+    ),
+    "broadcast_tensors_first": (lambda L, a, b: L.broadcast_tensors(a, b)[0], [arr(3, 1), arr(4)]),
+    "hstack": (lambda L, a, b: L.hstack([a, b]), [arr(3), arr(2)]),
+    "hstack_mixed_dtypes": (
+        lambda L, a, b: L.hstack([a.detach().long(), b.float()]),
+        [arr(3), arr(2)],
+    ),
+    "hstack2": (lambda L, a, b: L.hstack([a, b]), [arr(3, 1), arr(3, 2)]),
+    "vstack": (lambda L, a, b: L.vstack([a, b]), [arr(3), arr(2, 3)]),
+    "column_stack": (lambda L, a, b: L.column_stack([a, b]), [arr(3), arr(3, 2)]),
+    "gather": (lambda L, a: a.gather(1, L.tensor([[0, 0], [3, 1], [2, 2]])), [arr(3, 4)]),
+    "gather0": (lambda L, a: L.gather(a, 0, L.tensor([[0, 2, 1, 0]])), [arr(3, 4)]),
+    "gather_neg": (lambda L, a: a.gather(-1, L.tensor([[[1], [0]]])), [arr(1, 2, 3)]),
+    "scatter": (
+        lambda L, a, b: a.scatter(1, L.tensor([[0, 3], [1, 2]]), b),
+        [arr(3, 4), arr(2, 2)],
+    ),
+    "scatter_big_src": (
+        lambda L, a, b: a.scatter(0, L.tensor([[2, 0, 1, 1]]), b),
+        [arr(3, 4), arr(1, 4)],
+    ),
+    "scatter_value": (lambda L, a: a.scatter(1, L.tensor([[0, 3], [1, 2]]), 2.5), [arr(3, 4)]),
+    "scatter_value_fn": (
+        lambda L, a: L.scatter(a, 0, L.tensor([[0], [2]]), value=-1.0),
+        [arr(3, 4)],
+    ),
+    "scatter_add": (
+        lambda L, a, b: a.scatter_add(1, L.tensor([[0, 0], [1, 3]]), b),
+        [arr(3, 4), arr(2, 2)],
+    ),
+    "scatter_add_fn": (
+        lambda L, a, b: L.scatter_add(a, 0, L.tensor([[0, 0, 2, 2], [0, 1, 1, 1]]), b),
+        [arr(3, 4), arr(2, 4)],
+    ),
+    "index_select": (lambda L, a: a.index_select(1, L.tensor([0, 3, 0])), [arr(3, 4)]),
+    "index_select0": (lambda L, a: L.index_select(a, 0, L.tensor(2)), [arr(3, 4)]),
+    "index_add": (lambda L, a, b: a.index_add(1, L.tensor([0, 3, 0]), b), [arr(3, 4), arr(3, 3)]),
+    "index_add_alpha": (
+        lambda L, a, b: L.index_add(a, 0, L.tensor([2, 2]), b, alpha=-2.0),
+        [arr(3, 4), arr(2, 4)],
+    ),
+    "masked_select": (lambda L, a: a.masked_select(a > 0), [arr(3, 4)]),
+    "masked_select_bc": (lambda L, a, m: L.masked_select(a, m > 0), [arr(4), arr(3, 1)]),
+    "take": (lambda L, a: a.take(L.tensor([[0, 11], [-1, 5]])), [arr(3, 4)]),
+    "take_fn": (lambda L, a: L.take(a.t(), L.tensor([1, 1, 2])), [arr(3, 4)]),
+    "diagonal": (lambda L, a: a.diagonal(), [arr(3, 4)]),
+    "diagonal_off": (lambda L, a: L.diagonal(a, 1, 2, 0), [arr(2, 3, 4)]),
+    "diagonal_neg": (lambda L, a: a.diagonal(offset=-1, dim1=-1, dim2=-2), [arr(2, 3, 4)]),
+    "diagonal_empty": (lambda L, a: a.diagonal(5), [arr(3, 4)]),
+    "diag_vec": (lambda L, a: L.diag(a), [arr(3)]),
+    "diag_vec_off": (lambda L, a: a.diag(-2), [arr(3)]),
+    "diag_mat": (lambda L, a: L.diag(a, 1), [arr(3, 4)]),
+    "tril": (lambda L, a: a.tril(), [arr(3, 4)]),
+    "tril_fn": (lambda L, a: L.tril(a, -1), [arr(2, 3, 4)]),
+    "triu": (lambda L, a: L.triu(a, 1), [arr(3, 4)]),
+    "trace": (lambda L, a: a.trace(), [arr(3, 4)]),
+    "trace_fn": (lambda L, a: L.trace(a), [arr(3, 3)]),
+    "outer": (lambda L, a, b: L.outer(a, b), [arr(3), arr(2)]),
+    "outer_m": (lambda L, a, b: a.outer(b), [arr(3), arr(2)]),
+    # Their gradients, recorded (create_graph), are the nodes PyTorch records for them.
+    "gather_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.gather(0, L.tensor([[1, 0, 1]]))),
+        [arr(2, 3)],
+    ),
+    "index_select_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.index_select(1, L.tensor([2, 2]))),
+        [arr(2, 3)],
+    ),
+    "scatter_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.scatter(1, L.tensor([[0], [2]]), 1.0)),
+        [arr(2, 3)],
+    ),
+    "repeat_gradient_recorded": (
+        lambda L, a: _recorded_gradient(L, a, a.repeat(2, 3)),
+        [arr(2, 3)],
+    ),
 }
+
+
+def _recorded_gradient(L, a, out):
+    return L.autograd.grad((out**2).sum(), a, create_graph=True)[0]
 
 
 def _through_a_view(a, w):
@@ -331,3 +432,33 @@ def test_max_and_min_over_nothing_fail_or_succeed_like_torch():
             except (RuntimeError, IndexError) as error:
                 outcomes.append((type(error).__name__, str(error)))
         assert outcomes[0] == outcomes[1]
+
+
+# ---- shape-index ----
+
+INTEGER_RESULTS = {  # results that are integers (or come from integers): never differentiable
+    "nonzero": lambda L, a: a.nonzero(),
+    "nonzero_fn": lambda L, a: L.nonzero(a > 0.5),
+    "nonzero_as_tuple": lambda L, a: L.nonzero(a, as_tuple=True),
+    "nonzero_of_a_number": lambda L, a: a[0, 0].nonzero(),
+    "nonzero_of_zero_as_tuple": lambda L, a: (a[0, 0] * 0).nonzero(as_tuple=True),
+    "count_nonzero": lambda L, a: a.count_nonzero(),
+    "count_nonzero_dim": lambda L, a: L.count_nonzero(a, dim=-1),
+    "count_nonzero_dims": lambda L, a: a.count_nonzero((0, 1)),
+    "trace_of_integers": lambda L, a: L.trace((a.detach() * 4).int()),
+    "flip_integers": lambda L, a: (a.detach() * 4).long().flip(1),
+    "gather_integers": lambda L, a: (a.detach() * 4).long().gather(0, L.tensor([[1, 0, 1]])),
+    "diag_integers": lambda L, a: L.diag((a[0].detach() * 4).long(), -1),
+    "outer_mixed": lambda L, a: L.outer((a[0].detach() * 4).long(), a[1].detach()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INTEGER_RESULTS))
+def test_integer_results_match_torch_and_need_no_grad(name):
+    data = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, 0.25]])
+    ours, theirs = run_both(INTEGER_RESULTS[name], [data], backward=False)
+    outputs = zip(*(o if isinstance(o, tuple) else (o,) for o in (ours.output, theirs.output)))
+    for mine, reference in outputs:
+        assert str(mine.dtype) == str(reference.dtype) and mine.shape == reference.shape
+        assert mine.requires_grad == reference.requires_grad
+        np.testing.assert_array_equal(mine.detach().numpy(), reference.detach().numpy())

@@ -200,6 +200,40 @@ CASES = {
         [arr(2, 2), RNG.uniform(0.0, 1.0, (2, 2))],
         [0],
     ),
+    # ---- shape-index ----
+    "Flip": (lambda a: a.flip(0, 2), [arr(2, 3, 2)], None),
+    "Roll": (lambda a: a.roll((1, -1), (0, 1)), [arr(2, 3)], None),
+    "Repeat": (lambda a: a.repeat(2, 1, 3), [arr(2, 2)], None),
+    "Gather": (lambda a: a.gather(1, beside(a, [[0, 0], [2, 1]])), [arr(2, 3)], None),
+    "IndexSelect": (lambda a: a.index_select(1, beside(a, [2, 0, 2])), [arr(2, 3)], None),
+    "MaskedSelect": (
+        lambda a, m: a.masked_select(m > 0),
+        [arr(3), np.array([[1.0], [-1.0]])],  # (a mask that selects something)
+        [0],
+    ),
+    "Take": (lambda a: a.take(beside(a, [[5, 0], [5, 2]])), [arr(2, 3)], None),
+    "ScatterAdd": (
+        lambda a, b: a.scatter_add(1, beside(a, [[0, 0], [2, 1]]), b),
+        [arr(2, 3), arr(2, 2)],
+        None,
+    ),
+    "IndexAdd": (
+        lambda a, b: a.index_add(0, beside(a, [1, 1, 0]), b, alpha=0.5),
+        [arr(2, 3), arr(3, 3)],
+        None,
+    ),
+    "Scatter": (
+        lambda a, b: a.scatter(1, beside(a, [[0, 2], [2, 1]]), b),
+        [arr(2, 3), arr(2, 2)],
+        None,
+    ),
+    "ScatterValue": (lambda a: a.scatter(0, beside(a, [[1, 0, 1]]), 2.5), [arr(2, 3)], None),
+    "Diagonal": (lambda a: a.diagonal(1, 2, 0), [arr(3, 2, 4)], None),
+    "DiagonalCopy": (lambda a: ak.diag(a, -1), [arr(3, 3)], None),
+    "DiagEmbed": (lambda a: ak.diag(a, 1), [arr(3)], None),
+    "Tril": (lambda a: a.tril(), [arr(2, 3, 3)], None),
+    "Triu": (lambda a: a.triu(-1), [arr(3, 4)], None),
+    "Trace": (lambda a: a.trace(), [arr(3, 4)], None),
 }
 
 

@@ -127,3 +127,57 @@ def test_a_view_of_a_leaf_cannot_change_in_place():
         with lib.no_grad():  # how initialisers write into parameters
             leaf[1:].fill_(0.0)
         assert leaf.tolist() == [1.0, 0.0, 0.0]
+
+
+# ---- shape-index ----
+
+
+def diagonal_changed_in_place(L):
+    a = L.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    b = a * 1
+    upper = b.diagonal(1)
+    moved = b.movedim(0, 1)
+    upper.mul_(L.tensor([2.0, 3.0]))  # writes b[0, 1] and b[1, 2]
+    seen = (names(b, upper, moved), edges(b.grad_fn), b.tolist(), moved.tolist())
+    (moved * L.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    return seen, a.grad.tolist()
+
+
+def test_diagonal_changed_in_place_matches_torch():
+    assert diagonal_changed_in_place(ak) == diagonal_changed_in_place(torch)
+
+
+VIEWS = {  # the new ops that return views in PyTorch: they share memory and version
+    "movedim": lambda b: b.movedim(0, -1),
+    "moveaxis": lambda b: b.moveaxis(1, 0),
+    "swapaxes": lambda b: b.swapaxes(0, 1),
+    "swapdims": lambda b: b.swapdims(0, 1),
+    "unflatten": lambda b: b.unflatten(1, (2, 3)),
+    "broadcast_to": lambda b: b.broadcast_to((2, 2, 6)),
+    "diagonal": lambda b: b.diagonal(1),
+}
+COPIES = {  # ... and those that copy
+    "flip": lambda b: b.flip(0),
+    "roll": lambda b: b.roll(1),
+    "repeat": lambda b: b.repeat(1, 1),
+    "tile": lambda b: b.tile((1,)),
+    "gather": lambda b: b.gather(0, b.new_zeros((1, 6)).long()),
+    "index_select": lambda b: b.index_select(0, b.new_zeros(1).long()),
+    "masked_select": lambda b: b.masked_select(b > 0),
+    "take": lambda b: b.take(b.new_zeros(2).long()),
+    "diag": lambda b: b.diag(),
+    "tril": lambda b: b.tril(),
+    "triu": lambda b: b.triu(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS) + sorted(COPIES))
+def test_new_ops_are_views_exactly_where_torch_s_are(name):
+    make = VIEWS.get(name) or COPIES[name]
+    for lib in (ak, torch):
+        b = lib.arange(12.0).reshape(2, 6) + 1
+        out = make(b)
+        assert (out._base is b) == (name in VIEWS)
+        b.add_(1)
+        assert (out._version == b._version) == (name in VIEWS)
+        assert (out.reshape(-1)[0].item() != make(b).reshape(-1)[0].item()) == (name not in VIEWS)
