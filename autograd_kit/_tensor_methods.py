@@ -1402,7 +1402,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     returned as they are)."""
     shape: tuple = ()
     for tensor in tensors:
-        shape = broadcast_shapes(shape, tensor.shape)
+        shape = _broadcast_pair(shape, tuple(tensor.shape))
     return tuple(
         tensor if tensor.shape == shape else ops.Expand.apply(tensor, shape=shape)
         for tensor in tensors
@@ -1596,7 +1596,7 @@ def masked_select(self: Tensor, mask: Tensor) -> Tensor:
     _check_same_device(self, mask)
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    broadcast_shapes(mask.shape, self.shape)
+    _broadcast_pair(tuple(mask.shape), tuple(self.shape))
     return ops.MaskedSelect.apply(self, mask=mask._array)
 
 
