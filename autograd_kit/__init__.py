@@ -107,6 +107,16 @@ concat = concatenate = cat
 matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm
 broadcast_shapes = _methods.broadcast_shapes
 
+# ---- scans-linalg ----
+cumsum, cumprod = _methods.cumsum, _methods.cumprod
+sort, argsort, topk, kthvalue, median = (
+    _methods.sort,
+    _methods.argsort,
+    _methods.topk,
+    _methods.kthvalue,
+    _methods.median,
+)
+
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
     """True for ``ak.Tensor`` objects."""

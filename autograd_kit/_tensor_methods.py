@@ -23,7 +23,17 @@ from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of, input_meta
 from .ops import _UNRECORDED, native_dtype
-from .tensor import MaxResult, MinResult, Tensor, _normalize_dim, _wrap
+from .tensor import (
+    KthvalueResult,
+    MaxResult,
+    MedianResult,
+    MinResult,
+    SortResult,
+    Tensor,
+    TopkResult,
+    _normalize_dim,
+    _wrap,
+)
 
 _SCALARS = (builtins.int, builtins.float, builtins.bool)
 
@@ -1224,6 +1234,146 @@ new_zeros, new_ones = _new_like_self("zeros"), _new_like_self("ones")
 new_tensor, new_full = _new_like_self("tensor"), _new_like_self("full")
 
 
+# ---- scans-linalg: running sums and products, sorting and picking by rank ---------------------
+
+
+def _scan_dtype(self: Tensor, dtype: Any) -> Any:
+    """cumsum/cumprod's result dtype: ``dtype`` when given, int64 for integer and bool input."""
+    if dtype is not None:
+        return dtypes.to_dtype(dtype)
+    return None if self.dtype.is_floating_point else dtypes.int64
+
+
+def cumsum(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sums along ``dim``: out[k] = x[0] + ... + x[k].
+
+    Example:
+        >>> ak.tensor([1.0, 2.0, 3.0]).cumsum(0)
+        tensor([1., 3., 6.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.Cumsum.apply(self, dim=dim, dtype=_scan_dtype(self, dtype))
+
+
+def cumprod(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along ``dim``: out[k] = x[0] * ... * x[k] (its gradient stays right
+    when x holds zeros).
+
+    Example:
+        >>> ak.tensor([1.0, 2.0, 3.0]).cumprod(0)
+        tensor([1., 2., 6.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.Cumprod.apply(self, dim=dim, dtype=_scan_dtype(self, dtype))
+
+
+def _sorting_positions(
+    self: Tensor, dim: int, descending: builtins.bool, stable: builtins.bool = True
+) -> Any:
+    """The int64 positions that sort ``self`` along ``dim`` (a 0-d tensor: position 0)."""
+    array = self._array
+    xp = _backend.xp_of(array)
+    if array.ndim == 0:
+        return xp.zeros((), dtype=native_dtype(xp, dtypes.int64), **ops._same_device(xp, array))
+    positions = _backend.argsort(array, dim, descending=descending, stable=stable)
+    return xp.astype(positions, native_dtype(xp, dtypes.int64), copy=False)
+
+
+def _first_along(positions: Any, dim: int, count: int) -> Any:
+    """The first ``count`` positions along ``dim`` (all of a 0-d array)."""
+    if positions.ndim == 0:
+        return positions
+    key = (slice(None),) * dim + (slice(0, count), ...)
+    return positions[key]
+
+
+def sort(
+    self: Tensor,
+    dim: int = -1,
+    descending: builtins.bool = False,
+    *,
+    stable: builtins.bool | None = None,
+) -> Any:
+    """The values sorted along ``dim`` and where each came from: a (values, indices) pair.
+    Equal values keep their order (a stable sort, which ``stable=True`` asks for; passing
+    ``stable`` at all records SortBackward1, PyTorch's other overload, instead of SortBackward0).
+
+    Example:
+        >>> ak.tensor([3.0, 1.0, 2.0]).sort().indices
+        tensor([1, 2, 0])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    positions = _sorting_positions(self, dim, descending)
+    primitive = ops.Sort if stable is None else ops.SortStable
+    values = primitive.apply(self, indices=positions, dim=dim)
+    return SortResult(values, _wrap(positions))
+
+
+def argsort(
+    self: Tensor, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False
+) -> Tensor:
+    """The positions that sort ``self`` along ``dim`` (``sort(...).indices``); no gradient."""
+    return _wrap(_sorting_positions(self, _normalize_dim(dim, self.ndim), descending))
+
+
+def topk(
+    self: Tensor,
+    k: int,
+    dim: int = -1,
+    largest: builtins.bool = True,
+    sorted: builtins.bool = True,
+) -> Any:
+    """The ``k`` largest (``largest=False``: smallest) values along ``dim``, in order, and
+    their indices: a (values, indices) pair."""
+    dim = _normalize_dim(dim, self.ndim)
+    size = self._array.shape[dim] if self.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    positions = _first_along(_sorting_positions(self, dim, descending=largest), dim, k)
+    values = ops.Topk.apply(self, indices=positions, dim=dim)
+    return TopkResult(values, _wrap(positions))
+
+
+def _rank_along(
+    self: Tensor, rank: int, dim: int, keepdim: builtins.bool, primitive: Any
+) -> tuple[Tensor, Tensor]:
+    """The value of the given ``rank`` (0 = smallest) along ``dim``, and its index."""
+    positions = _sorting_positions(self, dim, descending=False)
+    if positions.ndim:
+        key = (slice(None),) * dim + (slice(rank, rank + 1), ...)
+        positions = positions[key]
+    values = primitive.apply(self, indices=positions, dim=dim, keepdim=keepdim)
+    if positions.ndim and not keepdim:
+        positions = _backend.xp_of(positions).squeeze(positions, axis=dim)
+    return values, _wrap(positions)
+
+
+def kthvalue(self: Tensor, k: int, dim: int = -1, keepdim: builtins.bool = False) -> Any:
+    """The ``k``-th smallest value along ``dim`` (k = 1 is the smallest) and its index."""
+    dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,) if self.ndim else (), "kthvalue")
+    size = self._array.shape[dim] if self.ndim else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return KthvalueResult(*_rank_along(self, k - 1, dim, keepdim, ops.Kthvalue))
+
+
+def median(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
+    """The middle value (the lower of the two middle ones for an even count); with ``dim``,
+    a (values, indices) pair along it.
+
+    Example:
+        >>> ak.tensor([4.0, 1.0, 3.0, 2.0]).median()
+        tensor(2.)
+    """
+    if dim is None:
+        return ops.MedianAll.apply(self)
+    dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,) if self.ndim else (), "median")
+    size = self._array.shape[dim] if self.ndim else 1
+    return MedianResult(*_rank_along(self, (size - 1) // 2, dim, keepdim, ops.MedianDim))
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
@@ -1303,6 +1453,14 @@ _METHODS = {
     "mv": mv,
     "dot": dot,
     "bmm": bmm,
+    # ---- scans-linalg ----
+    "cumsum": cumsum,
+    "cumprod": cumprod,
+    "sort": sort,
+    "argsort": argsort,
+    "topk": topk,
+    "kthvalue": kthvalue,
+    "median": median,
     "add_": add_,
     "sub_": sub_,
     "mul_": mul_,

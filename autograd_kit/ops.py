@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import _backend, dtypes
 from ._backend import index_add, to_device, xp_of
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
@@ -1101,6 +1101,167 @@ class Logsumexp(Primitive):
             grad = grad.unsqueeze(ctx.dim)
             out = out.unsqueeze(ctx.dim) if out.ndim < x.ndim else out
         return grad * (x - out).exp()
+
+
+# ---- scans-linalg: running sums and products, sorting and picking by rank -------------------
+
+cumulative_sum = _either(
+    lambda t, dim: t.cumsum(dim), lambda xp, a, dim: _backend.cumulative(a, dim, "sum")
+)
+
+
+def _reverse_cumsum(grad: Any, dim: int) -> Any:
+    """out[i] = sum of grad[k] for k >= i along ``dim`` (the sum from the right): the total
+    minus the running sum up to i, plus grad[i] itself."""
+    return sum_keepdim(grad, dim) - cumulative_sum(grad, dim) + grad
+
+
+class Cumsum(Primitive):
+    """out[k] = sum of x[j] for j <= k along ``dim``;  grad_x[i] = sum of grad[k] for k >= i
+    (each x[i] appears in every running sum from position i on)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype=None):
+        ctx.dim = dim
+        xp = xp_of(x)
+        dtype = native_dtype(xp, dtype) if dtype is not None else None
+        if x.ndim == 0:  # a number is its own running sum
+            return xp.asarray(x, dtype=dtype, copy=True)
+        return _backend.cumulative(x, dim, "sum", dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad if grad.ndim == 0 else _reverse_cumsum(grad, ctx.dim)
+
+
+class Cumprod(Primitive):
+    """out[k] = product of x[j] for j <= k along ``dim``;
+    grad_x[i] = sum over k >= i of grad[k] * (product of x[j] for j <= k, j != i).
+
+    Without zeros that product is out[k] / x[i], so grad_x = reverse_cumsum(grad * out) / x.
+    A zero in x makes that 0 / 0, so then the products that leave x[i] out are formed
+    directly: for each i, the running product of x with x[i] replaced by 1.
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype=None):
+        xp = xp_of(x)
+        dtype = native_dtype(xp, dtype) if dtype is not None else None
+        if x.ndim == 0:
+            out = xp.asarray(x, dtype=dtype, copy=True)
+        else:
+            out = _backend.cumulative(x, dim, "prod", dtype)
+        ctx.save_for_backward(x, out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad
+        xp = xp_of(x._array)
+        if not bool(xp.any(x._array == 0)):
+            return _reverse_cumsum(grad * out, ctx.dim) / x
+        # Move dim last; rows[..., i, k] = x[k] with x[i] replaced by 1.
+        along_last, grad_last = x.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
+        size = x.shape[ctx.dim]
+        positions = xp.arange(size, **_same_device(xp, x._array))
+        i, k = xp.reshape(positions, (size, 1)), xp.reshape(positions, (1, size))
+        rows = where(_wrap(i == k), 1.0, along_last.unsqueeze(-2))
+        # products[..., i, k] = product of x[j] for j <= k, j != i; only k >= i contribute.
+        products = rows.cumprod(-1)
+        grad_x = (masked(grad_last.unsqueeze(-2) * products, _wrap(k >= i))).sum(-1)
+        return grad_x.transpose(ctx.dim, -1)
+
+
+class _PickAlong(Primitive):
+    """out = x's values at ``indices`` along ``dim`` (sort, topk, kthvalue, median(dim));
+    grad_x = grad placed back at those positions, zeros elsewhere.
+
+    The method finds ``indices`` (one sort), returns them beside the values, and hands them
+    here, so the values are gathered with the very positions the user sees.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, indices, dim, keepdim=True):
+        xp = xp_of(x)
+        if x.ndim == 0:
+            ctx.shape, ctx.key = (), ()
+            return xp.asarray(x, copy=True)
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        ctx.key = _positions_along(xp, indices, dim)
+        values = xp.take_along_axis(x, indices, axis=dim)
+        return values if keepdim else xp.squeeze(values, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.shape:
+            return grad
+        if not ctx.keepdim:
+            grad = unsqueeze(grad, ctx.dim)
+        return placed_back(grad, ctx.shape, ctx.key)
+
+
+def _positions_along(xp: Any, indices: Any, dim: int) -> tuple:
+    """The index key ``x[key]`` that reads x at ``indices`` along ``dim`` (take_along_axis as
+    advanced indexing): ``indices`` for ``dim``, a broadcast ``arange`` for every other one."""
+    ndim = indices.ndim
+    key = []
+    for axis in range(ndim):
+        if axis == dim:
+            key.append(indices)
+            continue
+        shape = tuple(-1 if d == axis else 1 for d in range(ndim))
+        positions = xp.arange(indices.shape[axis], **_same_device(xp, indices))
+        key.append(xp.reshape(positions, shape))
+    return tuple(key)
+
+
+class Sort(_PickAlong):
+    """out = x sorted along ``dim``;  grad_x = grad placed back where each value came from."""
+
+
+class SortStable(_PickAlong):
+    """Sort, as recorded when ``stable=`` is passed (PyTorch's other overload of sort)."""
+
+    node_name = "SortBackward1"
+
+
+class Topk(_PickAlong):
+    """out = the k largest (smallest) values along ``dim``;  grad_x = grad placed back."""
+
+
+class Kthvalue(_PickAlong):
+    """out = the k-th smallest value along ``dim``;  grad_x = grad placed back at its index."""
+
+
+class MedianDim(_PickAlong):
+    """out = the (lower) median along ``dim``;  grad_x = grad placed back at its index."""
+
+    node_name = "MedianBackward1"
+
+
+class MedianAll(_ExtremeAll):
+    """out = the middle element (the lower of the two middle ones for an even count);
+    grad shared equally by the elements equal to it, as for max()."""
+
+    node_name = "MedianBackward0"
+
+    @classmethod
+    def forward(cls, ctx, x):
+        xp = xp_of(x)
+        flat = xp.reshape(x, (-1,))
+        if flat.shape[0] == 0:  # PyTorch's median of nothing is nan
+            out = xp.asarray(float("nan"), dtype=x.dtype, **_same_device(xp, x))
+        else:
+            out = xp.sort(flat)[(flat.shape[0] - 1) // 2]
+        ctx.save_for_backward(x, out)
+        return out
 
 
 # ============================================================================================

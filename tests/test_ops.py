@@ -27,6 +27,12 @@ def positive(*shape):
     return arr(*shape, low=0.5, high=2.0)
 
 
+def distinct(*shape):
+    """A permutation of well separated values: sorting and ranking have no ties."""
+    values = np.arange(int(np.prod(shape)), dtype=np.float64) * 0.37 - 1.0
+    return RNG.permutation(values).reshape(shape)
+
+
 # name -> (fn, input arrays, which inputs require grad or None for "all floats")
 CASES = {
     "add": (lambda L, a, b: a + b, [arr(3, 4), arr(3, 4)]),
@@ -126,6 +132,35 @@ CASES = {
     # Equal values (exactly representable, so every algorithm gets std 0): gradient 0, not NaN.
     "std_of_equal_values": (lambda L, a: (a[:1] * 0 + 1.5).expand(3, 4).std(0), [arr(2, 4)]),
     "chain": (lambda L, a, b: ((a * b).tanh() + a.exp() / 3).mean(), [arr(3, 3), arr(3)]),
+    # ---- scans-linalg ----
+    "cumsum": (lambda L, a: a.cumsum(1), [arr(3, 4)]),
+    "cumsum_negative_dim": (lambda L, a: L.cumsum(a, dim=-3), [arr(2, 3, 4)]),
+    "cumsum_of_a_number": (lambda L, a: a.cumsum(0), [np.array(2.5)]),
+    "cumsum_to_float64": (lambda L, a: a.float().cumsum(0, dtype=L.float64), [arr(4)]),
+    "cumprod": (lambda L, a: a.cumprod(1), [arr(3, 4)]),
+    "cumprod_with_zeros": (
+        lambda L, a: L.cumprod(a, 1),
+        [np.array([[2.0, 0.0, 3.0, 0.0, 5.0], [1.0, 2.0, 3.0, 0.0, 2.0], [1.0, 2.0, 3.0, 4.0, 5.0]])],
+    ),
+    "cumprod_with_zeros_dim0": (lambda L, a: a.cumprod(0), [np.array([[2.0, 0.0], [0.0, 3.0], [4.0, 5.0]])]),
+    # The second derivative through a zero (the graphs differ; the final * 1 names both alike).
+    "cumprod_with_a_zero_gradient_recorded": (
+        lambda L, a: L.autograd.grad(a.cumprod(0).sum(), a, create_graph=True)[0] * 1,
+        [np.array([2.0, 0.0, 3.0, 0.5])],
+    ),
+    "sort": (lambda L, a: a.sort(1).values, [distinct(3, 4)]),
+    "sort_descending_dim0": (lambda L, a: a.sort(0, descending=True)[0], [distinct(3, 4)]),
+    "sort_stable": (lambda L, a: L.sort(a, stable=True).values, [distinct(3, 4)]),
+    "topk": (lambda L, a: a.topk(2).values, [distinct(3, 4)]),
+    "topk_smallest_dim0": (lambda L, a: L.topk(a, 3, dim=0, largest=False).values, [distinct(3, 4)]),
+    "kthvalue": (lambda L, a: a.kthvalue(2).values, [distinct(3, 4)]),
+    "kthvalue_keepdim": (lambda L, a: L.kthvalue(a, 3, 0, keepdim=True).values, [distinct(3, 4)]),
+    "median": (lambda L, a: a.median(), [distinct(3, 4)]),
+    "median_even_count": (lambda L, a: L.median(a), [distinct(2, 2)]),
+    # The middle value appears twice: both copies share the gradient, as for max().
+    "median_ties_share": (lambda L, a: L.cat([a, a]).median(), [distinct(3)]),
+    "median_dim": (lambda L, a: a.median(1).values, [distinct(3, 4)]),
+    "median_dim_keepdim": (lambda L, a: L.median(a, -2, keepdim=True)[0], [distinct(3, 4)]),
 }
 
 
@@ -328,6 +363,77 @@ def test_max_and_min_over_nothing_fail_or_succeed_like_torch():
         for L in (ak, torch):
             try:
                 outcomes.append(tuple(case(L).shape))
+            except (RuntimeError, IndexError) as error:
+                outcomes.append((type(error).__name__, str(error)))
+        assert outcomes[0] == outcomes[1]
+
+
+# ---- scans-linalg ----
+
+
+def test_integer_results_of_sorting_match_torch_and_carry_no_gradient():
+    import torch
+
+    data = np.array([[0.3, -1.2, 2.5, 0.9], [1.7, 0.1, -0.4, 3.3], [-2.0, 0.6, 1.1, -0.8]])
+    cases = [
+        lambda L, a: a.sort(1).indices,
+        lambda L, a: L.sort(a, 0, descending=True).indices,
+        lambda L, a: a.argsort(0, descending=True),
+        lambda L, a: L.argsort(a),
+        lambda L, a: a.topk(2, dim=0).indices,
+        lambda L, a: a.kthvalue(2).indices,
+        lambda L, a: a.median(0).indices,
+        lambda L, a: L.median(a, 1, True).indices,
+        lambda L, a: (a * 10).detach().long().cumsum(0),
+        lambda L, a: (a > 0).cumsum(1),
+        lambda L, a: L.cumprod((a * 10).detach().int(), 0),
+        lambda L, a: (a * 10).detach().long().sort(1).values,
+        lambda L, a: (a * 10).detach().long().median(),
+        lambda L, a: (a * 10).detach().long().topk(2).values,
+    ]
+    for case in cases:
+        ours = case(ak, ak.tensor(data, requires_grad=True))
+        theirs = case(torch, torch.tensor(data, requires_grad=True))
+        assert ours.tolist() == theirs.tolist()
+        assert str(ours.dtype) == str(theirs.dtype)
+        assert ours.requires_grad is theirs.requires_grad is False
+
+
+def test_sorting_results_print_like_torch():
+    import torch
+
+    for case in (
+        lambda L: L.tensor([3.0, 1.0, 2.0]).sort(),
+        lambda L: L.tensor([3.0, 1.0, 2.0]).topk(2),
+        lambda L: L.tensor([3.0, 1.0, 2.0]).kthvalue(1),
+        lambda L: L.tensor([[3.0, 1.0, 2.0]]).median(1),
+        lambda L: L.tensor(3.0).median(0),
+        lambda L: L.ones(2, 0).sort(1),
+    ):
+        assert repr(case(ak)) == repr(case(torch))
+    assert ak.ones(0).median().isnan().item() and torch.ones(0).median().isnan().item()
+
+
+def test_sorting_and_scans_refuse_bad_arguments_like_torch():
+    import torch
+
+    cases = [
+        lambda L: L.ones(2, 3).topk(4),
+        lambda L: L.ones(2, 3).topk(-1),
+        lambda L: L.ones(2, 3).kthvalue(4),
+        lambda L: L.ones(2, 3).kthvalue(0, 0),
+        lambda L: L.ones(2, 0).kthvalue(1),
+        lambda L: L.ones(2, 0).median(1),
+        lambda L: L.ones(2, 3).sort(2),
+        lambda L: L.ones(2, 3).cumsum(-3),
+        lambda L: L.ones(2, 3).cumprod(2),
+        lambda L: L.tensor(3.0).kthvalue(2),
+    ]
+    for case in cases:
+        outcomes = []
+        for L in (ak, torch):
+            try:
+                outcomes.append(tuple(case(L).values.shape))
             except (RuntimeError, IndexError) as error:
                 outcomes.append((type(error).__name__, str(error)))
         assert outcomes[0] == outcomes[1]
