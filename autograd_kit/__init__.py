@@ -116,6 +116,7 @@ sort, argsort, topk, kthvalue, median = (
     _methods.kthvalue,
     _methods.median,
 )
+einsum = _methods.einsum
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821

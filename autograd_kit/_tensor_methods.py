@@ -1374,6 +1374,118 @@ def median(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False)
     return MedianResult(*_rank_along(self, (size - 1) // 2, dim, keepdim, ops.MedianDim))
 
 
+# ---- scans-linalg: einsum ----------------------------------------------------------------------
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sum of products named by subscripts: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``.
+
+    Each operand gets one letter per dimension; a letter shared by operands pairs those
+    dimensions up, a letter missing from the output (after ``->``) is summed over, a letter
+    repeated in one operand takes its diagonal (``"ii->i"``), and ``...`` stands for the
+    dimensions not named (broadcast between operands). Without ``->`` the output is every
+    letter used once, in alphabetical order. Operands may also come as one list.
+
+    One EinsumBackward0 node records it; PyTorch records the permutes and bmm it computes
+    with instead, so the graphs differ while values and gradients agree.
+
+    Example:
+        >>> a = ak.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> ak.einsum("ii", a), ak.einsum("ij->j", a)
+        (tensor(5.), tensor([4., 6.]))
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    full_equation, operands = _einsum_written_out(equation, operands)
+    return ops.Einsum.apply(*operands, equation=full_equation)
+
+
+def _einsum_written_out(equation: str, operands: tuple) -> tuple[str, tuple]:
+    """Check ``equation`` against the operands as PyTorch does, and write it out in full:
+    letters for ``...``, an explicit output. Size-1 dimensions paired with bigger ones are
+    expanded, so every letter has one size."""
+    for position, character in enumerate(equation):
+        if not (character in ops._LETTERS or character in " ,.->"):
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {position} in the equation string, "
+                "subscripts must be in [a-zA-Z]"
+            )
+    equation = equation.replace(" ", "")
+    inputs, arrow, output = equation.partition("->")
+    subscripts = inputs.split(",")
+    if len(subscripts) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(subscripts) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    for operand in operands[1:]:
+        if operand.dtype != operands[0].dtype:
+            raise RuntimeError(
+                f"expected scalar type {_type_word_of(operands[0].dtype)} but found "
+                f"{_type_word_of(operand.dtype)}"
+            )
+    # "..." becomes the same fresh letters in every operand, lined up from the right.
+    unused = [letter for letter in ops._LETTERS if letter not in equation]
+    named = [subscript.replace("...", "") for subscript in subscripts]
+    ellipsis_sizes = []
+    for index, (subscript, letters, operand) in enumerate(zip(subscripts, named, operands)):
+        if "..." not in subscript and len(letters) != operand.ndim:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(letters)}) does not "
+                f"match the number of dimensions ({operand.ndim}) for operand {index} and no "
+                "ellipsis was given"
+            )
+        ellipsis_sizes.append(operand.ndim - len(letters))
+    broadcast_letters = "".join(unused[: builtins.max(ellipsis_sizes, default=0)])
+
+    def written_out(subscript: str, count: int) -> str:
+        return subscript.replace("...", broadcast_letters[len(broadcast_letters) - count :])
+
+    subscripts = [written_out(s, n) for s, n in zip(subscripts, ellipsis_sizes)]
+    if arrow:
+        output = written_out(output, len(broadcast_letters))
+        for letter in output:
+            if output.count(letter) > 1:
+                raise RuntimeError(
+                    f"einsum(): output subscript {letter} appears more than once in the output"
+                )
+            if not builtins.any(letter in s for s in subscripts):
+                raise RuntimeError(
+                    f"einsum(): output subscript {letter} does not appear in the equation for "
+                    "any input operand"
+                )
+    else:
+        used = "".join(named)
+        once = sorted(letter for letter in set(used) if used.count(letter) == 1)
+        output = broadcast_letters + "".join(once)
+    return ",".join(subscripts) + "->" + output, _einsum_sizes_agree(subscripts, operands)
+
+
+def _einsum_sizes_agree(subscripts: list[str], operands: tuple) -> tuple:
+    """Each letter's size, checked across operands (size 1 broadcasts, as in PyTorch)."""
+    sizes: dict[str, int] = {}
+    for index, (subscript, operand) in enumerate(zip(subscripts, operands)):
+        own: dict[str, int] = {}
+        for letter, size in zip(subscript, operand.shape):
+            if own.setdefault(letter, size) != size:
+                raise RuntimeError(
+                    f"einsum(): subscript {letter} is repeated for operand {index} but the "
+                    f"sizes don't match, {size} != {own[letter]}"
+                )
+            seen = sizes.setdefault(letter, size)
+            if size != seen and 1 not in (size, seen):
+                raise RuntimeError(
+                    f"einsum(): subscript {letter} has size {size} for operand {index} which "
+                    f"does not broadcast with previously seen size {seen}"
+                )
+            sizes[letter] = builtins.max(size, seen)
+    return tuple(
+        operand.expand(*(sizes[letter] for letter in subscript))
+        if builtins.any(sizes[letter] != size for letter, size in zip(subscript, operand.shape))
+        else operand
+        for subscript, operand in zip(subscripts, operands)
+    )
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {

@@ -1751,6 +1751,105 @@ class Bmm(Primitive):
         return grad_x, grad_y
 
 
+# ---- scans-linalg: einsum --------------------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class Einsum(Primitive):
+    """out = einsum(equation, *operands), the equation written out in full ("ij,jk->ik", no
+    "..." and an explicit output);
+    grad of operand i = einsum(grad and the other operands -> operand i's subscripts).
+
+    Every product in the sum that made ``out[o]`` is linear in operand i, so its gradient
+    multiplies ``grad[o]`` by the other factors: the same einsum with operand i and the output
+    trading places. Two details make the new equation valid:
+
+    - a subscript only operand i has (summed away inside it, like j in "ij->i") appears in no
+      other term, so a ones vector of its size joins the product (grad is copied along it);
+    - a repeated subscript ("ii->i", a diagonal) cannot repeat in an output, so its repeats get
+      fresh letters tied to it by identity matrices: the gradient lands on the diagonal only.
+
+    PyTorch records einsum as the permutes, views and bmm it is computed with; this is one
+    node (EinsumBackward0) with the same values and gradients.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, *operands, equation):
+        ctx.save_for_backward(*operands)
+        ctx.equation = equation
+        return _backend.einsum(equation, *operands)
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        inputs, output = ctx.equation.split("->")
+        subscripts = inputs.split(",")
+        grads = []
+        for index, needed in enumerate(ctx.needs_input_grad):
+            if not needed:
+                grads.append(None)
+                continue
+            others = [operand for position, operand in enumerate(operands) if position != index]
+            equation, constants = _einsum_gradient_equation(
+                subscripts, output, index, tuple(operands[index].shape)
+            )
+            grads.append(einsum_of(grad, equation, others, constants))
+        return tuple(grads)
+
+
+def _einsum_gradient_equation(
+    subscripts: list[str], output: str, index: int, shape: tuple
+) -> tuple[str, list[tuple[str, int]]]:
+    """The einsum that gives operand ``index``'s gradient from (grad, the other operands,
+    constants), and the constants it needs: ("ones", size) or ("eye", size)."""
+    own = subscripts[index]
+    elsewhere = set(output).union(*(s for i, s in enumerate(subscripts) if i != index))
+    fresh = iter(letter for letter in _LETTERS if letter not in set(output).union(*subscripts))
+    terms = [output] + [s for i, s in enumerate(subscripts) if i != index]
+    constants: list[tuple[str, int]] = []
+    target, seen = "", set()
+    for letter, size in zip(own, shape):
+        if letter in seen:  # a repeat: a fresh letter, tied to the first by an identity matrix
+            new_letter = next(fresh)
+            terms.append(letter + new_letter)
+            constants.append(("eye", size))
+            target += new_letter
+            continue
+        seen.add(letter)
+        target += letter
+        if letter not in elsewhere:  # summed inside this operand only: copy grad along it
+            terms.append(letter)
+            constants.append(("ones", size))
+    return ",".join(terms) + "->" + target, constants
+
+
+def _einsum_constants(xp: Any, like: Any, constants: list) -> list:
+    """The ones vectors and identity matrices a gradient einsum multiplies by, as arrays."""
+    where = _same_device(xp, like)
+    return [
+        xp.ones(size, dtype=like.dtype, **where)
+        if kind == "ones"
+        else xp.eye(size, dtype=like.dtype, **where)
+        for kind, size in constants
+    ]
+
+
+einsum_of = _either(
+    lambda grad, equation, others, constants: Einsum.apply(
+        grad,
+        *others,
+        *(_wrap(c) for c in _einsum_constants(xp_of(grad._array), grad._array, constants)),
+        equation=equation,
+    ),
+    lambda xp, grad, equation, others, constants: _backend.einsum(
+        equation, grad, *others, *_einsum_constants(xp, grad, constants)
+    ),
+)
+
+
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """``ak.where``: elements of ``x`` where ``condition`` holds, else of ``y`` (numbers allowed)."""
     from ._tensor_methods import where as _where

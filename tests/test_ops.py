@@ -161,6 +161,8 @@ CASES = {
     "median_ties_share": (lambda L, a: L.cat([a, a]).median(), [distinct(3)]),
     "median_dim": (lambda L, a: a.median(1).values, [distinct(3, 4)]),
     "median_dim_keepdim": (lambda L, a: L.median(a, -2, keepdim=True)[0], [distinct(3, 4)]),
+    # einsum's graph differs from PyTorch's (see EINSUM below); a final sum names both alike.
+    "einsum_summed": (lambda L, a, b: L.einsum("ij,jk->ik", a, b).sum(1), [arr(2, 3), arr(3, 4)]),
 }
 
 
@@ -437,3 +439,77 @@ def test_sorting_and_scans_refuse_bad_arguments_like_torch():
             except (RuntimeError, IndexError) as error:
                 outcomes.append((type(error).__name__, str(error)))
         assert outcomes[0] == outcomes[1]
+
+
+# equation -> operands. PyTorch records einsum as the permutes/views/bmm it computes with, ak
+# as one EinsumBackward0 node: values and gradients (first and second order) are compared.
+EINSUM = {
+    "ij,jk->ik": [arr(2, 3), arr(3, 4)],
+    "ij,jk": [arr(2, 3), arr(3, 4)],  # implicit output: letters used once, alphabetically
+    "ba": [arr(2, 3)],
+    "Ab,aB": [arr(2, 3), arr(4, 2)],
+    "ii": [arr(3, 3)],  # trace: a repeated letter, summed
+    "ii->i": [arr(3, 3)],  # diagonal
+    "iij->ji": [arr(3, 3, 2)],
+    "iii->": [arr(2, 2, 2)],
+    "ij->i": [arr(2, 3)],  # j summed inside one operand
+    "ij,ij->": [arr(2, 3), arr(2, 3)],  # full contraction
+    "i,j->ij": [arr(2), arr(3)],
+    "bij,bjk->bik": [arr(2, 2, 3), arr(2, 3, 4)],
+    "...ij,...jk->...ik": [arr(2, 2, 3), arr(3, 4)],
+    "...ij,...jk": [arr(1, 2, 3), arr(5, 3, 4)],  # ... broadcasts
+    "i...->...": [arr(2, 3, 4)],
+    "...ij->...ji": [arr(2, 3, 4)],
+    "ij,jk,kl->il": [arr(2, 3), arr(3, 4), arr(4, 2)],
+    "ij, jk -> ik": [arr(2, 1), arr(3, 4)],  # a size-1 dimension broadcasts too
+    "iij,k->k": [arr(3, 3, 2), arr(4)],
+    "i,i,i->i": [arr(3), arr(3), arr(3)],
+}
+
+
+@pytest.mark.parametrize("equation", sorted(EINSUM))
+def test_einsum_matches_torch(equation):
+    operands = EINSUM[equation]
+    ours, theirs = run_both(lambda L, *xs: L.einsum(equation, *xs), operands)
+    assert_same(ours, theirs, check_name=False)
+    assert type(ours.output.grad_fn).__name__ == "EinsumBackward0"
+    ours, theirs = run_both(lambda L, *xs: L.einsum(equation, list(xs)), operands)
+    assert_same(ours, theirs, check_name=False)
+
+    def gradient_recorded(L, *xs):
+        (grad,) = L.autograd.grad((L.einsum(equation, *xs) ** 2).sum(), xs[:1], create_graph=True)
+        return grad * 1
+
+    ours, theirs = run_both(gradient_recorded, operands)
+    assert_same(ours, theirs)
+
+
+def test_einsum_refuses_bad_equations_like_torch():
+    import torch
+
+    cases = [
+        lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(2, 3)),
+        lambda L: L.einsum("ij->ik", L.ones(2, 3)),
+        lambda L: L.einsum("ij,jk", L.ones(2, 3)),
+        lambda L: L.einsum("ijk", L.ones(2, 3)),
+        lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(3, 4), L.ones(2)),
+        lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(3, 4, dtype=L.float64)),
+        lambda L: L.einsum("ij->iij", L.ones(2, 3)),
+        lambda L: L.einsum("ii->i", L.ones(2, 3)),
+        lambda L: L.einsum("i1", L.ones(2, 3)),
+    ]
+    for case in cases:
+        messages = []
+        for L in (ak, torch):
+            with pytest.raises(RuntimeError) as error:
+                case(L)
+            messages.append(str(error.value))
+        assert messages[0] == messages[1]
+
+
+def test_einsum_of_integers_stays_integer_like_torch():
+    import torch
+
+    ours = ak.einsum("ij->", ak.ones(2, 3, dtype=ak.int64))
+    theirs = torch.einsum("ij->", torch.ones(2, 3, dtype=torch.int64))
+    assert ours.item() == theirs.item() and str(ours.dtype) == str(theirs.dtype)

@@ -209,6 +209,8 @@ CASES = {
     "Kthvalue": (lambda a: a.kthvalue(2, 0, keepdim=True).values, [distinct(3, 2)], None),
     "MedianAll": (lambda a: a.median(), [distinct(3, 2)], None),
     "MedianDim": (lambda a: a.median(1).values, [distinct(2, 3)], None),
+    # A diagonal (ii), a contraction (j) and a letter summed inside one operand (l).
+    "Einsum": (lambda a, b: ak.einsum("iij,jkl->ki", a, b), [arr(2, 2, 3), arr(3, 2, 2)], None),
 }
 
 
