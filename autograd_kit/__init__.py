@@ -116,7 +116,7 @@ sort, argsort, topk, kthvalue, median = (
     _methods.kthvalue,
     _methods.median,
 )
-einsum = _methods.einsum
+einsum, dist, cdist = _methods.einsum, _methods.dist, _methods.cdist
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
@@ -142,7 +142,7 @@ def get_default_dtype() -> dtype:
 
 # Submodules: nn/optim/utils are part of the core; viz, widgets and grading need the course
 # extras (ipywidgets, matplotlib, nbclient), so they load on first use: ``ak.viz.draw_graph``.
-from . import nn, optim, utils  # noqa: E402
+from . import linalg, nn, optim, utils  # noqa: E402
 
 _OPTIONAL_SUBMODULES = {"viz", "widgets", "grading", "examples"}
 

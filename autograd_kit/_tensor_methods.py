@@ -589,17 +589,17 @@ def logsumexp(self: Tensor, dim: int, keepdim: builtins.bool = False) -> Tensor:
     return ops.Logsumexp.apply(_floating(self), dim=_normalize_dim(dim, self.ndim), keepdim=keepdim)
 
 
-def norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-    """The p-norm (sum |x|**p) ** (1/p): one LinalgVectorNormBackward0 node for p = 2, as in
-    PyTorch; other p are built from recorded primitives."""
-    if p == 2:
-        dims = ops._dims(dim, self.ndim)
-        return ops.LinalgVectorNorm.apply(_floating(self), dims=dims, keepdim=keepdim)
-    if p == 1:
-        return sum(abs(self), dim, keepdim)
-    if p in (math.inf, "inf"):
-        return amax(abs(self), dim if dim is not None else (), keepdim)
-    return sum(abs(self) ** p, dim, keepdim) ** (1.0 / p)
+def norm(
+    self: Tensor, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None
+) -> Tensor:
+    """The p-norm (sum |x|**p) ** (1/p) over ``dim`` (all elements by default); "fro" is the
+    2-norm. One LinalgVectorNormBackward0 node for every p, as in PyTorch (see
+    ``ak.linalg.vector_norm``)."""
+    if isinstance(p, str):
+        if p != "fro":
+            raise NotImplementedError(f"autograd_kit's norm supports p='fro' and numbers, not {p!r}")
+        p = 2
+    return vector_norm(self, p, dim, keepdim, dtype=dtype)
 
 
 # ---- shape ------------------------------------------------------------------------------------
@@ -1328,7 +1328,7 @@ def topk(
     dim = _normalize_dim(dim, self.ndim)
     size = self._array.shape[dim] if self.ndim else 1
     if not 0 <= k <= size:
-        raise RuntimeError("selected index k out of range")
+        raise RuntimeError(explain("selected index k out of range", "topk_k"))
     positions = _first_along(_sorting_positions(self, dim, descending=largest), dim, k)
     values = ops.Topk.apply(self, indices=positions, dim=dim)
     return TopkResult(values, _wrap(positions))
@@ -1430,9 +1430,12 @@ def _einsum_written_out(equation: str, operands: tuple) -> tuple[str, tuple]:
     for index, (subscript, letters, operand) in enumerate(zip(subscripts, named, operands)):
         if "..." not in subscript and len(letters) != operand.ndim:
             raise RuntimeError(
-                f"einsum(): the number of subscripts in the equation ({len(letters)}) does not "
-                f"match the number of dimensions ({operand.ndim}) for operand {index} and no "
-                "ellipsis was given"
+                explain(
+                    f"einsum(): the number of subscripts in the equation ({len(letters)}) does "
+                    f"not match the number of dimensions ({operand.ndim}) for operand {index} "
+                    "and no ellipsis was given",
+                    "einsum_subscripts",
+                )
             )
         ellipsis_sizes.append(operand.ndim - len(letters))
     broadcast_letters = "".join(unused[: builtins.max(ellipsis_sizes, default=0)])
@@ -1484,6 +1487,85 @@ def _einsum_sizes_agree(subscripts: list[str], operands: tuple) -> tuple:
         else operand
         for subscript, operand in zip(subscripts, operands)
     )
+
+
+# ---- scans-linalg: norms and distances --------------------------------------------------------
+
+
+def vector_norm(
+    x: Tensor,
+    ord: Any = 2,
+    dim: Any = None,
+    keepdim: builtins.bool = False,
+    *,
+    dtype: Any = None,
+) -> Tensor:
+    """``torch.linalg.vector_norm``: (sum |x|**ord) ** (1/ord) over ``dim`` (every element when
+    None), with ord = inf the largest |x|, -inf the smallest, 0 the count of nonzeros.
+
+    Example:
+        >>> ak.linalg.vector_norm(ak.tensor([3.0, -4.0])), ak.linalg.vector_norm(ak.tensor([3.0, -4.0]), 1)
+        (tensor(5.), tensor(7.))
+    """
+    if isinstance(ord, str):
+        raise TypeError(
+            f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}"
+        )
+    if dtype is not None:
+        x = x.to(dtypes.to_dtype(dtype))
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_type_word_of(x.dtype)}"
+        )
+    dims = ops._dims(None if dim in (None, ()) else dim, x.ndim)
+    return ops.LinalgVectorNorm.apply(x, dims=dims, keepdim=keepdim, ord=ord)
+
+
+def dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The ``p``-norm of ``self - other`` (broadcast): how far apart two tensors are.
+
+    Example:
+        >>> ak.tensor([1.0, 1.0]).dist(ak.tensor([4.0, 5.0]))
+        tensor(5.)
+    """
+    for tensor in (self, other):
+        if not tensor.dtype.is_floating_point:
+            raise RuntimeError(
+                "norm(): input dtype should be either floating point or complex. "
+                f"Got {_type_word_of(tensor.dtype)} instead."
+            )
+    return _binary(ops.Dist, self, other, p=p)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """``torch.cdist``: the ``p``-norm distance between every row of ``x1`` (..., P, M) and
+    every row of ``x2`` (..., R, M), a (..., P, R) tensor; batch dimensions broadcast.
+
+    Always one CdistBackward0 node. (For p = 2 with more than 25 rows, PyTorch computes the
+    distances with a matrix product instead and records that: values and gradients agree.)
+    """
+    for name, tensor in (("X1", x1), ("X2", x2)):
+        if tensor.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {tensor.ndim}D")
+        if not tensor.dtype.is_floating_point:
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: {_type_word_of(tensor.dtype)}"
+            )
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            "X1 and X2 must have the same number of columns. "
+            f"X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if x1.dtype != x2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_word_of(x1.dtype)} but found {_type_word_of(x2.dtype)}"
+        )
+    _check_same_device(x1, x2)
+    broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    return ops.Cdist.apply(x1, x2, p=p)
 
 
 # ---- attach everything to Tensor --------------------------------------------------------------
@@ -1573,6 +1655,7 @@ _METHODS = {
     "topk": topk,
     "kthvalue": kthvalue,
     "median": median,
+    "dist": dist,
     "add_": add_,
     "sub_": sub_,
     "mul_": mul_,

@@ -1009,24 +1009,70 @@ class Std(Primitive):
 
 
 class LinalgVectorNorm(Primitive):
-    """out = sqrt(sum(x**2)) over ``dims`` (the 2-norm);  grad_x = grad * x / out, and 0 where
-    out is 0 (PyTorch's choice at the kink: x = 0 is a minimum)."""
+    """out = the ``ord``-norm over ``dims``: (sum |x|**ord) ** (1/ord); ord = inf is max |x|,
+    -inf min |x|, 0 the count of nonzeros.
+    grad_x = grad * x / out for ord 2 (0 where out is 0: x = 0 is a minimum), grad * sign(x)
+    for ord 1, and in general grad * sign(x) |x|**(ord-1) / out**(ord-1) (PyTorch's formulas,
+    ``_norm_gradient`` below); for ord = inf the elements with |x| = out share grad equally.
+    """
 
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim=False):
-        xp = xp_of(x)
-        out = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+    def forward(ctx, x, dims, keepdim=False, ord=2):
+        out = _vector_norm_of(xp_of(x), x, ord, dims, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.dims, ctx.keepdim, ctx.ord = dims, keepdim, ord
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        scaled = _divided_where_nonzero(grad, out)
-        return _expand_back(scaled, x.shape, ctx.dims, ctx.keepdim) * x
+        if ctx.ord == 0:  # piecewise constant: PyTorch gives no gradient at all
+            return None
+        grad = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim)
+        out = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
+        return _norm_gradient(x, out, grad, ctx.ord, ctx.dims)
+
+
+def _vector_norm_of(xp: Any, x: Any, ord: float, dims: Any, keepdim: bool) -> Any:
+    """The ``ord``-norm of array ``x`` over ``dims`` (forward of the norm-like primitives)."""
+    if ord == 2:
+        return xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+    magnitude = xp.abs(x)
+    if ord == float("inf"):
+        return xp.max(magnitude, axis=dims, keepdims=keepdim)
+    if ord == -float("inf"):
+        return xp.min(magnitude, axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return xp.sum(xp.astype(x != 0, x.dtype), axis=dims, keepdims=keepdim)
+    if ord == 1:
+        return xp.sum(magnitude, axis=dims, keepdims=keepdim)
+    return xp.sum(magnitude**ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _norm_gradient(x: Tensor, out: Tensor, grad: Tensor, ord: float, dims: Any) -> Tensor:
+    """grad * d(out)/dx for out = the ``ord``-norm of x over ``dims``, with ``out`` and ``grad``
+    already expanded to x's shape. For ord = +-inf the elements that reach out share grad
+    equally when ``dims`` is given (vector norms), and each gets all of it when ``dims`` is
+    None (cdist, as in PyTorch)."""
+    if ord == 0:
+        return x * 0
+    if ord == 1:
+        return grad * x.sign()
+    if ord == 2:
+        return _divided_where_nonzero(grad, out) * x
+    if ord in (float("inf"), -float("inf")):
+        reached = (x.abs() == out).to(grad.dtype)
+        if dims is not None:
+            reached = reached / reached.sum(dims, keepdim=True)
+        return grad * x.sign() * reached
+    # sign(x) |x|**(ord-1), set to 0 where x = 0 without ever forming 0 ** negative.
+    nonzero = x != 0
+    powered = x.sign() * masked(choose(nonzero, x.abs(), 1.0) ** (ord - 1), nonzero)
+    if ord < 1:
+        return powered * grad * out ** (1 - ord)
+    return powered * _divided_where_nonzero(grad, out ** (ord - 1))
 
 
 def _divided_where_nonzero(grad: Any, out: Any) -> Any:
@@ -1749,6 +1795,64 @@ class Bmm(Primitive):
         grad_x = grad @ swap_last(y) if ctx.needs_input_grad[0] else None
         grad_y = swap_last(x) @ grad if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
+
+
+# ---- scans-linalg: distances ------------------------------------------------------------------
+
+
+class Dist(Primitive):
+    """out = the ``p``-norm of x - y (broadcast), over all elements;
+    grad_x = the norm's gradient at x - y,  grad_y = minus it."""
+
+    @staticmethod
+    def forward(ctx, x, y, p=2):
+        out = _vector_norm_of(xp_of(x), x - y, p, None, False)
+        ctx.save_for_backward(x, y, out)
+        ctx.p = p
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        difference = x - y
+        shape, dims = difference.shape, tuple(range(difference.ndim))
+        grad_difference = _norm_gradient(
+            difference, out.expand(shape), grad.expand(shape), ctx.p, dims
+        )
+        grad_x = grad_difference if ctx.needs_input_grad[0] else None
+        grad_y = -grad_difference if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Cdist(Primitive):
+    """out[..., i, j] = the ``p``-norm of x1[..., i, :] - x2[..., j, :] (rows of two matrices);
+    grad_x1[i] = sum over j of the norm's gradient at that difference, grad_x2[j] = minus the
+    sum over i. (For p = inf every coordinate reaching the max gets all of grad, as in PyTorch's
+    cdist, where vector_norm shares it.)"""
+
+    @staticmethod
+    def forward(ctx, x1, x2, p=2.0):
+        xp = xp_of(x1)
+        differences = xp.expand_dims(x1, axis=-2) - xp.expand_dims(x2, axis=-3)
+        out = _vector_norm_of(xp, differences, p, -1, False)
+        ctx.save_for_backward(x1, x2, out)
+        ctx.p = p
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x1, x2, out = ctx.saved_tensors
+        differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+        grad_differences = _norm_gradient(
+            differences,
+            out.unsqueeze(-1).expand(differences.shape),
+            grad.unsqueeze(-1).expand(differences.shape),
+            ctx.p,
+            None,
+        )
+        grad_x1 = grad_differences.sum(-2) if ctx.needs_input_grad[0] else None
+        grad_x2 = -grad_differences.sum(-3) if ctx.needs_input_grad[1] else None
+        return grad_x1, grad_x2
 
 
 # ---- scans-linalg: einsum --------------------------------------------------------------------

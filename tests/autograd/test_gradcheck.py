@@ -211,6 +211,8 @@ CASES = {
     "MedianDim": (lambda a: a.median(1).values, [distinct(2, 3)], None),
     # A diagonal (ii), a contraction (j) and a letter summed inside one operand (l).
     "Einsum": (lambda a, b: ak.einsum("iij,jkl->ki", a, b), [arr(2, 2, 3), arr(3, 2, 2)], None),
+    "Dist": (lambda a, b: a.dist(b, 3), [arr(2, 3), arr(3)], None),
+    "Cdist": (lambda a, b: ak.cdist(a, b), [arr(2, 3, 2), arr(1, 4, 2)], None),
 }
 
 
@@ -489,3 +491,20 @@ def test_cumprod_through_zeros_passes_gradcheck_and_gradgradcheck(dim):
     x = ak.tensor(values, dtype=ak.float64, requires_grad=True)
     assert ak.autograd.gradcheck(lambda a: a.cumprod(dim), (x,))
     assert ak.autograd.gradgradcheck(lambda a: a.cumprod(dim), (x,))
+
+
+@pytest.mark.parametrize("ord", [0.5, 1, 1.5, 3, -2, float("inf"), -float("inf")])
+def test_every_vector_norm_ord_passes_gradcheck_and_gradgradcheck(ord):
+    """Every ord of LinalgVectorNorm (its table row checks ord 2), dist and cdist, away from
+    zeros and ties."""
+    a = ak.tensor(away_from_zero(2, 3), dtype=ak.float64, requires_grad=True)
+    b = ak.tensor(distinct(3) + 5.0, dtype=ak.float64, requires_grad=True)
+    functions = [
+        (lambda a: ak.linalg.vector_norm(a, ord, dim=1), (a,)),
+        (lambda a, b: a.dist(b, ord), (a, b)),
+    ]
+    if ord >= 0:  # cdist takes no negative p
+        functions.append((lambda a, b: ak.cdist(a, b.reshape(3, 1).expand(3, 3) * 0.4, ord), (a, b)))
+    for function, inputs in functions:
+        assert ak.autograd.gradcheck(function, inputs)
+        assert ak.autograd.gradgradcheck(function, inputs)
