@@ -596,8 +596,8 @@ def norm(
     2-norm. One LinalgVectorNormBackward0 node for every p, as in PyTorch (see
     ``ak.linalg.vector_norm``)."""
     if isinstance(p, str):
-        if p != "fro":
-            raise NotImplementedError(f"autograd_kit's norm supports p='fro' and numbers, not {p!r}")
+        if p != "fro":  # "nuc", the sum of the singular values
+            raise NotImplementedError(f"autograd_kit's norm takes p='fro' or a number, not {p!r}")
         p = 2
     return vector_norm(self, p, dim, keepdim, dtype=dtype)
 

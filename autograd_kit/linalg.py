@@ -44,6 +44,11 @@ def matrix_norm(
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if ord == "fro":
         return vector_norm(A, 2, (rows, columns), keepdim, dtype=dtype)
+    if ord in (2, -2, "nuc"):
+        raise NotImplementedError(
+            f"autograd_kit's matrix_norm has no ord={ord!r}: it needs the singular values "
+            "(torch.linalg.svdvals), which autograd_kit does not compute"
+        )
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     # PyTorch's recipe: |A| summed down one dimension (a vector 1-norm), then the extreme of

@@ -1800,16 +1800,22 @@ class Bmm(Primitive):
 # ---- scans-linalg: distances ------------------------------------------------------------------
 
 
+def _norm_of_differences(ctx: Any, x: Any, y: Any, differences: Any, p: float, dims: Any) -> Any:
+    """Forward of dist and cdist: the p-norm of ``differences`` (of x and y) over ``dims``,
+    keeping x, y and the result for backward."""
+    out = _vector_norm_of(xp_of(differences), differences, p, dims, False)
+    ctx.save_for_backward(x, y, out)
+    ctx.p = p
+    return out
+
+
 class Dist(Primitive):
     """out = the ``p``-norm of x - y (broadcast), over all elements;
     grad_x = the norm's gradient at x - y,  grad_y = minus it."""
 
     @staticmethod
     def forward(ctx, x, y, p=2):
-        out = _vector_norm_of(xp_of(x), x - y, p, None, False)
-        ctx.save_for_backward(x, y, out)
-        ctx.p = p
-        return out
+        return _norm_of_differences(ctx, x, y, x - y, p, None)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1834,10 +1840,7 @@ class Cdist(Primitive):
     def forward(ctx, x1, x2, p=2.0):
         xp = xp_of(x1)
         differences = xp.expand_dims(x1, axis=-2) - xp.expand_dims(x2, axis=-3)
-        out = _vector_norm_of(xp, differences, p, -1, False)
-        ctx.save_for_backward(x1, x2, out)
-        ctx.p = p
-        return out
+        return _norm_of_differences(ctx, x1, x2, differences, p, -1)
 
     @staticmethod
     def backward(ctx, grad):

@@ -540,3 +540,11 @@ def test_docstring_examples_of_scans_sorting_einsum_and_norms_run():
         module = importlib.import_module(name)
         result = doctest.testmod(module, extraglobs={"ak": ak}, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0
+
+
+def test_norms_that_need_singular_values_say_they_are_missing():
+    for ord in (2, -2, "nuc"):
+        with pytest.raises(NotImplementedError, match="singular values"):
+            ak.linalg.matrix_norm(ak.ones(2, 2), ord)
+    with pytest.raises(NotImplementedError, match="'nuc'"):
+        ak.ones(2, 2).norm("nuc")
