@@ -548,3 +548,11 @@ def test_norms_that_need_singular_values_say_they_are_missing():
             ak.linalg.matrix_norm(ak.ones(2, 2), ord)
     with pytest.raises(NotImplementedError, match="'nuc'"):
         ak.ones(2, 2).norm("nuc")
+
+
+def test_cdist_of_many_rows_matches_torch_values_and_gradients():
+    """Past 25 rows PyTorch computes p = 2 distances with a matrix product (its graph ends in
+    ViewBackward0); ak keeps one CdistBackward0 node. Values and gradients agree."""
+    ours, theirs = run_both(lambda L, a, b: L.cdist(a, b), [arr(30, 3), arr(40, 3)])
+    assert_same(ours, theirs, check_name=False, rtol=1e-4)
+    assert type(ours.output.grad_fn).__name__ == "CdistBackward0"
