@@ -158,6 +158,17 @@ diagonal, diag, tril, triu, trace, outer = (
     _methods.outer,
 )
 
+# ---- scans-linalg ----
+cumsum, cumprod = _methods.cumsum, _methods.cumprod
+sort, argsort, topk, kthvalue, median = (
+    _methods.sort,
+    _methods.argsort,
+    _methods.topk,
+    _methods.kthvalue,
+    _methods.median,
+)
+einsum, dist, cdist = _methods.einsum, _methods.dist, _methods.cdist
+
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
     """True for ``ak.Tensor`` objects."""
@@ -186,7 +197,7 @@ from math import e, inf, nan, pi  # noqa: E402
 
 # Submodules: nn/optim/utils are part of the core; viz, widgets and grading need the course
 # extras (ipywidgets, matplotlib, nbclient), so they load on first use: ``ak.viz.draw_graph``.
-from . import nn, optim, utils  # noqa: E402
+from . import linalg, nn, optim, utils  # noqa: E402
 
 _OPTIONAL_SUBMODULES = {"viz", "widgets", "grading", "examples"}
 

@@ -343,6 +343,36 @@ def _host_key(key: Any) -> Any:
     return asnumpy(key)
 
 
+# ---- scans-linalg: scans, sorting and einsum, where libraries spell them differently ----
+
+
+def cumulative(array: Any, axis: int, kind: str, dtype: Any = None) -> Any:
+    """Running sums (``kind="sum"``) or products (``"prod"``) along ``axis``: the array API's
+    ``cumulative_sum``/``cumulative_prod`` where the library has them, else ``cumsum``."""
+    xp = xp_of(array)
+    standard = getattr(xp, f"cumulative_{kind}", None)
+    if standard is not None:
+        return standard(array, axis=axis, dtype=dtype)
+    return getattr(xp, f"cum{kind}")(array, axis=axis, dtype=dtype)
+
+
+def argsort(array: Any, axis: int, descending: bool = False, stable: bool = True) -> Any:
+    """The positions that sort ``array`` along ``axis`` (the array API's ``argsort``, which
+    NumPy spells without ``descending``: its array-api-compat wrapper adds it)."""
+    xp = array_api_compat.array_namespace(array)
+    return xp.argsort(array, axis=axis, descending=descending, stable=stable)
+
+
+def einsum(equation: str, *arrays: Any) -> Any:
+    """``einsum`` of NumPy or CuPy; other libraries (the array API has none) compute it on the
+    host and move the result back."""
+    xp = xp_of(arrays[0])
+    if hasattr(xp, "einsum"):
+        return xp.einsum(equation, *arrays)
+    out = np.einsum(equation, *(asnumpy(array) for array in arrays))
+    return to_device(np.asarray(out), device_of(arrays[0]))
+
+
 def cuda_is_available() -> bool:
     """True when CuPy imports and sees at least one CUDA device; never raises."""
     return _cupy_or_reason()[0] is not None
@@ -362,13 +392,16 @@ def cuda_unavailable_reason() -> str | None:
 __all__ = [
     "ArrayBackend",
     "CPU",
+    "argsort",
     "asnumpy",
     "cuda_device_count",
     "cuda_is_available",
     "cuda_unavailable_reason",
     "device",
+    "cumulative",
     "device_of",
     "diagonal_of",
+    "einsum",
     "index_add",
     "index_put",
     "namespace_for",

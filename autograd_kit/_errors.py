@@ -116,6 +116,15 @@ HINTS: dict[str, str] = {
         "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
         "out-of-place op."
     ),
+    # ---- scans-linalg ----
+    "topk_k": (
+        "Hint: k counts values taken along one dimension (dim=-1, the last, by default), so it "
+        "must be between 0 and that dimension's size; pass dim= to pick another dimension."
+    ),
+    "einsum_subscripts": (
+        "Hint: an einsum operand needs one letter per dimension (as many as x.ndim); write ... "
+        "for leading dimensions you don't name, e.g. '...ij,...jk->...ik'."
+    ),
 }
 
 

@@ -23,7 +23,18 @@ from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of, input_meta
 from .ops import _UNRECORDED, native_dtype
-from .tensor import MaxResult, MinResult, Size, Tensor, _normalize_dim, _wrap
+from .tensor import (
+    KthvalueResult,
+    MaxResult,
+    MedianResult,
+    MinResult,
+    Size,
+    SortResult,
+    Tensor,
+    TopkResult,
+    _normalize_dim,
+    _wrap,
+)
 
 _SCALARS = (builtins.int, builtins.float, builtins.bool)
 
@@ -602,17 +613,17 @@ def logsumexp(self: Tensor, dim: int, keepdim: builtins.bool = False) -> Tensor:
     return ops.Logsumexp.apply(_floating(self), dim=_normalize_dim(dim, self.ndim), keepdim=keepdim)
 
 
-def norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-    """The p-norm (sum |x|**p) ** (1/p): one LinalgVectorNormBackward0 node for p = 2, as in
-    PyTorch; other p are built from recorded primitives."""
-    if p == 2:
-        dims = ops._dims(dim, self.ndim)
-        return ops.LinalgVectorNorm.apply(_floating(self), dims=dims, keepdim=keepdim)
-    if p == 1:
-        return sum(abs(self), dim, keepdim)
-    if p in (math.inf, "inf"):
-        return amax(abs(self), dim if dim is not None else (), keepdim)
-    return sum(abs(self) ** p, dim, keepdim) ** (1.0 / p)
+def norm(
+    self: Tensor, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None
+) -> Tensor:
+    """The p-norm (sum |x|**p) ** (1/p) over ``dim`` (all elements by default); "fro" is the
+    2-norm. One LinalgVectorNormBackward0 node for every p, as in PyTorch (see
+    ``ak.linalg.vector_norm``)."""
+    if isinstance(p, str):
+        if p != "fro":  # "nuc", the sum of the singular values
+            raise NotImplementedError(f"autograd_kit's norm takes p='fro' or a number, not {p!r}")
+        p = 2
+    return vector_norm(self, p, dim, keepdim, dtype=dtype)
 
 
 # ---- shape ------------------------------------------------------------------------------------
@@ -1690,6 +1701,340 @@ def outer(self: Tensor, vec2: Tensor) -> Tensor:
     return mul(reshape(self, -1, 1), vec2)
 
 
+# ---- scans-linalg: running sums and products, sorting and picking by rank ---------------------
+
+
+def _scan_dtype(self: Tensor, dtype: Any) -> Any:
+    """cumsum/cumprod's result dtype: ``dtype`` when given, int64 for integer and bool input."""
+    if dtype is not None:
+        return dtypes.to_dtype(dtype)
+    return None if self.dtype.is_floating_point else dtypes.int64
+
+
+def cumsum(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sums along ``dim``: out[k] = x[0] + ... + x[k].
+
+    Example:
+        >>> ak.tensor([1.0, 2.0, 3.0]).cumsum(0)
+        tensor([1., 3., 6.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.Cumsum.apply(self, dim=dim, dtype=_scan_dtype(self, dtype))
+
+
+def cumprod(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along ``dim``: out[k] = x[0] * ... * x[k] (its gradient stays right
+    when x holds zeros).
+
+    Example:
+        >>> ak.tensor([1.0, 2.0, 3.0]).cumprod(0)
+        tensor([1., 2., 6.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    return ops.Cumprod.apply(self, dim=dim, dtype=_scan_dtype(self, dtype))
+
+
+def _sorting_positions(
+    self: Tensor, dim: int, descending: builtins.bool, stable: builtins.bool = True
+) -> Any:
+    """The int64 positions that sort ``self`` along ``dim`` (a 0-d tensor: position 0)."""
+    array = self._array
+    xp = _backend.xp_of(array)
+    if array.ndim == 0:
+        return xp.zeros((), dtype=native_dtype(xp, dtypes.int64), **ops._same_device(xp, array))
+    positions = _backend.argsort(array, dim, descending=descending, stable=stable)
+    return xp.astype(positions, native_dtype(xp, dtypes.int64), copy=False)
+
+
+def _first_along(positions: Any, dim: int, count: int) -> Any:
+    """The first ``count`` positions along ``dim`` (all of a 0-d array)."""
+    if positions.ndim == 0:
+        return positions
+    key = (slice(None),) * dim + (slice(0, count), ...)
+    return positions[key]
+
+
+def sort(
+    self: Tensor,
+    dim: int = -1,
+    descending: builtins.bool = False,
+    *,
+    stable: builtins.bool | None = None,
+) -> Any:
+    """The values sorted along ``dim`` and where each came from: a (values, indices) pair.
+    Equal values keep their order (a stable sort, which ``stable=True`` asks for; passing
+    ``stable`` at all records SortBackward1, PyTorch's other overload, instead of SortBackward0).
+
+    Example:
+        >>> ak.tensor([3.0, 1.0, 2.0]).sort().indices
+        tensor([1, 2, 0])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    positions = _sorting_positions(self, dim, descending)
+    primitive = ops.Sort if stable is None else ops.SortStable
+    values = primitive.apply(self, indices=positions, dim=dim)
+    return SortResult(values, _wrap(positions))
+
+
+def argsort(
+    self: Tensor, dim: int = -1, descending: builtins.bool = False, stable: builtins.bool = False
+) -> Tensor:
+    """The positions that sort ``self`` along ``dim`` (``sort(...).indices``); no gradient."""
+    return _wrap(_sorting_positions(self, _normalize_dim(dim, self.ndim), descending))
+
+
+def topk(
+    self: Tensor,
+    k: int,
+    dim: int = -1,
+    largest: builtins.bool = True,
+    sorted: builtins.bool = True,
+) -> Any:
+    """The ``k`` largest (``largest=False``: smallest) values along ``dim``, in order, and
+    their indices: a (values, indices) pair."""
+    dim = _normalize_dim(dim, self.ndim)
+    size = self._array.shape[dim] if self.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError(explain("selected index k out of range", "topk_k"))
+    positions = _first_along(_sorting_positions(self, dim, descending=largest), dim, k)
+    values = ops.Topk.apply(self, indices=positions, dim=dim)
+    return TopkResult(values, _wrap(positions))
+
+
+def _rank_along(
+    self: Tensor, rank: int, dim: int, keepdim: builtins.bool, primitive: Any
+) -> tuple[Tensor, Tensor]:
+    """The value of the given ``rank`` (0 = smallest) along ``dim``, and its index."""
+    positions = _sorting_positions(self, dim, descending=False)
+    if positions.ndim:
+        key = (slice(None),) * dim + (slice(rank, rank + 1), ...)
+        positions = positions[key]
+    values = primitive.apply(self, indices=positions, dim=dim, keepdim=keepdim)
+    if positions.ndim and not keepdim:
+        positions = _backend.xp_of(positions).squeeze(positions, axis=dim)
+    return values, _wrap(positions)
+
+
+def kthvalue(self: Tensor, k: int, dim: int = -1, keepdim: builtins.bool = False) -> Any:
+    """The ``k``-th smallest value along ``dim`` (k = 1 is the smallest) and its index."""
+    dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,) if self.ndim else (), "kthvalue")
+    size = self._array.shape[dim] if self.ndim else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return KthvalueResult(*_rank_along(self, k - 1, dim, keepdim, ops.Kthvalue))
+
+
+def median(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
+    """The middle value (the lower of the two middle ones for an even count); with ``dim``,
+    a (values, indices) pair along it.
+
+    Example:
+        >>> ak.tensor([4.0, 1.0, 3.0, 2.0]).median()
+        tensor(2.)
+    """
+    if dim is None:
+        return ops.MedianAll.apply(self)
+    dim = _normalize_dim(dim, self.ndim)
+    _check_something_to_choose(self, (dim,) if self.ndim else (), "median")
+    size = self._array.shape[dim] if self.ndim else 1
+    return MedianResult(*_rank_along(self, (size - 1) // 2, dim, keepdim, ops.MedianDim))
+
+
+# ---- scans-linalg: einsum ----------------------------------------------------------------------
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sum of products named by subscripts: ``einsum("ij,jk->ik", a, b)`` is ``a @ b``.
+
+    Each operand gets one letter per dimension; a letter shared by operands pairs those
+    dimensions up, a letter missing from the output (after ``->``) is summed over, a letter
+    repeated in one operand takes its diagonal (``"ii->i"``), and ``...`` stands for the
+    dimensions not named (broadcast between operands). Without ``->`` the output is every
+    letter used once, in alphabetical order. Operands may also come as one list.
+
+    One EinsumBackward0 node records it; PyTorch records the permutes and bmm it computes
+    with instead, so the graphs differ while values and gradients agree.
+
+    Example:
+        >>> a = ak.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> ak.einsum("ii", a), ak.einsum("ij->j", a)
+        (tensor(5.), tensor([4., 6.]))
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    full_equation, operands = _einsum_written_out(equation, operands)
+    return ops.Einsum.apply(*operands, equation=full_equation)
+
+
+def _einsum_written_out(equation: str, operands: tuple) -> tuple[str, tuple]:
+    """Check ``equation`` against the operands as PyTorch does, and write it out in full:
+    letters for ``...``, an explicit output. Size-1 dimensions paired with bigger ones are
+    expanded, so every letter has one size."""
+    for position, character in enumerate(equation):
+        if not (character in ops._LETTERS or character in " ,.->"):
+            raise RuntimeError(
+                f"einsum(): invalid subscript given at index {position} in the equation string, "
+                "subscripts must be in [a-zA-Z]"
+            )
+    equation = equation.replace(" ", "")
+    inputs, arrow, output = equation.partition("->")
+    subscripts = inputs.split(",")
+    if len(subscripts) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(subscripts) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    for operand in operands[1:]:
+        if operand.dtype != operands[0].dtype:
+            raise RuntimeError(
+                f"expected scalar type {_type_word_of(operands[0].dtype)} but found "
+                f"{_type_word_of(operand.dtype)}"
+            )
+    # "..." becomes the same fresh letters in every operand, lined up from the right.
+    unused = [letter for letter in ops._LETTERS if letter not in equation]
+    named = [subscript.replace("...", "") for subscript in subscripts]
+    ellipsis_sizes = []
+    for index, (subscript, letters, operand) in enumerate(zip(subscripts, named, operands)):
+        if "..." not in subscript and len(letters) != operand.ndim:
+            raise RuntimeError(
+                explain(
+                    f"einsum(): the number of subscripts in the equation ({len(letters)}) does "
+                    f"not match the number of dimensions ({operand.ndim}) for operand {index} "
+                    "and no ellipsis was given",
+                    "einsum_subscripts",
+                )
+            )
+        ellipsis_sizes.append(operand.ndim - len(letters))
+    broadcast_letters = "".join(unused[: builtins.max(ellipsis_sizes, default=0)])
+
+    def written_out(subscript: str, count: int) -> str:
+        return subscript.replace("...", broadcast_letters[len(broadcast_letters) - count :])
+
+    subscripts = [written_out(s, n) for s, n in zip(subscripts, ellipsis_sizes)]
+    if arrow:
+        output = written_out(output, len(broadcast_letters))
+        for letter in output:
+            if output.count(letter) > 1:
+                raise RuntimeError(
+                    f"einsum(): output subscript {letter} appears more than once in the output"
+                )
+            if not builtins.any(letter in s for s in subscripts):
+                raise RuntimeError(
+                    f"einsum(): output subscript {letter} does not appear in the equation for "
+                    "any input operand"
+                )
+    else:
+        used = "".join(named)
+        once = sorted(letter for letter in set(used) if used.count(letter) == 1)
+        output = broadcast_letters + "".join(once)
+    return ",".join(subscripts) + "->" + output, _einsum_sizes_agree(subscripts, operands)
+
+
+def _einsum_sizes_agree(subscripts: list[str], operands: tuple) -> tuple:
+    """Each letter's size, checked across operands (size 1 broadcasts, as in PyTorch)."""
+    sizes: dict[str, int] = {}
+    for index, (subscript, operand) in enumerate(zip(subscripts, operands)):
+        own: dict[str, int] = {}
+        for letter, size in zip(subscript, operand.shape):
+            if own.setdefault(letter, size) != size:
+                raise RuntimeError(
+                    f"einsum(): subscript {letter} is repeated for operand {index} but the "
+                    f"sizes don't match, {size} != {own[letter]}"
+                )
+            seen = sizes.setdefault(letter, size)
+            if size != seen and 1 not in (size, seen):
+                raise RuntimeError(
+                    f"einsum(): subscript {letter} has size {size} for operand {index} which "
+                    f"does not broadcast with previously seen size {seen}"
+                )
+            sizes[letter] = builtins.max(size, seen)
+    return tuple(
+        operand.expand(*(sizes[letter] for letter in subscript))
+        if builtins.any(sizes[letter] != size for letter, size in zip(subscript, operand.shape))
+        else operand
+        for subscript, operand in zip(subscripts, operands)
+    )
+
+
+# ---- scans-linalg: norms and distances --------------------------------------------------------
+
+
+def vector_norm(
+    x: Tensor,
+    ord: Any = 2,
+    dim: Any = None,
+    keepdim: builtins.bool = False,
+    *,
+    dtype: Any = None,
+) -> Tensor:
+    """``torch.linalg.vector_norm``: (sum |x|**ord) ** (1/ord) over ``dim`` (every element when
+    None), with ord = inf the largest |x|, -inf the smallest, 0 the count of nonzeros.
+
+    Example:
+        >>> ak.linalg.vector_norm(ak.tensor([3.0, -4.0])), ak.linalg.vector_norm(ak.tensor([3.0, -4.0]), 1)
+        (tensor(5.), tensor(7.))
+    """
+    if isinstance(ord, str):
+        raise TypeError(
+            f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}"
+        )
+    if dtype is not None:
+        x = x.to(dtypes.to_dtype(dtype))
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {_type_word_of(x.dtype)}"
+        )
+    dims = ops._dims(None if dim in (None, ()) else dim, x.ndim)
+    return ops.LinalgVectorNorm.apply(x, dims=dims, keepdim=keepdim, ord=ord)
+
+
+def dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The ``p``-norm of ``self - other`` (broadcast): how far apart two tensors are.
+
+    Example:
+        >>> ak.tensor([1.0, 1.0]).dist(ak.tensor([4.0, 5.0]))
+        tensor(5.)
+    """
+    for tensor in (self, other):
+        if not tensor.dtype.is_floating_point:
+            raise RuntimeError(
+                "norm(): input dtype should be either floating point or complex. "
+                f"Got {_type_word_of(tensor.dtype)} instead."
+            )
+    return _binary(ops.Dist, self, other, p=p)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """``torch.cdist``: the ``p``-norm distance between every row of ``x1`` (..., P, M) and
+    every row of ``x2`` (..., R, M), a (..., P, R) tensor; batch dimensions broadcast.
+
+    Always one CdistBackward0 node. (For p = 2 with more than 25 rows, PyTorch computes the
+    distances with a matrix product instead and records that: values and gradients agree.)
+    """
+    for name, tensor in (("X1", x1), ("X2", x2)):
+        if tensor.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {tensor.ndim}D")
+        if not tensor.dtype.is_floating_point:
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: {_type_word_of(tensor.dtype)}"
+            )
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(
+            "X1 and X2 must have the same number of columns. "
+            f"X1: {x1.shape[-1]} X2: {x2.shape[-1]}"
+        )
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if x1.dtype != x2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_word_of(x1.dtype)} but found {_type_word_of(x2.dtype)}"
+        )
+    _check_same_device(x1, x2)
+    broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    return ops.Cdist.apply(x1, x2, p=p)
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
@@ -1769,6 +2114,15 @@ _METHODS = {
     "mv": mv,
     "dot": dot,
     "bmm": bmm,
+    # ---- scans-linalg ----
+    "cumsum": cumsum,
+    "cumprod": cumprod,
+    "sort": sort,
+    "argsort": argsort,
+    "topk": topk,
+    "kthvalue": kthvalue,
+    "median": median,
+    "dist": dist,
     "add_": add_,
     "sub_": sub_,
     "mul_": mul_,

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import _backend, dtypes
 from ._backend import diagonal_of, index_add, index_put, to_device, xp_of
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
@@ -1013,24 +1013,70 @@ class Std(Primitive):
 
 
 class LinalgVectorNorm(Primitive):
-    """out = sqrt(sum(x**2)) over ``dims`` (the 2-norm);  grad_x = grad * x / out, and 0 where
-    out is 0 (PyTorch's choice at the kink: x = 0 is a minimum)."""
+    """out = the ``ord``-norm over ``dims``: (sum |x|**ord) ** (1/ord); ord = inf is max |x|,
+    -inf min |x|, 0 the count of nonzeros.
+    grad_x = grad * x / out for ord 2 (0 where out is 0: x = 0 is a minimum), grad * sign(x)
+    for ord 1, and in general grad * sign(x) |x|**(ord-1) / out**(ord-1) (PyTorch's formulas,
+    ``_norm_gradient`` below); for ord = inf the elements with |x| = out share grad equally.
+    """
 
     node_name = "LinalgVectorNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim=False):
-        xp = xp_of(x)
-        out = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+    def forward(ctx, x, dims, keepdim=False, ord=2):
+        out = _vector_norm_of(xp_of(x), x, ord, dims, keepdim)
         ctx.save_for_backward(x, out)
-        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.dims, ctx.keepdim, ctx.ord = dims, keepdim, ord
         return out
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        scaled = _divided_where_nonzero(grad, out)
-        return _expand_back(scaled, x.shape, ctx.dims, ctx.keepdim) * x
+        if ctx.ord == 0:  # piecewise constant: PyTorch gives no gradient at all
+            return None
+        grad = _expand_back(grad, x.shape, ctx.dims, ctx.keepdim)
+        out = _expand_back(out, x.shape, ctx.dims, ctx.keepdim)
+        return _norm_gradient(x, out, grad, ctx.ord, ctx.dims)
+
+
+def _vector_norm_of(xp: Any, x: Any, ord: float, dims: Any, keepdim: bool) -> Any:
+    """The ``ord``-norm of array ``x`` over ``dims`` (forward of the norm-like primitives)."""
+    if ord == 2:
+        return xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+    magnitude = xp.abs(x)
+    if ord == float("inf"):
+        return xp.max(magnitude, axis=dims, keepdims=keepdim)
+    if ord == -float("inf"):
+        return xp.min(magnitude, axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return xp.sum(xp.astype(x != 0, x.dtype), axis=dims, keepdims=keepdim)
+    if ord == 1:
+        return xp.sum(magnitude, axis=dims, keepdims=keepdim)
+    return xp.sum(magnitude**ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _norm_gradient(x: Tensor, out: Tensor, grad: Tensor, ord: float, dims: Any) -> Tensor:
+    """grad * d(out)/dx for out = the ``ord``-norm of x over ``dims``, with ``out`` and ``grad``
+    already expanded to x's shape. For ord = +-inf the elements that reach out share grad
+    equally when ``dims`` is given (vector norms), and each gets all of it when ``dims`` is
+    None (cdist, as in PyTorch)."""
+    if ord == 0:
+        return x * 0
+    if ord == 1:
+        return grad * x.sign()
+    if ord == 2:
+        return _divided_where_nonzero(grad, out) * x
+    if ord in (float("inf"), -float("inf")):
+        reached = (x.abs() == out).to(grad.dtype)
+        if dims is not None:
+            reached = reached / reached.sum(dims, keepdim=True)
+        return grad * x.sign() * reached
+    # sign(x) |x|**(ord-1), set to 0 where x = 0 without ever forming 0 ** negative.
+    nonzero = x != 0
+    powered = x.sign() * masked(choose(nonzero, x.abs(), 1.0) ** (ord - 1), nonzero)
+    if ord < 1:
+        return powered * grad * out ** (1 - ord)
+    return powered * _divided_where_nonzero(grad, out ** (ord - 1))
 
 
 def _divided_where_nonzero(grad: Any, out: Any) -> Any:
@@ -1105,6 +1151,167 @@ class Logsumexp(Primitive):
             grad = grad.unsqueeze(ctx.dim)
             out = out.unsqueeze(ctx.dim) if out.ndim < x.ndim else out
         return grad * (x - out).exp()
+
+
+# ---- scans-linalg: running sums and products, sorting and picking by rank -------------------
+
+cumulative_sum = _either(
+    lambda t, dim: t.cumsum(dim), lambda xp, a, dim: _backend.cumulative(a, dim, "sum")
+)
+
+
+def _reverse_cumsum(grad: Any, dim: int) -> Any:
+    """out[i] = sum of grad[k] for k >= i along ``dim`` (the sum from the right): the total
+    minus the running sum up to i, plus grad[i] itself."""
+    return sum_keepdim(grad, dim) - cumulative_sum(grad, dim) + grad
+
+
+class Cumsum(Primitive):
+    """out[k] = sum of x[j] for j <= k along ``dim``;  grad_x[i] = sum of grad[k] for k >= i
+    (each x[i] appears in every running sum from position i on)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype=None):
+        ctx.dim = dim
+        xp = xp_of(x)
+        dtype = native_dtype(xp, dtype) if dtype is not None else None
+        if x.ndim == 0:  # a number is its own running sum
+            return xp.asarray(x, dtype=dtype, copy=True)
+        return _backend.cumulative(x, dim, "sum", dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad if grad.ndim == 0 else _reverse_cumsum(grad, ctx.dim)
+
+
+class Cumprod(Primitive):
+    """out[k] = product of x[j] for j <= k along ``dim``;
+    grad_x[i] = sum over k >= i of grad[k] * (product of x[j] for j <= k, j != i).
+
+    Without zeros that product is out[k] / x[i], so grad_x = reverse_cumsum(grad * out) / x.
+    A zero in x makes that 0 / 0, so then the products that leave x[i] out are formed
+    directly: for each i, the running product of x with x[i] replaced by 1.
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim, dtype=None):
+        xp = xp_of(x)
+        dtype = native_dtype(xp, dtype) if dtype is not None else None
+        if x.ndim == 0:
+            out = xp.asarray(x, dtype=dtype, copy=True)
+        else:
+            out = _backend.cumulative(x, dim, "prod", dtype)
+        ctx.save_for_backward(x, out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad
+        xp = xp_of(x._array)
+        if not bool(xp.any(x._array == 0)):
+            return _reverse_cumsum(grad * out, ctx.dim) / x
+        # Move dim last; rows[..., i, k] = x[k] with x[i] replaced by 1.
+        along_last, grad_last = x.transpose(ctx.dim, -1), grad.transpose(ctx.dim, -1)
+        size = x.shape[ctx.dim]
+        positions = xp.arange(size, **_same_device(xp, x._array))
+        i, k = xp.reshape(positions, (size, 1)), xp.reshape(positions, (1, size))
+        rows = where(_wrap(i == k), 1.0, along_last.unsqueeze(-2))
+        # products[..., i, k] = product of x[j] for j <= k, j != i; only k >= i contribute.
+        products = rows.cumprod(-1)
+        grad_x = (masked(grad_last.unsqueeze(-2) * products, _wrap(k >= i))).sum(-1)
+        return grad_x.transpose(ctx.dim, -1)
+
+
+class _PickAlong(Primitive):
+    """out = x's values at ``indices`` along ``dim`` (sort, topk, kthvalue, median(dim));
+    grad_x = grad placed back at those positions, zeros elsewhere.
+
+    The method finds ``indices`` (one sort), returns them beside the values, and hands them
+    here, so the values are gathered with the very positions the user sees.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, indices, dim, keepdim=True):
+        xp = xp_of(x)
+        if x.ndim == 0:
+            ctx.shape, ctx.key = (), ()
+            return xp.asarray(x, copy=True)
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        ctx.key = _positions_along(xp, indices, dim)
+        values = xp.take_along_axis(x, indices, axis=dim)
+        return values if keepdim else xp.squeeze(values, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.shape:
+            return grad
+        if not ctx.keepdim:
+            grad = unsqueeze(grad, ctx.dim)
+        return placed_back(grad, ctx.shape, ctx.key)
+
+
+def _positions_along(xp: Any, indices: Any, dim: int) -> tuple:
+    """The index key ``x[key]`` that reads x at ``indices`` along ``dim`` (take_along_axis as
+    advanced indexing): ``indices`` for ``dim``, a broadcast ``arange`` for every other one."""
+    ndim = indices.ndim
+    key = []
+    for axis in range(ndim):
+        if axis == dim:
+            key.append(indices)
+            continue
+        shape = tuple(-1 if d == axis else 1 for d in range(ndim))
+        positions = xp.arange(indices.shape[axis], **_same_device(xp, indices))
+        key.append(xp.reshape(positions, shape))
+    return tuple(key)
+
+
+class Sort(_PickAlong):
+    """out = x sorted along ``dim``;  grad_x = grad placed back where each value came from."""
+
+
+class SortStable(_PickAlong):
+    """Sort, as recorded when ``stable=`` is passed (PyTorch's other overload of sort)."""
+
+    node_name = "SortBackward1"
+
+
+class Topk(_PickAlong):
+    """out = the k largest (smallest) values along ``dim``;  grad_x = grad placed back."""
+
+
+class Kthvalue(_PickAlong):
+    """out = the k-th smallest value along ``dim``;  grad_x = grad placed back at its index."""
+
+
+class MedianDim(_PickAlong):
+    """out = the (lower) median along ``dim``;  grad_x = grad placed back at its index."""
+
+    node_name = "MedianBackward1"
+
+
+class MedianAll(_ExtremeAll):
+    """out = the middle element (the lower of the two middle ones for an even count);
+    grad shared equally by the elements equal to it, as for max()."""
+
+    node_name = "MedianBackward0"
+
+    @classmethod
+    def forward(cls, ctx, x):
+        xp = xp_of(x)
+        flat = xp.reshape(x, (-1,))
+        if flat.shape[0] == 0:  # PyTorch's median of nothing is nan
+            out = xp.asarray(float("nan"), dtype=x.dtype, **_same_device(xp, x))
+        else:
+            out = xp.sort(flat)[(flat.shape[0] - 1) // 2]
+        ctx.save_for_backward(x, out)
+        return out
 
 
 # ============================================================================================
@@ -1913,6 +2120,166 @@ class Bmm(Primitive):
         grad_x = grad @ swap_last(y) if ctx.needs_input_grad[0] else None
         grad_y = swap_last(x) @ grad if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
+
+
+# ---- scans-linalg: distances ------------------------------------------------------------------
+
+
+def _norm_of_differences(ctx: Any, x: Any, y: Any, differences: Any, p: float, dims: Any) -> Any:
+    """Forward of dist and cdist: the p-norm of ``differences`` (of x and y) over ``dims``,
+    keeping x, y and the result for backward."""
+    out = _vector_norm_of(xp_of(differences), differences, p, dims, False)
+    ctx.save_for_backward(x, y, out)
+    ctx.p = p
+    return out
+
+
+class Dist(Primitive):
+    """out = the ``p``-norm of x - y (broadcast), over all elements;
+    grad_x = the norm's gradient at x - y,  grad_y = minus it."""
+
+    @staticmethod
+    def forward(ctx, x, y, p=2):
+        return _norm_of_differences(ctx, x, y, x - y, p, None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        difference = x - y
+        shape, dims = difference.shape, tuple(range(difference.ndim))
+        grad_difference = _norm_gradient(
+            difference, out.expand(shape), grad.expand(shape), ctx.p, dims
+        )
+        grad_x = grad_difference if ctx.needs_input_grad[0] else None
+        grad_y = -grad_difference if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Cdist(Primitive):
+    """out[..., i, j] = the ``p``-norm of x1[..., i, :] - x2[..., j, :] (rows of two matrices);
+    grad_x1[i] = sum over j of the norm's gradient at that difference, grad_x2[j] = minus the
+    sum over i. (For p = inf every coordinate reaching the max gets all of grad, as in PyTorch's
+    cdist, where vector_norm shares it.)"""
+
+    @staticmethod
+    def forward(ctx, x1, x2, p=2.0):
+        xp = xp_of(x1)
+        differences = xp.expand_dims(x1, axis=-2) - xp.expand_dims(x2, axis=-3)
+        return _norm_of_differences(ctx, x1, x2, differences, p, -1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x1, x2, out = ctx.saved_tensors
+        differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+        grad_differences = _norm_gradient(
+            differences,
+            out.unsqueeze(-1).expand(differences.shape),
+            grad.unsqueeze(-1).expand(differences.shape),
+            ctx.p,
+            None,
+        )
+        grad_x1 = grad_differences.sum(-2) if ctx.needs_input_grad[0] else None
+        grad_x2 = -grad_differences.sum(-3) if ctx.needs_input_grad[1] else None
+        return grad_x1, grad_x2
+
+
+# ---- scans-linalg: einsum --------------------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class Einsum(Primitive):
+    """out = einsum(equation, *operands), the equation written out in full ("ij,jk->ik", no
+    "..." and an explicit output);
+    grad of operand i = einsum(grad and the other operands -> operand i's subscripts).
+
+    Every product in the sum that made ``out[o]`` is linear in operand i, so its gradient
+    multiplies ``grad[o]`` by the other factors: the same einsum with operand i and the output
+    trading places. Two details make the new equation valid:
+
+    - a subscript only operand i has (summed away inside it, like j in "ij->i") appears in no
+      other term, so a ones vector of its size joins the product (grad is copied along it);
+    - a repeated subscript ("ii->i", a diagonal) cannot repeat in an output, so its repeats get
+      fresh letters tied to it by identity matrices: the gradient lands on the diagonal only.
+
+    PyTorch records einsum as the permutes, views and bmm it is computed with; this is one
+    node (EinsumBackward0) with the same values and gradients.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, *operands, equation):
+        ctx.save_for_backward(*operands)
+        ctx.equation = equation
+        return _backend.einsum(equation, *operands)
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        inputs, output = ctx.equation.split("->")
+        subscripts = inputs.split(",")
+        grads = []
+        for index, needed in enumerate(ctx.needs_input_grad):
+            if not needed:
+                grads.append(None)
+                continue
+            others = [operand for position, operand in enumerate(operands) if position != index]
+            equation, constants = _einsum_gradient_equation(
+                subscripts, output, index, tuple(operands[index].shape)
+            )
+            grads.append(einsum_of(grad, equation, others, constants))
+        return tuple(grads)
+
+
+def _einsum_gradient_equation(
+    subscripts: list[str], output: str, index: int, shape: tuple
+) -> tuple[str, list[tuple[str, int]]]:
+    """The einsum that gives operand ``index``'s gradient from (grad, the other operands,
+    constants), and the constants it needs: ("ones", size) or ("eye", size)."""
+    own = subscripts[index]
+    elsewhere = set(output).union(*(s for i, s in enumerate(subscripts) if i != index))
+    fresh = iter(letter for letter in _LETTERS if letter not in set(output).union(*subscripts))
+    terms = [output] + [s for i, s in enumerate(subscripts) if i != index]
+    constants: list[tuple[str, int]] = []
+    target, seen = "", set()
+    for letter, size in zip(own, shape):
+        if letter in seen:  # a repeat: a fresh letter, tied to the first by an identity matrix
+            new_letter = next(fresh)
+            terms.append(letter + new_letter)
+            constants.append(("eye", size))
+            target += new_letter
+            continue
+        seen.add(letter)
+        target += letter
+        if letter not in elsewhere:  # summed inside this operand only: copy grad along it
+            terms.append(letter)
+            constants.append(("ones", size))
+    return ",".join(terms) + "->" + target, constants
+
+
+def _einsum_constants(xp: Any, like: Any, constants: list) -> list:
+    """The ones vectors and identity matrices a gradient einsum multiplies by, as arrays."""
+    where = _same_device(xp, like)
+    return [
+        xp.ones(size, dtype=like.dtype, **where)
+        if kind == "ones"
+        else xp.eye(size, dtype=like.dtype, **where)
+        for kind, size in constants
+    ]
+
+
+einsum_of = _either(
+    lambda grad, equation, others, constants: Einsum.apply(
+        grad,
+        *others,
+        *(_wrap(c) for c in _einsum_constants(xp_of(grad._array), grad._array, constants)),
+        equation=equation,
+    ),
+    lambda xp, grad, equation, others, constants: _backend.einsum(
+        equation, grad, *others, *_einsum_constants(xp, grad, constants)
+    ),
+)
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:

@@ -584,6 +584,15 @@ def _return_type_repr(self: tuple) -> str:
 MaxResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 MinResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 
+# ---- scans-linalg: what sort, topk, kthvalue and median(dim) return (torch.return_types) ----
+SortResult = namedtuple("sort", ["values", "indices"])
+TopkResult = namedtuple("topk", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+MedianResult = namedtuple("median", ["values", "indices"])
+for _result in (SortResult, TopkResult, KthvalueResult, MedianResult):
+    _result.__repr__ = _return_type_repr  # type: ignore[method-assign]
+del _result
+
 # Imported last: the autograd package and the operator methods (kept apart so this file stays
 # about the tensor's state) import this module, so Tensor must exist before they load.
 from . import _tensor_methods  # noqa: E402, F401, I001

@@ -96,6 +96,17 @@ def int_in_place_float(L):
     L.ones(3, dtype=L.int64).add_(1.5)
 
 
+# ---- scans-linalg ----
+
+
+def topk_more_than_there_are(L):
+    L.ones(2, 3).topk(4)
+
+
+def einsum_letters_for_too_many_dimensions(L):
+    L.einsum("bij,jk->bik", L.ones(2, 3), L.ones(3, 4))
+
+
 CASES = [
     (
         second_backward,
@@ -200,6 +211,14 @@ CASES = [
         RuntimeError,
         "result type Float can't be cast to the desired output type Long",
         "dtype",
+    ),
+    # ---- scans-linalg ----
+    (topk_more_than_there_are, RuntimeError, "selected index k out of range", "dim="),
+    (
+        einsum_letters_for_too_many_dimensions,
+        RuntimeError,
+        "einsum(): the number of subscripts in the equation (3) does not match",
+        "...",
     ),
 ]
 
@@ -366,3 +385,52 @@ def test_shape_index_errors_match_torch(name):
         make_error(ak)
     assert type(ours.value) is type(theirs.value)
     assert str(ours.value).split("\n")[0] == str(theirs.value)
+
+
+# ---- scans-linalg ----
+
+
+# More bad input: the same exception type and message as PyTorch (followed by a hint where
+# one teaches, as for topk above).
+PLAIN = [
+    lambda L: L.ones(2, 3).topk(-1),
+    lambda L: L.ones(2, 3).kthvalue(4),
+    lambda L: L.ones(2, 3).kthvalue(0, 0),
+    lambda L: L.ones(2, 0).kthvalue(1),
+    lambda L: L.ones(2, 0).median(1),
+    lambda L: L.ones(2, 3).sort(2),
+    lambda L: L.ones(2, 3).cumsum(-3),
+    lambda L: L.ones(2, 3).cumprod(2),
+    lambda L: L.tensor(3.0).kthvalue(2),
+    lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(2, 3)),
+    lambda L: L.einsum("ij->ik", L.ones(2, 3)),
+    lambda L: L.einsum("ij,jk", L.ones(2, 3)),
+    lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(3, 4), L.ones(2)),
+    lambda L: L.einsum("ij,jk->ik", L.ones(2, 3), L.ones(3, 4, dtype=L.float64)),
+    lambda L: L.einsum("ij->iij", L.ones(2, 3)),
+    lambda L: L.einsum("ii->i", L.ones(2, 3)),
+    lambda L: L.einsum("i1", L.ones(2, 3)),
+    lambda L: L.cdist(L.ones(2, 3, dtype=L.long), L.ones(2, 3, dtype=L.long)),
+    lambda L: L.cdist(L.ones(2, 3), L.ones(2, 3, dtype=L.float64)),
+    lambda L: L.cdist(L.ones(2, 3), L.ones(2, 4)),
+    lambda L: L.cdist(L.ones(3), L.ones(2, 3)),
+    lambda L: L.cdist(L.ones(2, 3), L.ones(2, 3), p=-1),
+    lambda L: L.linalg.norm(L.ones(2, 3, 4), 2),
+    lambda L: L.linalg.norm(L.ones(3), "fro"),
+    lambda L: L.linalg.vector_norm(L.ones(3), "fro"),
+    lambda L: L.linalg.vector_norm(L.ones(3, dtype=L.long)),
+    lambda L: L.ones(3, dtype=L.long).norm(),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 3), 3),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 3), dim=(0, 0)),
+    lambda L: L.linalg.matrix_norm(L.ones(3)),
+    lambda L: L.ones(3, dtype=L.long).dist(L.ones(3, dtype=L.long)),
+]
+
+
+@pytest.mark.parametrize("make_error", PLAIN, ids=range(len(PLAIN)))
+def test_error_matches_torch_word_for_word(make_error):
+    with pytest.raises((RuntimeError, IndexError, TypeError)) as theirs:
+        make_error(torch)
+    with pytest.raises(theirs.type) as ours:
+        make_error(ak)
+    assert str(ours.value).split("\nHint: ")[0] == str(theirs.value)

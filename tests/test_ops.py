@@ -27,6 +27,12 @@ def positive(*shape):
     return arr(*shape, low=0.5, high=2.0)
 
 
+def distinct(*shape):
+    """A permutation of well separated values: sorting and ranking have no ties."""
+    values = np.arange(int(np.prod(shape)), dtype=np.float64) * 0.37 - 1.0
+    return RNG.permutation(values).reshape(shape)
+
+
 # name -> (fn, input arrays, which inputs require grad or None for "all floats")
 CASES = {
     "add": (lambda L, a, b: a + b, [arr(3, 4), arr(3, 4)]),
@@ -222,6 +228,102 @@ CASES = {
     "repeat_gradient_recorded": (
         lambda L, a: _recorded_gradient(L, a, a.repeat(2, 3)),
         [arr(2, 3)],
+    ),
+    # ---- scans-linalg ----
+    "cumsum": (lambda L, a: a.cumsum(1), [arr(3, 4)]),
+    "cumsum_negative_dim": (lambda L, a: L.cumsum(a, dim=-3), [arr(2, 3, 4)]),
+    "cumsum_of_a_number": (lambda L, a: a.cumsum(0), [np.array(2.5)]),
+    "cumsum_to_float64": (lambda L, a: a.float().cumsum(0, dtype=L.float64), [arr(4)]),
+    "cumprod": (lambda L, a: a.cumprod(1), [arr(3, 4)]),
+    "cumprod_with_zeros": (
+        lambda L, a: L.cumprod(a, 1),
+        [np.array([[2.0, 0.0, 3.0, 0.0, 5.0], [1.0, 2.0, 3.0, 0.0, 2.0], [1.0, 2.0, 3.0, 4.0, 5.0]])],
+    ),
+    "cumprod_with_zeros_dim0": (lambda L, a: a.cumprod(0), [np.array([[2.0, 0.0], [0.0, 3.0], [4.0, 5.0]])]),
+    # The second derivative through a zero (the graphs differ; the final * 1 names both alike).
+    "cumprod_with_a_zero_gradient_recorded": (
+        lambda L, a: L.autograd.grad(a.cumprod(0).sum(), a, create_graph=True)[0] * 1,
+        [np.array([2.0, 0.0, 3.0, 0.5])],
+    ),
+    "sort": (lambda L, a: a.sort(1).values, [distinct(3, 4)]),
+    "sort_descending_dim0": (lambda L, a: a.sort(0, descending=True)[0], [distinct(3, 4)]),
+    "sort_stable": (lambda L, a: L.sort(a, stable=True).values, [distinct(3, 4)]),
+    "topk": (lambda L, a: a.topk(2).values, [distinct(3, 4)]),
+    "topk_smallest_dim0": (lambda L, a: L.topk(a, 3, dim=0, largest=False).values, [distinct(3, 4)]),
+    "kthvalue": (lambda L, a: a.kthvalue(2).values, [distinct(3, 4)]),
+    "kthvalue_keepdim": (lambda L, a: L.kthvalue(a, 3, 0, keepdim=True).values, [distinct(3, 4)]),
+    "median": (lambda L, a: a.median(), [distinct(3, 4)]),
+    "median_even_count": (lambda L, a: L.median(a), [distinct(2, 2)]),
+    # The middle value appears twice: both copies share the gradient, as for max().
+    "median_ties_share": (lambda L, a: L.cat([a, a]).median(), [distinct(3)]),
+    "median_dim": (lambda L, a: a.median(1).values, [distinct(3, 4)]),
+    "median_dim_keepdim": (lambda L, a: L.median(a, -2, keepdim=True)[0], [distinct(3, 4)]),
+    # einsum's graph differs from PyTorch's (see EINSUM below); a final sum names both alike.
+    "einsum_summed": (lambda L, a, b: L.einsum("ij,jk->ik", a, b).sum(1), [arr(2, 3), arr(3, 4)]),
+    "vector_norm": (lambda L, a: L.linalg.vector_norm(a), [arr(3, 4)]),
+    "vector_norm_ord_dims": (lambda L, a: L.linalg.vector_norm(a, 3, dim=(0, 2)), [arr(2, 3, 4)]),
+    "vector_norm_ord_half": (lambda L, a: L.linalg.vector_norm(a, 0.5, -1, keepdim=True), [arr(3, 4)]),
+    "vector_norm_ord_1": (lambda L, a: L.linalg.vector_norm(a, ord=1, dim=0), [arr(3, 4)]),
+    "vector_norm_ord_0": (lambda L, a: L.linalg.vector_norm(a, 0), [arr(3, 4)]),  # no gradient
+    "vector_norm_ord_negative": (lambda L, a: L.linalg.vector_norm(a, -1.5), [arr(3, 4)]),
+    "vector_norm_inf": (lambda L, a: L.linalg.vector_norm(a, float("inf"), 1), [arr(3, 4)]),
+    "vector_norm_minus_inf": (lambda L, a: L.linalg.vector_norm(a, -float("inf")), [arr(3, 4)]),
+    # |x| reaches the max twice (x and -x): the two share the gradient.
+    "vector_norm_inf_ties_share": (
+        lambda L, a: L.linalg.vector_norm(L.cat([a, -a.detach()]), float("inf"), 0),
+        [arr(2, 3)],
+    ),
+    # Zeros in x: the gradient there is 0 for every ord (no 0 ** negative is formed).
+    "vector_norm_with_zeros": (
+        lambda L, a: L.linalg.vector_norm(a * L.tensor([0.0, 1.0, 0.0]), 1.5),
+        [arr(3)],
+    ),
+    "vector_norm_with_zeros_ord_half": (
+        lambda L, a: L.linalg.vector_norm(a * L.tensor([0.0, 1.0, 0.0]), 0.5),
+        [arr(3)],
+    ),
+    "vector_norm_of_zeros_ord_3": (lambda L, a: L.linalg.vector_norm(a * 0, 3), [arr(3)]),
+    "vector_norm_to_float64": (lambda L, a: L.linalg.vector_norm(a.float(), dtype=L.float64), [arr(3)]),
+    "vector_norm_of_a_number": (lambda L, a: L.linalg.vector_norm(a, 3), [np.array(-2.0)]),
+    "norm_p_dim": (lambda L, a: a.norm(3, 1), [arr(3, 4)]),
+    "norm_p_1": (lambda L, a: L.norm(a, 1), [arr(3, 4)]),
+    "norm_p_inf": (lambda L, a: a.norm(float("inf"), dim=0, keepdim=True), [arr(3, 4)]),
+    "norm_fro_dim": (lambda L, a: a.norm("fro", dim=1), [arr(3, 4)]),
+    "norm_fro_dims": (lambda L, a: L.norm(a, dim=(0, 1)), [arr(3, 4)]),
+    "matrix_norm": (lambda L, a: L.linalg.matrix_norm(a), [arr(3, 4)]),
+    "matrix_norm_1": (lambda L, a: L.linalg.matrix_norm(a, 1), [arr(3, 4)]),
+    "matrix_norm_minus_1_keepdim": (
+        lambda L, a: L.linalg.matrix_norm(a, -1, keepdim=True),
+        [arr(2, 3, 4)],
+    ),
+    "matrix_norm_inf_dims": (lambda L, a: L.linalg.matrix_norm(a, float("inf"), dim=(2, 0)), [arr(2, 3, 4)]),
+    "matrix_norm_minus_inf_dims_keepdim": (
+        lambda L, a: L.linalg.matrix_norm(a, -float("inf"), dim=(-1, 0), keepdim=True),
+        [arr(2, 3, 4)],
+    ),
+    "linalg_norm": (lambda L, a: L.linalg.norm(a), [arr(3, 4, 2)]),
+    "linalg_norm_vector_ord": (lambda L, a: L.linalg.norm(a, 3), [arr(3)]),
+    "linalg_norm_matrix_ord": (lambda L, a: L.linalg.norm(a, float("inf")), [arr(3, 4)]),
+    "linalg_norm_dim": (lambda L, a: L.linalg.norm(a, 0.5, -1), [arr(3, 4)]),
+    "linalg_norm_two_dims": (lambda L, a: L.linalg.norm(a, 1, dim=(0, 1)), [arr(3, 4, 2)]),
+    "linalg_norm_fro": (lambda L, a: L.linalg.norm(a, "fro"), [arr(3, 4)]),
+    "dist": (lambda L, a, b: a.dist(b), [arr(3, 4), arr(4)]),
+    "dist_p": (lambda L, a, b: L.dist(a, b, 3), [arr(3, 4), arr(3, 4)]),
+    "dist_p_1": (lambda L, a, b: L.dist(a, b, p=1), [arr(3, 4), arr(3, 1)]),
+    "dist_inf": (lambda L, a, b: a.dist(b, float("inf")), [arr(2, 3), arr(2, 3)]),
+    "dist_to_itself": (lambda L, a: a.dist(a.detach()), [arr(3)]),
+    "dist_float32_to_float64": (lambda L, a, b: a.float().dist(b), [arr(3), arr(3)]),
+    "cdist": (lambda L, a, b: L.cdist(a, b), [arr(3, 4), arr(5, 4)]),
+    "cdist_p": (lambda L, a, b: L.cdist(a, b, 3), [arr(3, 4), arr(5, 4)]),
+    "cdist_p_half": (lambda L, a, b: L.cdist(a, b, 0.5), [arr(3, 4), arr(5, 4)]),
+    "cdist_p_1": (lambda L, a, b: L.cdist(a, b, p=1), [arr(3, 4), arr(5, 4)]),
+    "cdist_p_0": (lambda L, a, b: L.cdist(a, b, p=0), [arr(3, 4), arr(5, 4)]),
+    "cdist_inf_batched": (lambda L, a, b: L.cdist(a, b, float("inf")), [arr(2, 3, 4), arr(1, 5, 4)]),
+    "cdist_to_itself": (lambda L, a: L.cdist(a, a), [arr(3, 2)]),
+    # x1[0] is 2 away from x2[0] in both coordinates: with p = inf each gets all of grad.
+    "cdist_inf_ties": (
+        lambda L, a, b: L.cdist(a, b, float("inf")),
+        [np.array([[0.0, 0.0], [1.0, 1.0], [3.0, -1.0]]), np.array([[2.0, 2.0], [0.0, 0.5]])],
     ),
 }
 
@@ -462,3 +564,126 @@ def test_integer_results_match_torch_and_need_no_grad(name):
         assert str(mine.dtype) == str(reference.dtype) and mine.shape == reference.shape
         assert mine.requires_grad == reference.requires_grad
         np.testing.assert_array_equal(mine.detach().numpy(), reference.detach().numpy())
+
+
+# ---- scans-linalg ----
+
+
+def test_integer_results_of_sorting_match_torch_and_carry_no_gradient():
+    import torch
+
+    data = np.array([[0.3, -1.2, 2.5, 0.9], [1.7, 0.1, -0.4, 3.3], [-2.0, 0.6, 1.1, -0.8]])
+    cases = [
+        lambda L, a: a.sort(1).indices,
+        lambda L, a: L.sort(a, 0, descending=True).indices,
+        lambda L, a: a.argsort(0, descending=True),
+        lambda L, a: L.argsort(a),
+        lambda L, a: a.topk(2, dim=0).indices,
+        lambda L, a: a.kthvalue(2).indices,
+        lambda L, a: a.median(0).indices,
+        lambda L, a: L.median(a, 1, True).indices,
+        lambda L, a: (a * 10).detach().long().cumsum(0),
+        lambda L, a: (a > 0).cumsum(1),
+        lambda L, a: L.cumprod((a * 10).detach().int(), 0),
+        lambda L, a: (a * 10).detach().long().sort(1).values,
+        lambda L, a: (a * 10).detach().long().median(),
+        lambda L, a: (a * 10).detach().long().topk(2).values,
+    ]
+    for case in cases:
+        ours = case(ak, ak.tensor(data, requires_grad=True))
+        theirs = case(torch, torch.tensor(data, requires_grad=True))
+        assert ours.tolist() == theirs.tolist()
+        assert str(ours.dtype) == str(theirs.dtype)
+        assert ours.requires_grad is theirs.requires_grad is False
+
+
+def test_sorting_results_print_like_torch():
+    import torch
+
+    for case in (
+        lambda L: L.tensor([3.0, 1.0, 2.0]).sort(),
+        lambda L: L.tensor([3.0, 1.0, 2.0]).topk(2),
+        lambda L: L.tensor([3.0, 1.0, 2.0]).kthvalue(1),
+        lambda L: L.tensor([[3.0, 1.0, 2.0]]).median(1),
+        lambda L: L.tensor(3.0).median(0),
+        lambda L: L.ones(2, 0).sort(1),
+    ):
+        assert repr(case(ak)) == repr(case(torch))
+    assert ak.ones(0).median().isnan().item() and torch.ones(0).median().isnan().item()
+
+
+# equation -> operands. PyTorch records einsum as the permutes/views/bmm it computes with, ak
+# as one EinsumBackward0 node: values and gradients (first and second order) are compared.
+EINSUM = {
+    "ij,jk->ik": [arr(2, 3), arr(3, 4)],
+    "ij,jk": [arr(2, 3), arr(3, 4)],  # implicit output: letters used once, alphabetically
+    "ba": [arr(2, 3)],
+    "Ab,aB": [arr(2, 3), arr(4, 2)],
+    "ii": [arr(3, 3)],  # trace: a repeated letter, summed
+    "ii->i": [arr(3, 3)],  # diagonal
+    "iij->ji": [arr(3, 3, 2)],
+    "iii->": [arr(2, 2, 2)],
+    "ij->i": [arr(2, 3)],  # j summed inside one operand
+    "ij,ij->": [arr(2, 3), arr(2, 3)],  # full contraction
+    "i,j->ij": [arr(2), arr(3)],
+    "bij,bjk->bik": [arr(2, 2, 3), arr(2, 3, 4)],
+    "...ij,...jk->...ik": [arr(2, 2, 3), arr(3, 4)],
+    "...ij,...jk": [arr(1, 2, 3), arr(5, 3, 4)],  # ... broadcasts
+    "i...->...": [arr(2, 3, 4)],
+    "...ij->...ji": [arr(2, 3, 4)],
+    "ij,jk,kl->il": [arr(2, 3), arr(3, 4), arr(4, 2)],
+    "ij, jk -> ik": [arr(2, 1), arr(3, 4)],  # a size-1 dimension broadcasts too
+    "iij,k->k": [arr(3, 3, 2), arr(4)],
+    "i,i,i->i": [arr(3), arr(3), arr(3)],
+}
+
+
+@pytest.mark.parametrize("equation", sorted(EINSUM))
+def test_einsum_matches_torch(equation):
+    operands = EINSUM[equation]
+    ours, theirs = run_both(lambda L, *xs: L.einsum(equation, *xs), operands)
+    assert_same(ours, theirs, check_name=False)
+    assert type(ours.output.grad_fn).__name__ == "EinsumBackward0"
+    ours, theirs = run_both(lambda L, *xs: L.einsum(equation, list(xs)), operands)
+    assert_same(ours, theirs, check_name=False)
+
+    def gradient_recorded(L, *xs):
+        (grad,) = L.autograd.grad((L.einsum(equation, *xs) ** 2).sum(), xs[:1], create_graph=True)
+        return grad * 1
+
+    ours, theirs = run_both(gradient_recorded, operands)
+    assert_same(ours, theirs)
+
+
+def test_einsum_of_integers_stays_integer_like_torch():
+    import torch
+
+    ours = ak.einsum("ij->", ak.ones(2, 3, dtype=ak.int64))
+    theirs = torch.einsum("ij->", torch.ones(2, 3, dtype=torch.int64))
+    assert ours.item() == theirs.item() and str(ours.dtype) == str(theirs.dtype)
+
+
+def test_docstring_examples_of_scans_sorting_einsum_and_norms_run():
+    import doctest
+    import importlib
+
+    for name in ("autograd_kit.linalg", "autograd_kit._tensor_methods"):
+        module = importlib.import_module(name)
+        result = doctest.testmod(module, extraglobs={"ak": ak}, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0
+
+
+def test_norms_that_need_singular_values_say_they_are_missing():
+    for ord in (2, -2, "nuc"):
+        with pytest.raises(NotImplementedError, match="singular values"):
+            ak.linalg.matrix_norm(ak.ones(2, 2), ord)
+    with pytest.raises(NotImplementedError, match="'nuc'"):
+        ak.ones(2, 2).norm("nuc")
+
+
+def test_cdist_of_many_rows_matches_torch_values_and_gradients():
+    """Past 25 rows PyTorch computes p = 2 distances with a matrix product (its graph ends in
+    ViewBackward0); ak keeps one CdistBackward0 node. Values and gradients agree."""
+    ours, theirs = run_both(lambda L, a, b: L.cdist(a, b), [arr(30, 3), arr(40, 3)])
+    assert_same(ours, theirs, check_name=False, rtol=1e-4)
+    assert type(ours.output.grad_fn).__name__ == "CdistBackward0"

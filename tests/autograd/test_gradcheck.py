@@ -234,6 +234,19 @@ CASES = {
     "Tril": (lambda a: a.tril(), [arr(2, 3, 3)], None),
     "Triu": (lambda a: a.triu(-1), [arr(3, 4)], None),
     "Trace": (lambda a: a.trace(), [arr(3, 4)], None),
+    # ---- scans-linalg ----
+    "Cumsum": (lambda a: a.cumsum(1), [arr(2, 3)], None),
+    "Cumprod": (lambda a: a.cumprod(-1), [away_from_zero(2, 4)], None),
+    "Sort": (lambda a: a.sort(0, descending=True).values, [distinct(3, 2)], None),
+    "SortStable": (lambda a: ak.sort(a, stable=True).values, [distinct(2, 3)], None),
+    "Topk": (lambda a: a.topk(2).values, [distinct(2, 3)], None),
+    "Kthvalue": (lambda a: a.kthvalue(2, 0, keepdim=True).values, [distinct(3, 2)], None),
+    "MedianAll": (lambda a: a.median(), [distinct(3, 2)], None),
+    "MedianDim": (lambda a: a.median(1).values, [distinct(2, 3)], None),
+    # A diagonal (ii), a contraction (j) and a letter summed inside one operand (l).
+    "Einsum": (lambda a, b: ak.einsum("iij,jkl->ki", a, b), [arr(2, 2, 3), arr(3, 2, 2)], None),
+    "Dist": (lambda a, b: a.dist(b, 3), [arr(2, 3), arr(3)], None),
+    "Cdist": (lambda a, b: ak.cdist(a, b), [arr(2, 3, 2), arr(1, 4, 2)], None),
 }
 
 
@@ -498,3 +511,34 @@ def test_every_primitive_has_correct_third_derivatives(name):
     fn, inputs = make_inputs(name)
     ak.manual_seed(1)
     assert ak.autograd.gradgradcheck(first_derivative(fn), inputs)
+
+
+# ---- scans-linalg ----
+
+
+@pytest.mark.parametrize("dim", [0, -1])
+def test_cumprod_through_zeros_passes_gradcheck_and_gradgradcheck(dim):
+    """With zeros in x, cumprod's gradient comes from the products that leave each element
+    out (no division by x). (Third derivatives are not checked here: finite differences step
+    off the zero, where the cheaper formula divides by a number of size eps.)"""
+    values = np.array([[1.5, 0.0, -0.7, 1.2], [0.0, -1.1, 0.0, 1.3], [0.8, 0.6, 1.1, -0.9]])
+    x = ak.tensor(values, dtype=ak.float64, requires_grad=True)
+    assert ak.autograd.gradcheck(lambda a: a.cumprod(dim), (x,))
+    assert ak.autograd.gradgradcheck(lambda a: a.cumprod(dim), (x,))
+
+
+@pytest.mark.parametrize("ord", [0.5, 1, 1.5, 3, -2, float("inf"), -float("inf")])
+def test_every_vector_norm_ord_passes_gradcheck_and_gradgradcheck(ord):
+    """Every ord of LinalgVectorNorm (its table row checks ord 2), dist and cdist, away from
+    zeros and ties."""
+    a = ak.tensor(away_from_zero(2, 3), dtype=ak.float64, requires_grad=True)
+    b = ak.tensor(distinct(3) + 5.0, dtype=ak.float64, requires_grad=True)
+    functions = [
+        (lambda a: ak.linalg.vector_norm(a, ord, dim=1), (a,)),
+        (lambda a, b: a.dist(b, ord), (a, b)),
+    ]
+    if ord >= 0:  # cdist takes no negative p
+        functions.append((lambda a, b: ak.cdist(a, b.reshape(3, 1).expand(3, 3) * 0.4, ord), (a, b)))
+    for function, inputs in functions:
+        assert ak.autograd.gradcheck(function, inputs)
+        assert ak.autograd.gradgradcheck(function, inputs)
