@@ -771,10 +771,7 @@ def unsqueeze(self: Tensor, dim: int) -> Tensor:
 
 
 def expand(self: Tensor, *sizes: Any) -> Tensor:
-    shape = _expanded_shape(self, sizes)
-    if shape == tuple(self.shape):
-        return self
-    return ops.Expand.apply(self, shape=shape)
+    return ops.Expand.apply(self, shape=_expanded_shape(self, sizes))
 
 
 def _expanded_shape(self: Tensor, sizes: tuple) -> tuple[int, ...]:
@@ -783,7 +780,7 @@ def _expanded_shape(self: Tensor, sizes: tuple) -> tuple[int, ...]:
     lead = len(sizes) - self.ndim
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.{dtypes.LEGACY_NAMES[self.dtype.name]}{{{list(self.shape)}}}, "
+            f"expand({self.type()}{{{list(self.shape)}}}, "
             f"size={list(sizes)}): the number of "
             f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
             f"in the tensor ({self.ndim})"

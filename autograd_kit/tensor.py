@@ -439,8 +439,12 @@ class Tensor:
         )
         if new_dtype is self.dtype and new_device == self.device:
             return self
+        from .autograd.grad_mode import no_grad
         from .ops import ToCopy
 
+        if not new_dtype.is_floating_point:  # integers have no gradient: nothing to record
+            with no_grad():
+                return ToCopy.apply(self, dtype=new_dtype, device=new_device)
         return ToCopy.apply(self, dtype=new_dtype, device=new_device)
 
     def cpu(self) -> Tensor:

@@ -506,3 +506,16 @@ def test_random_draws_follow_manual_seed_and_their_distribution():
     assert abs(ak.bernoulli(ak.full((20000,), 0.3)).mean().item() - 0.3) < 0.02
     counts = np.bincount(ak.multinomial(ak.tensor([1.0, 3.0]), 20000, True).numpy(), minlength=2)
     assert abs(counts[1] / 20000 - 0.75) < 0.02
+
+
+def test_casts_to_integers_and_same_shape_expands_record_like_torch():
+    def facts(L):
+        x = L.tensor([1.5, 2.5], requires_grad=True)
+        casts = [(x * 10).long(), x.to(L.int32), x.bool(), (x > 2).float(), x.double()]
+        same = x.expand(2)
+        return [(t.requires_grad, t.is_leaf, type(t.grad_fn).__name__) for t in casts] + [
+            same is x,
+            type(same.grad_fn).__name__,
+        ]
+
+    assert facts(ak) == facts(torch)
