@@ -92,6 +92,10 @@ def to_dtype(value: Any) -> dtype:
 def _promote_pair(first: dtype, second: dtype) -> dtype:
     if first is second:
         return first
+    if first._category != second._category:
+        # A higher kind wins outright in PyTorch: int64 with float32 is float32 (NumPy would
+        # widen to float64 to hold every int64 exactly).
+        return first if first._category > second._category else second
     return _BY_NUMPY[np.promote_types(first.numpy, second.numpy)]
 
 

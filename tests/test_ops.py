@@ -244,6 +244,9 @@ def test_dtype_promotion_matches_torch():
         lambda L: L.arange(4).sum(),
         lambda L: L.arange(4.0),
         L_exp := (lambda L: L.arange(3).exp()),
+        # ---- elementwise ----
+        lambda L: L.ones(3, dtype=L.int64) * L.ones(3),  # float32, not NumPy's float64
+        lambda L: L.ones(3, dtype=L.int32) + L.ones(3, dtype=L.float16),
     ]
     del L_exp
     for case in cases:
