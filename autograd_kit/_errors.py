@@ -107,6 +107,16 @@ HINTS: dict[str, str] = {
         "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
         "out-of-place op."
     ),
+    # ---- elementwise ----
+    "no_derivative": (
+        "Hint: x // y and number % x jump from step to step, so PyTorch defines no gradient for "
+        "them. If the result only picks or counts things, .detach() it; for a smooth quantity "
+        "use x / y instead."
+    ),
+    "integer_zero_division": (
+        "Hint: an integer divided by 0 has no answer (floats give inf or nan instead); look for "
+        "zeros in the divisor, or convert to float first with .float()."
+    ),
 }
 
 
