@@ -382,6 +382,9 @@ def where(condition: Tensor, x: Any = None, y: Any = None) -> Tensor | tuple[Ten
     With the condition alone, the indices where it holds (see ``_where_nonzero``)."""
     if x is None and y is None:
         return _where_nonzero(condition)
+    if x is None or y is None:
+        given = x if y is None else y
+        raise TypeError(_WHERE_SIGNATURES.format(_type_name(condition), _type_name(given)))
     tensors = [value for value in (x, y) if isinstance(value, Tensor)]
     if not tensors:
         raise TypeError("where() expected at least one of x and y to be a Tensor")
@@ -1512,6 +1515,8 @@ def _addc(
         raise RuntimeError(_ADDCDIV_OF_INTEGERS)
     _check_same_devices((self, tensor1, tensor2))
     value = _as_number(value)
+    if isinstance(value, builtins.float) and not tensor1.dtype.is_floating_point:
+        value = builtins.int(value)  # PyTorch casts value to the integer tensors' type
     if in_place:
         shape = broadcast_shapes(tensor1._array.shape, tensor2._array.shape)
         shape = broadcast_shapes(self._array.shape, shape)
@@ -1588,6 +1593,20 @@ def _where_nonzero(condition: Tensor) -> tuple[Tensor, ...]:
     if condition.dtype is not dtypes.bool_:
         array = array != 0
     return tuple(_wrap(indices).long() for indices in xp.nonzero(array))
+
+
+_WHERE_SIGNATURES = (
+    "where() received an invalid combination of arguments - got ({}, {}), but expected one of:\n"
+    " * (Tensor condition)\n"
+    " * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n"
+    " * (Tensor condition, Number self, Tensor other)\n"
+    " * (Tensor condition, Tensor input, Number other)\n"
+    " * (Tensor condition, Number self, Number other)\n"
+)
+
+
+def _type_name(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
 
 
 def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:

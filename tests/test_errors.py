@@ -316,6 +316,8 @@ ELEMENTWISE_ERRORS = {
     "addcdiv_of_integers": lambda L: L.addcdiv(L.ones(2), L.tensor([1, 2]), L.tensor([1, 2])),
     "addcmul_shapes": lambda L: L.addcmul(L.ones(3), L.ones(2), L.ones(3)),
     "addcmul_in_place_grows": lambda L: L.ones(3).addcmul_(L.ones(2, 3), L.ones(3)),
+    "where_with_one_value": lambda L: L.where(L.tensor([True]), L.ones(1)),
+    "where_with_one_number": lambda L: L.where(L.tensor([True]), 2.0),
 }
 
 

@@ -187,6 +187,10 @@ CASES = {
         lambda L, a, b, c: L.addcmul(a, b, c, value=2),
         [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])],
     ),
+    "addcmul_of_integers_float_value": (
+        lambda L, a, b, c: L.addcmul(a, b, c, value=1.7),
+        [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])],
+    ),
     "addcdiv": (lambda L, a, b, c: a.addcdiv(b, c, value=-2), [arr(2, 3), arr(3), positive(2, 1)]),
     "addcmul_in_place": (lambda L, a, b, c: (a * 1).addcmul_(b, c, value=2), [arr(3), arr(3), arr(3)]),
     "addcdiv_in_place": (lambda L, a, b, c: (a * 1).addcdiv_(b, c), [arr(2, 3), arr(3), positive(3)]),
@@ -281,6 +285,13 @@ BINARY = {
     "div": lambda L, a, b: a / (b.abs() + 0.5),
     "maximum": lambda L, a, b: L.maximum(a, b),
     "where": lambda L, a, b: L.where(a > b, a, b),
+    # ---- elementwise ----
+    "atan2": lambda L, a, b: L.atan2(a, b),
+    "hypot": lambda L, a, b: L.hypot(a, b),
+    "logaddexp": lambda L, a, b: L.logaddexp(a, b),
+    "lerp": lambda L, a, b: a.lerp(b, 0.3),
+    "lerp_by_tensor": lambda L, a, b: a.lerp(a * 0 + 1, b),
+    "addcmul": lambda L, a, b: a.addcmul(b, b, value=0.5),
 }
 
 
@@ -305,6 +316,11 @@ UNARY = {
     "mean": lambda L, a: a.mean(),
     "softmax": lambda L, a: a.softmax(-1),
     "square": lambda L, a: a**2,
+    # ---- elementwise ----
+    "atan": lambda L, a: a.atan(),
+    "sinh": lambda L, a: a.sinh(),
+    "expm1": lambda L, a: a.expm1(),
+    "log1p": lambda L, a: (a.abs() + 0.1).log1p(),
 }
 
 
