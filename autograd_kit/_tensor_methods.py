@@ -1370,6 +1370,9 @@ def _check_divisor(dividend: Any, divisor: Any, kernel: str) -> None:
 def _remainder_like(
     by_number: type[ops.Primitive], by_tensor: type[ops.Primitive], kernel: str
 ) -> Any:
+    """fmod and %: a number divisor is a setting of the node (FmodBackward0), a tensor one an
+    input that gets a gradient (FmodBackward1)."""
+
     def function(self: Tensor, other: Any) -> Tensor:
         _check_divisor(self, other, kernel)
         if isinstance(other, Tensor):
@@ -1473,15 +1476,15 @@ def lerp(self: Tensor, end: Tensor, weight: Any) -> Tensor:
         if weight.ndim:
             _check_lerp_dtype(self, "weight", weight)
         operands = (self, end, _promote(weight, self.dtype))
-        _check_same_devices(operands)
+        _check_devices_and_shapes(operands)
         return ops.LerpTensor.apply(*operands)
     if not self.dtype.is_floating_point:
         raise _not_implemented_for("lerp_kernel_scalar", self.dtype)
-    _check_same_devices((self, end))
+    _check_devices_and_shapes((self, end))
     return ops.Lerp.apply(self, end, weight=_as_number(weight))
 
 
-def _check_same_devices(tensors: Sequence[Tensor]) -> None:
+def _check_devices_and_shapes(tensors: Sequence[Tensor]) -> None:
     """Same device and shapes that broadcast (PyTorch's errors), for ops of several tensors."""
     shape = tensors[0]._array.shape
     for other in tensors[1:]:
@@ -1513,7 +1516,7 @@ def _addc(
         tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point
     ):
         raise RuntimeError(_ADDCDIV_OF_INTEGERS)
-    _check_same_devices((self, tensor1, tensor2))
+    _check_devices_and_shapes((self, tensor1, tensor2))
     value = _as_number(value)
     if isinstance(value, builtins.float) and not tensor1.dtype.is_floating_point:
         value = builtins.int(value)  # PyTorch casts value to the integer tensors' type

@@ -219,6 +219,16 @@ MIXED = {
     "inplace": lambda a, b: a.add_(b),
     "setitem": lambda a, b: a.__setitem__(slice(None), b),
     "linear": lambda a, b: nn.functional.linear(a.reshape(1, 2), b.reshape(1, 2)),
+    # ---- elementwise ----
+    "atan2": lambda a, b: ak.atan2(a, b),
+    "fmod": lambda a, b: a.fmod(b),
+    "mod": lambda a, b: a % b,
+    "floor_divide": lambda a, b: a // b,
+    "lerp": lambda a, b: a.lerp(b, 0.5),
+    "lerp_weight": lambda a, b: a.lerp(a, b),
+    "addcmul": lambda a, b: a.addcmul(a, b),
+    "addcdiv_in_place": lambda a, b: a.addcdiv_(b, a),
+    "where_method": lambda a, b: a.where(a > 0, b),
 }
 
 
