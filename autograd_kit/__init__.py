@@ -169,6 +169,48 @@ sort, argsort, topk, kthvalue, median = (
 )
 einsum, dist, cdist = _methods.einsum, _methods.dist, _methods.cdist
 
+# ---- elementwise ----
+log1p, expm1, log2, log10, exp2 = (
+    _methods.log1p,
+    _methods.expm1,
+    _methods.log2,
+    _methods.log10,
+    _methods.exp2,
+)
+tan, asin, acos, atan, sinh, cosh = (
+    _methods.tan,
+    _methods.asin,
+    _methods.acos,
+    _methods.atan,
+    _methods.sinh,
+    _methods.cosh,
+)
+floor, ceil, round, trunc, frac = (  # noqa: A001
+    _methods.floor,
+    _methods.ceil,
+    _methods.round,
+    _methods.trunc,
+    _methods.frac,
+)
+atan2, hypot, logaddexp = (
+    _methods._atan2_function,
+    _methods._hypot_function,
+    _methods._logaddexp_function,
+)
+fmod, remainder, floor_divide, lerp = (
+    _methods.fmod,
+    _methods.remainder,
+    _methods.floor_divide,
+    _methods.lerp,
+)
+addcmul, addcdiv, nan_to_num = _methods.addcmul, _methods.addcdiv, _methods.nan_to_num
+isinf, isposinf, isneginf, signbit = (
+    _methods.isinf,
+    _methods.isposinf,
+    _methods.isneginf,
+    _methods.signbit,
+)
+
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821
     """True for ``ak.Tensor`` objects."""

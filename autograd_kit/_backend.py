@@ -389,6 +389,24 @@ def cuda_unavailable_reason() -> str | None:
     return _cupy_or_reason()[1]
 
 
+# ---- elementwise ----
+
+
+def fmod(x: Any, y: Any) -> Any:
+    """C's ``fmod``: the remainder of x / y with the sign of x (``%`` takes y's sign).
+
+    NumPy and CuPy have it; the array API standard only has ``remainder``, so there it is
+    |x| mod |y| given x's sign, which is the same number.
+    """
+    xp = xp_of(x)
+    if hasattr(xp, "fmod"):
+        return xp.fmod(x, y)
+    magnitude = xp.remainder(xp.abs(x), xp.abs(y) if hasattr(y, "shape") else abs(y))
+    if xp.isdtype(x.dtype, "real floating"):
+        return xp.copysign(magnitude, x)
+    return xp.where(x < 0, -magnitude, magnitude)
+
+
 __all__ = [
     "ArrayBackend",
     "CPU",
@@ -402,6 +420,7 @@ __all__ = [
     "device_of",
     "diagonal_of",
     "einsum",
+    "fmod",
     "index_add",
     "index_put",
     "namespace_for",
@@ -411,3 +430,4 @@ __all__ = [
     "to_device",
     "xp_of",
 ]
+

@@ -125,6 +125,16 @@ HINTS: dict[str, str] = {
         "Hint: an einsum operand needs one letter per dimension (as many as x.ndim); write ... "
         "for leading dimensions you don't name, e.g. '...ij,...jk->...ik'."
     ),
+    # ---- elementwise ----
+    "no_derivative": (
+        "Hint: x // y and number % x jump from step to step, so PyTorch defines no gradient for "
+        "them. If the result only picks or counts things, .detach() it; for a smooth quantity "
+        "use x / y instead."
+    ),
+    "integer_zero_division": (
+        "Hint: an integer divided by 0 has no answer (floats give inf or nan instead); look for "
+        "zeros in the divisor, or convert to float first with .float()."
+    ),
 }
 
 

@@ -411,8 +411,14 @@ def clamp_max(self: Tensor, max: Any) -> Tensor:
     return clamp(self, max=max)
 
 
-def where(condition: Tensor, x: Any, y: Any) -> Tensor:
-    """Elements of ``x`` where ``condition`` is true, elsewhere of ``y`` (tensors or numbers)."""
+def where(condition: Tensor, x: Any = None, y: Any = None) -> Tensor | tuple[Tensor, ...]:
+    """Elements of ``x`` where ``condition`` is true, elsewhere of ``y`` (tensors or numbers).
+    With the condition alone, the indices where it holds (see ``_where_nonzero``)."""
+    if x is None and y is None:
+        return _where_nonzero(condition)
+    if x is None or y is None:
+        given = x if y is None else y
+        raise TypeError(_WHERE_SIGNATURES.format(_type_name(condition), _type_name(given)))
     tensors = [value for value in (x, y) if isinstance(value, Tensor)]
     if not tensors:
         raise TypeError("where() expected at least one of x and y to be a Tensor")
@@ -1115,7 +1121,10 @@ _NUMPY_UFUNCS = {ops.Add: np.add, ops.Sub: np.subtract, ops.Mul: np.multiply, op
 
 
 def _check_cast(new_values: Any, target: Tensor) -> None:
-    new_dtype = dtypes.of_array(new_values)
+    _check_cast_dtype(dtypes.of_array(new_values), target)
+
+
+def _check_cast_dtype(new_dtype: dtypes.dtype, target: Tensor) -> None:
     if new_dtype._category > target.dtype._category:
         raise RuntimeError(
             explain(
@@ -1192,12 +1201,12 @@ def relu_(self: Tensor) -> Tensor:
 
 def addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """self += value * tensor1 * tensor2 (used by optimizers)."""
-    return add_(self, tensor1 * tensor2 * value)
+    return _addc(ops.Addcmul, self, tensor1, tensor2, value, in_place=True)
 
 
 def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """self += value * tensor1 / tensor2 (used by optimizers)."""
-    return add_(self, tensor1 / tensor2 * value)
+    return _addc(ops.Addcdiv, self, tensor1, tensor2, value, in_place=True)
 
 
 def _fill_random(self: Tensor, sample: Any) -> Tensor:
@@ -2028,8 +2037,392 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
             f"expected scalar type {_type_word_of(x1.dtype)} but found {_type_word_of(x2.dtype)}"
         )
     _check_same_device(x1, x2)
-    broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    _broadcast_pair(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
     return ops.Cdist.apply(x1, x2, p=p)
+
+
+# ---- elementwise ----
+
+
+def _not_implemented_for(kernel: str, dtype: dtypes.dtype) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for ``dtype`` (``frac`` of integers)."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_word_of(dtype)}'")
+
+
+def _named(function: Any, name: str, doc: str) -> Any:
+    function.__name__, function.__doc__ = name, doc
+    return function
+
+
+def _floating_unary(primitive: type[ops.Primitive], name: str, doc: str) -> Any:
+    """A one-input function that computes in floating point (integer inputs promote)."""
+
+    def function(self: Tensor) -> Tensor:
+        return primitive.apply(_floating(self))
+
+    return _named(function, name, doc)
+
+
+log1p = _floating_unary(ops.Log1p, "log1p", "log(1 + x), accurate when x is tiny.")
+expm1 = _floating_unary(ops.Expm1, "expm1", "exp(x) - 1, accurate when x is tiny.")
+log2 = _floating_unary(ops.Log2, "log2", "The base-2 logarithm.")
+log10 = _floating_unary(ops.Log10, "log10", "The base-10 logarithm.")
+exp2 = _floating_unary(ops.Exp2, "exp2", "2 ** x.")
+tan = _floating_unary(ops.Tan, "tan", "The tangent.")
+asin = _floating_unary(ops.Asin, "asin", "The inverse sine (NaN outside [-1, 1]).")
+acos = _floating_unary(ops.Acos, "acos", "The inverse cosine (NaN outside [-1, 1]).")
+atan = _floating_unary(ops.Atan, "atan", "The inverse tangent.")
+sinh = _floating_unary(ops.Sinh, "sinh", "The hyperbolic sine.")
+cosh = _floating_unary(ops.Cosh, "cosh", "The hyperbolic cosine.")
+
+
+def _rounding(primitive: type[ops.Primitive], name: str, doc: str) -> Any:
+    """floor, ceil, trunc, round: integers are already whole, so they come back as a copy."""
+
+    def function(self: Tensor) -> Tensor:
+        if self.dtype.is_floating_point:
+            return primitive.apply(self)
+        if self.dtype is dtypes.bool_:
+            raise _not_implemented_for(f"{name}_vml_cpu", self.dtype)
+        return self.clone()
+
+    return _named(function, name, doc)
+
+
+floor = _rounding(ops.Floor, "floor", "The largest integer <= x (gradient 0).")
+ceil = _rounding(ops.Ceil, "ceil", "The smallest integer >= x (gradient 0).")
+trunc = _rounding(ops.Trunc, "trunc", "x rounded towards zero (gradient 0).")
+_round_to_integer = _rounding(ops.Round, "round", "")
+
+
+def round(self: Tensor, *, decimals: builtins.int | None = None) -> Tensor:
+    """x rounded half to even (``round(2.5) == 2``), to ``decimals`` decimal places if given
+    (gradient 0). As in PyTorch, passing ``decimals`` (even 0) records RoundBackward1.
+
+    Example:
+        >>> ak.tensor([0.5, 1.5, 1.26]).round(), ak.tensor([1.26]).round(decimals=1)
+        (tensor([0., 2., 1.]), tensor([1.3000]))
+    """
+    if decimals is None:
+        return _round_to_integer(self)
+    if not self.dtype.is_floating_point:
+        raise _not_implemented_for("round_vml_cpu" if decimals == 0 else "round_cpu", self.dtype)
+    return ops.RoundDecimals.apply(self, decimals=decimals)
+
+
+def frac(self: Tensor) -> Tensor:
+    """x - trunc(x): the fractional part, with x's sign (gradient 1)."""
+    if not self.dtype.is_floating_point:
+        raise _not_implemented_for("frac_cpu", self.dtype)
+    return ops.Frac.apply(self)
+
+
+def _require_tensor(name: str, argument: str, position: int, value: Any) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{name}(): argument '{argument}' (position {position}) must be Tensor, "
+            f"not {type(value).__name__}"
+        )
+
+
+def _of_two_tensors(primitive: type[ops.Primitive], name: str, doc: str, kernel: str) -> tuple:
+    """atan2, hypot, logaddexp: both operands must be tensors (numbers raise PyTorch's
+    TypeError, which counts positions differently for ``x.f(y)`` and ``torch.f(x, y)``).
+    Integers promote to float for atan2; the other two have no integer kernel (``kernel``)."""
+
+    def method(self: Tensor, other: Tensor) -> Tensor:
+        _require_tensor(name, "other", 1, other)
+        return _apply_floating(self, other)
+
+    def function(input: Tensor, other: Tensor) -> Tensor:
+        _require_tensor(name, "input", 1, input)
+        _require_tensor(name, "other", 2, other)
+        return _apply_floating(input, other)
+
+    def _apply_floating(first: Tensor, second: Tensor) -> Tensor:
+        result = dtypes.result_type(first, second)
+        if kernel and not result.is_floating_point:
+            raise _not_implemented_for(kernel, result)
+        return _binary(primitive, first, second, floating=True)
+
+    return _named(method, name, doc), _named(function, name, doc)
+
+
+atan2, _atan2_function = _of_two_tensors(
+    ops.Atan2,
+    "atan2",
+    "The angle of the point (other, self): atan(self / other) in the right quadrant.",
+    "",
+)
+hypot, _hypot_function = _of_two_tensors(
+    ops.Hypot, "hypot", "sqrt(self**2 + other**2), without overflow.", "hypot_cpu"
+)
+logaddexp, _logaddexp_function = _of_two_tensors(
+    ops.Logaddexp, "logaddexp", "log(exp(self) + exp(other)), without overflow.", "logaddexp_cpu"
+)
+
+
+def _check_divisor(dividend: Any, divisor: Any, kernel: str) -> None:
+    """Integer division by zero has no answer: PyTorch raises where NumPy would warn. Booleans
+    have no kernel at all."""
+    result = dtypes.result_type(dividend, divisor)
+    if result is dtypes.bool_:
+        raise _not_implemented_for(kernel, result)
+    if result.is_floating_point:
+        return
+    zero = (divisor == 0).any() if isinstance(divisor, Tensor) else divisor == 0
+    if zero:
+        raise RuntimeError(explain("ZeroDivisionError", "integer_zero_division"))
+
+
+def _remainder_like(
+    by_number: type[ops.Primitive], by_tensor: type[ops.Primitive], kernel: str
+) -> Any:
+    """fmod and %: a number divisor is a setting of the node (FmodBackward0), a tensor one an
+    input that gets a gradient (FmodBackward1)."""
+
+    def function(self: Tensor, other: Any) -> Tensor:
+        _check_divisor(self, other, kernel)
+        if isinstance(other, Tensor):
+            return _binary(by_tensor, self, other)
+        return _binary(by_number, self, other, number_as="number")
+
+    return function
+
+
+fmod = _named(
+    _remainder_like(ops.Fmod, ops.FmodTensor, "fmod_cpu"),
+    "fmod",
+    "C's remainder of self / other: it has self's sign.",
+)
+_remainder_of_tensor = _remainder_like(ops.Remainder, ops.RemainderTensor, "remainder_cpu")
+
+
+def remainder(self: Tensor, other: Any) -> Tensor:
+    """Python's ``self % other``: the remainder of floor division, with other's sign.
+
+    Example:
+        >>> ak.tensor([5.0, -5.0]) % 3
+        tensor([2., 1.])
+    """
+    if not isinstance(self, Tensor):  # ak.remainder(2.0, x) is 2.0 % x
+        return _rmod(other, self)
+    return _remainder_of_tensor(self, other)
+
+
+def floor_divide(self: Tensor, other: Any) -> Tensor:
+    """Python's ``self // other``: self / other rounded down. PyTorch has no derivative for
+    it: a result that requires grad has a ``NotImplemented`` node, and backward through it
+    raises."""
+    _check_divisor(self, other, "div_floor_cpu")
+    number_as = None if isinstance(other, Tensor) else "number"  # a number is no input: no edge
+    return _binary(
+        ops._NotImplemented,
+        self,
+        other,
+        number_as=number_as,
+        operation="floor_divide",
+        aten_name="floor_divide",
+    )
+
+
+def _reflected(operation: str, aten_name: str, kernel: str) -> Any:
+    """``number % x`` and ``number // x``: PyTorch records no derivative for either."""
+
+    def function(self: Tensor, other: Any) -> Tensor:
+        other = _as_number(other)
+        if not isinstance(other, _SCALARS):
+            return NotImplemented
+        _check_divisor(other, self, kernel)
+        self = _promote(self, dtypes.result_type(self, other))
+        return ops._NotImplemented.apply(
+            self, operation=operation, aten_name=aten_name, number=other, reflected=True
+        )
+
+    return function
+
+
+_rmod = _reflected("remainder", "remainder", "remainder_cpu")
+_rfloordiv = _reflected("floor_divide", "floor_divide", "div_floor_cpu")
+
+# The names C++ gives dtypes in PyTorch's messages ("expected dtype float ... got double").
+_CPP_NAMES = {
+    "bool": "bool",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+}
+
+
+def _check_lerp_dtype(self: Tensor, name: str, value: Tensor) -> None:
+    if value.dtype is not self.dtype:
+        raise RuntimeError(
+            f"expected dtype {_CPP_NAMES[self.dtype.name]} for `{name}` but got dtype "
+            f"{_CPP_NAMES[value.dtype.name]}"
+        )
+
+
+def lerp(self: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """self + weight * (end - self): the point ``weight`` of the way from self to end.
+
+    ``weight`` is a number (LerpBackward0) or a tensor (LerpBackward1, it gets a gradient).
+    ``end`` (and a weight with dimensions) must have self's dtype, as in PyTorch.
+
+    Example:
+        >>> ak.tensor([0.0, 10.0]).lerp(ak.tensor([1.0, 20.0]), 0.25)
+        tensor([ 0.2500, 12.5000])
+    """
+    _check_lerp_dtype(self, "end", end)
+    if isinstance(weight, Tensor):
+        if not self.dtype.is_floating_point:
+            raise _not_implemented_for("lerp_kernel_tensor", self.dtype)
+        if weight.ndim:
+            _check_lerp_dtype(self, "weight", weight)
+        operands = (self, end, _promote(weight, self.dtype))
+        _check_devices_and_shapes(operands)
+        return ops.LerpTensor.apply(*operands)
+    if not self.dtype.is_floating_point:
+        raise _not_implemented_for("lerp_kernel_scalar", self.dtype)
+    _check_devices_and_shapes((self, end))
+    return ops.Lerp.apply(self, end, weight=_as_number(weight))
+
+
+def _check_devices_and_shapes(tensors: Sequence[Tensor]) -> None:
+    """Same device and shapes that broadcast (PyTorch's errors), for ops of several tensors."""
+    shape = tensors[0]._array.shape
+    for other in tensors[1:]:
+        _check_same_device(tensors[0], other)
+        shape = _broadcast_pair(shape, other._array.shape)
+
+
+_ADDCDIV_OF_INTEGERS = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer "
+    "inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv "
+    "behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all "
+    "dtypes."
+)
+
+
+def _addc(
+    primitive: type[ops.Primitive],
+    self: Tensor,
+    tensor1: Tensor,
+    tensor2: Tensor,
+    value: Any,
+    in_place: builtins.bool,
+) -> Tensor:
+    """addcmul/addcdiv and their in-place versions: one set of checks, one node
+    (AddcmulBackward0/AddcdivBackward0)."""
+    if primitive is ops.Addcdiv and not (
+        tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point
+    ):
+        raise RuntimeError(_ADDCDIV_OF_INTEGERS)
+    _check_devices_and_shapes((self, tensor1, tensor2))
+    value = _as_number(value)
+    if isinstance(value, builtins.float) and not tensor1.dtype.is_floating_point:
+        value = builtins.int(value)  # PyTorch casts value to the integer tensors' type
+    if in_place:
+        shape = _broadcast_pair(tensor1._array.shape, tensor2._array.shape)
+        shape = _broadcast_pair(self._array.shape, shape)
+        if shape != self._array.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}"
+            )
+        _check_cast_dtype(dtypes.result_type(tensor1, tensor2), self)
+        factors = [_promote(t, self.dtype) for t in (tensor1, tensor2)]
+        return _inplace(self, primitive, *factors, value=value)
+    result = dtypes.result_type(self, tensor1, tensor2)
+    operands = [_promote(t, result) for t in (self, tensor1, tensor2)]
+    return primitive.apply(*operands, value=value)
+
+
+def addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """self + value * tensor1 * tensor2, as one AddcmulBackward0 node."""
+    return _addc(ops.Addcmul, self, tensor1, tensor2, value, in_place=False)
+
+
+def addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """self + value * tensor1 / tensor2, as one AddcdivBackward0 node."""
+    return _addc(ops.Addcdiv, self, tensor1, tensor2, value, in_place=False)
+
+
+def nan_to_num(
+    self: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """NaN, +inf and -inf replaced by finite numbers (by default 0 and the dtype's largest and
+    smallest values). The gradient flows only where self was finite.
+
+    Example:
+        >>> ak.tensor([1.0, float("nan"), float("inf")]).nan_to_num(posinf=9.0)
+        tensor([1., 0., 9.])
+    """
+    if not self.dtype.is_floating_point:
+        return self.clone()  # integers are always finite
+    return ops.NanToNum.apply(self, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _float_test(name: str, test: Any, on_integers: Any, doc: str) -> Any:
+    """isinf, isposinf, isneginf, signbit: a bool tensor, never recorded. Integers and bools
+    have no infinities (``on_integers`` answers for them)."""
+
+    def function(self: Tensor) -> Tensor:
+        xp = _backend.xp_of(self._array)
+        if self.dtype.is_floating_point:
+            return _wrap(test(xp, self._array))
+        return _wrap(on_integers(xp, self._array))
+
+    return _named(function, name, doc)
+
+
+def _nowhere(xp: Any, array: Any) -> Any:
+    return array != array  # all False for integers and bools (only NaN differs from itself)
+
+
+isinf = _float_test("isinf", lambda xp, a: xp.isinf(a), _nowhere, "True where x is +-inf.")
+isposinf = _float_test("isposinf", lambda xp, a: a == math.inf, _nowhere, "True where x is +inf.")
+isneginf = _float_test("isneginf", lambda xp, a: a == -math.inf, _nowhere, "True where x is -inf.")
+signbit = _float_test(
+    "signbit",
+    lambda xp, a: xp.signbit(a),
+    lambda xp, a: a < 0 if a.dtype != xp.bool else _nowhere(xp, a),
+    "True where x's sign bit is set: negative numbers and -0.0.",
+)
+
+
+def _where_nonzero(condition: Tensor) -> tuple[Tensor, ...]:
+    """``ak.where(condition)``: the indices where condition is nonzero, one int64 tensor per
+    dimension (``nonzero(as_tuple=True)``); a 0-d condition counts as one dimension."""
+    xp = _backend.xp_of(condition._array)
+    array = condition._array if condition.ndim else xp.reshape(condition._array, (1,))
+    if condition.dtype is not dtypes.bool_:
+        array = array != 0
+    return tuple(_wrap(indices).long() for indices in xp.nonzero(array))
+
+
+_WHERE_SIGNATURES = (
+    "where() received an invalid combination of arguments - got ({}, {}), but expected one of:\n"
+    " * (Tensor condition)\n"
+    " * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n"
+    " * (Tensor condition, Number self, Tensor other)\n"
+    " * (Tensor condition, Tensor input, Number other)\n"
+    " * (Tensor condition, Number self, Number other)\n"
+)
+
+
+def _type_name(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
+
+
+def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:
+    """``x.where(condition, y)`` is ``ak.where(condition, x, y)``."""
+    return where(condition, self, y)
 
 
 # ---- attach everything to Tensor --------------------------------------------------------------
@@ -2205,6 +2598,42 @@ _METHODS = {
     "triu": triu,
     "trace": trace,
     "outer": outer,
+    # ---- elementwise ----
+    "log1p": log1p,
+    "expm1": expm1,
+    "log2": log2,
+    "log10": log10,
+    "exp2": exp2,
+    "tan": tan,
+    "asin": asin,
+    "acos": acos,
+    "atan": atan,
+    "sinh": sinh,
+    "cosh": cosh,
+    "floor": floor,
+    "ceil": ceil,
+    "round": round,
+    "trunc": trunc,
+    "frac": frac,
+    "atan2": atan2,
+    "hypot": hypot,
+    "logaddexp": logaddexp,
+    "fmod": fmod,
+    "remainder": remainder,
+    "floor_divide": floor_divide,
+    "lerp": lerp,
+    "addcmul": addcmul,
+    "addcdiv": addcdiv,
+    "nan_to_num": nan_to_num,
+    "isinf": isinf,
+    "isposinf": isposinf,
+    "isneginf": isneginf,
+    "signbit": signbit,
+    "where": _where_method,
+    "__mod__": remainder,
+    "__rmod__": _rmod,
+    "__floordiv__": floor_divide,
+    "__rfloordiv__": _rfloordiv,
 }
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)

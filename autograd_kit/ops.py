@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from . import _backend, dtypes
-from ._backend import diagonal_of, index_add, index_put, to_device, xp_of
+from ._backend import diagonal_of, fmod, index_add, index_put, to_device, xp_of
+from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
@@ -167,6 +168,22 @@ placed_back = _either(
     lambda t, shape, key: IndexPut.apply(t, shape=shape, key=key),
     lambda xp, a, shape, key: IndexPut.forward(_UNRECORDED, a, shape, key),
 )
+
+# ---- elementwise ----
+sqrt = _either(lambda t: t.sqrt(), lambda xp, a: xp.sqrt(a))
+sinh = _either(lambda t: t.sinh(), lambda xp, a: xp.sinh(a))
+cosh = _either(lambda t: t.cosh(), lambda xp, a: xp.cosh(a))
+zeros_like = _either(  # a constant zero gradient: recorded by nothing, as in PyTorch
+    lambda t: t.new_zeros(t.shape), lambda xp, a: xp.zeros_like(a)
+)
+quotient = _either(  # x / y rounded ("floor" or "trunc"): a constant, its derivative is zero
+    lambda x, y, mode: _wrap(_rounded_quotient(xp_of(x._array), x._array, y._array, mode)),
+    lambda xp, x, y, mode: _rounded_quotient(xp, x, y, mode),
+)
+
+
+def _rounded_quotient(xp: Any, x: Any, y: Any, mode: str) -> Any:
+    return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(x / y)
 
 
 def sum_to(grad: Any, shape: tuple) -> Any:
@@ -711,6 +728,520 @@ class Clone(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+# ---- elementwise: more unary, rounding and binary functions ---------------------------------
+# Most one-input functions share a shape: forward calls the array library's function of the
+# same name, saving its input (or its output) for backward. The classes below say only the
+# math that differs: the function's name and the derivative.
+
+
+class _OfInput(Primitive):
+    """out = xp.<function>(x), saving x for backward (the derivative is written with x)."""
+
+    backward_on_arrays = True
+    function = ""
+
+    @classmethod
+    def forward(cls, ctx, x):
+        ctx.save_for_backward(x)
+        return getattr(xp_of(x), cls.function)(x)
+
+
+class _OfOutput(Primitive):
+    """out = xp.<function>(x), saving out for backward (the derivative is written with out)."""
+
+    backward_on_arrays = True
+    function = ""
+
+    @classmethod
+    def forward(cls, ctx, x):
+        out = getattr(xp_of(x), cls.function)(x)
+        ctx.save_for_backward(out)
+        return out
+
+
+class Log1p(_OfInput):
+    """out = log(1 + x);  grad_x = grad / (1 + x)."""
+
+    node_name = "Log1PBackward0"
+    function = "log1p"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x)
+
+
+class Expm1(_OfOutput):
+    """out = exp(x) - 1;  grad_x = grad * (out + 1)."""
+
+    function = "expm1"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class Log2(_OfInput):
+    """out = log2(x);  grad_x = grad / (x * ln 2)."""
+
+    function = "log2"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * _LN2)
+
+
+class Log10(_OfInput):
+    """out = log10(x);  grad_x = grad / (x * ln 10)."""
+
+    function = "log10"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * _LN10)
+
+
+_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
+
+
+class Exp2(Primitive):
+    """out = 2 ** x;  grad_x = grad * out * ln 2."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        exp2 = getattr(xp_of(x), "exp2", None)  # not in the array API standard: 2.0 ** x there
+        out = exp2(x) if exp2 is not None else 2.0**x
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * _LN2
+
+
+class Tan(_OfOutput):
+    """out = tan(x);  grad_x = grad * (1 + out**2)."""
+
+    function = "tan"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Asin(_OfInput):
+    """out = asin(x);  grad_x = grad / sqrt(1 - x**2)."""
+
+    function = "asin"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / sqrt(1 - x * x)
+
+
+class Acos(_OfInput):
+    """out = acos(x);  grad_x = -grad / sqrt(1 - x**2)."""
+
+    function = "acos"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad / sqrt(1 - x * x)
+
+
+class Atan(_OfInput):
+    """out = atan(x);  grad_x = grad / (1 + x**2)."""
+
+    function = "atan"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x * x)
+
+
+class Sinh(_OfInput):
+    """out = sinh(x);  grad_x = grad * cosh(x)."""
+
+    function = "sinh"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * cosh(x)
+
+
+class Cosh(_OfInput):
+    """out = cosh(x);  grad_x = grad * sinh(x)."""
+
+    function = "cosh"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * sinh(x)
+
+
+class _Rounding(Primitive):
+    """out = xp.<function>(x);  grad_x = 0: a step function is flat wherever it is
+    differentiable. The zero gradient is a constant, not recorded, as in PyTorch."""
+
+    backward_on_arrays = True
+    function = ""
+
+    @classmethod
+    def forward(cls, ctx, x):
+        return getattr(xp_of(x), cls.function)(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+class Floor(_Rounding):
+    """out = floor(x) (the integer below);  grad_x = 0."""
+
+    function = "floor"
+
+
+class Ceil(_Rounding):
+    """out = ceil(x) (the integer above);  grad_x = 0."""
+
+    function = "ceil"
+
+
+class Trunc(_Rounding):
+    """out = trunc(x) (towards zero);  grad_x = 0."""
+
+    function = "trunc"
+
+
+class Round(_Rounding):
+    """out = round(x) (halves to even: round(2.5) = 2);  grad_x = 0."""
+
+    function = "round"
+
+
+class RoundDecimals(Primitive):
+    """out = round(x * 10**decimals) / 10**decimals;  grad_x = 0."""
+
+    backward_on_arrays = True
+
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        # PyTorch's kernel: scale by the power of ten, round half to even, scale back (for
+        # negative decimals it divides first, so the power of ten stays an exact integer).
+        xp = xp_of(x)
+        scale = 10.0 ** abs(decimals)
+        if decimals >= 0:
+            return xp.round(x * scale) / scale
+        return xp.round(x / scale) * scale
+
+    backward = staticmethod(_Rounding.backward)
+
+
+class Frac(Primitive):
+    """out = x - trunc(x) (the fractional part, with x's sign);  grad_x = grad."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x - xp_of(x).trunc(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class Atan2(Primitive):
+    """out = atan2(y, x) (the angle of the point (x, y));
+    grad_y = grad * x / (x**2 + y**2),  grad_x = -grad * y / (x**2 + y**2)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, y, x):
+        ctx.save_for_backward(y, x)
+        return xp_of(y).atan2(y, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, x = ctx.saved_tensors
+        scaled = grad / (x * x + y * y)
+        grad_y = scaled * x if ctx.needs_input_grad[0] else None
+        grad_x = -scaled * y if ctx.needs_input_grad[1] else None
+        return grad_y, grad_x
+
+
+class Hypot(Primitive):
+    """out = sqrt(x**2 + y**2);  grad_x = grad * x / out,  grad_y = grad * y / out."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, y):
+        out = xp_of(x).hypot(x, y)
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        scaled = grad / out
+        grad_x = scaled * x if ctx.needs_input_grad[0] else None
+        grad_y = scaled * y if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+class Logaddexp(Primitive):
+    """out = log(exp(x) + exp(y));
+    grad_x = grad / (1 + exp(y - x)),  grad_y = grad / (1 + exp(x - y))."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return xp_of(x).logaddexp(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = grad / (1 + exp(y - x)) if ctx.needs_input_grad[0] else None
+        grad_y = grad / (1 + exp(x - y)) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
+
+
+# fmod and % are one remainder, x - q * y, with the quotient q = x / y rounded differently:
+# towards zero for fmod (the result has x's sign), down for % (the result has y's sign).
+
+
+def _remainder(x: Any, y: Any, rounding: str) -> Any:
+    return fmod(x, y) if rounding == "trunc" else xp_of(x).remainder(x, y)
+
+
+class _RemainderByNumber(Primitive):
+    """out = x - q * number;  grad_x = grad (q is flat between its jumps)."""
+
+    backward_on_arrays = True
+    rounding = ""
+
+    @classmethod
+    def forward(cls, ctx, x, number):
+        return _remainder(x, number, cls.rounding)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class _RemainderByTensor(Primitive):
+    """out = x - q * y;  grad_x = grad,  grad_y = -grad * q."""
+
+    backward_on_arrays = True
+    rounding = ""
+
+    @classmethod
+    def forward(cls, ctx, x, y):
+        ctx.save_for_backward(_if(ctx, 1, x), _if(ctx, 1, y))
+        ctx.rounding = cls.rounding
+        return _remainder(x, y, cls.rounding)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_y = -grad * quotient(x, y, ctx.rounding) if ctx.needs_input_grad[1] else None
+        return grad, grad_y
+
+
+class Fmod(_RemainderByNumber):
+    """out = x - trunc(x / number) * number (C's fmod: the sign of x);  grad_x = grad."""
+
+    node_name = "FmodBackward0"
+    rounding = "trunc"
+
+
+class FmodTensor(_RemainderByTensor):
+    """out = x - trunc(x / y) * y;  grad_x = grad,  grad_y = -grad * trunc(x / y)."""
+
+    node_name = "FmodBackward1"
+    rounding = "trunc"
+
+
+class Remainder(_RemainderByNumber):
+    """out = x - floor(x / number) * number (Python's %: the sign of number);  grad_x = grad."""
+
+    node_name = "RemainderBackward0"
+    rounding = "floor"
+
+
+class RemainderTensor(_RemainderByTensor):
+    """out = x - floor(x / y) * y;  grad_x = grad,  grad_y = -grad * floor(x / y)."""
+
+    node_name = "RemainderBackward1"
+    rounding = "floor"
+
+
+class _NotImplemented(Primitive):
+    """An operation PyTorch has no derivative for (``x // y``, ``2 % x``): the node is
+    recorded, named ``NotImplemented``, and going back through it raises PyTorch's error.
+
+    ``operation`` names the array function; a number operand is a setting (no edge), and
+    ``reflected`` puts it first (``number % x``)."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, x, y=None, operation="", aten_name="", number=None, reflected=False):
+        ctx.aten_name = aten_name
+        other = number if y is None else y
+        first, second = (other, x) if reflected else (x, other)
+        return getattr(xp_of(x), operation)(first, second)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(
+            explain(f"derivative for aten::{ctx.aten_name} is not implemented", "no_derivative")
+        )
+
+
+def _lerp(x: Any, end: Any, weight: Any) -> Any:
+    """x + weight * (end - x), computed from the nearer end as PyTorch does (so weight 1 gives
+    exactly end, and float32 results agree to the last bit)."""
+    difference = end - x
+    if isinstance(weight, (int, float)):
+        if abs(weight) < 0.5:
+            return x + weight * difference
+        return end - difference * (1 - weight)
+    return xp_of(x).where(
+        xp_of(x).abs(weight) < 0.5, x + weight * difference, end - difference * (1 - weight)
+    )
+
+
+class Lerp(Primitive):
+    """out = x + weight * (end - x) (weight a number);
+    grad_x = grad * (1 - weight),  grad_end = grad * weight."""
+
+    backward_on_arrays = True
+
+    node_name = "LerpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, end, weight):
+        ctx.weight = weight
+        return _lerp(x, end, weight)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad * (1 - ctx.weight) if ctx.needs_input_grad[0] else None
+        grad_end = grad * ctx.weight if ctx.needs_input_grad[1] else None
+        return grad_x, grad_end
+
+
+class LerpTensor(Primitive):
+    """out = x + weight * (end - x);  grad_x = grad * (1 - weight),  grad_end = grad * weight,
+    grad_weight = grad * (end - x)."""
+
+    backward_on_arrays = True
+
+    node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, x, end, weight):
+        ctx.save_for_backward(_if(ctx, 2, x), _if(ctx, 2, end), weight)
+        return _lerp(x, end, weight)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, end, weight = ctx.saved_tensors
+        grad_x = grad * (1 - weight) if ctx.needs_input_grad[0] else None
+        grad_end = grad * weight if ctx.needs_input_grad[1] else None
+        grad_weight = grad * (end - x) if ctx.needs_input_grad[2] else None
+        return grad_x, grad_end, grad_weight
+
+
+class Addcmul(Primitive):
+    """out = x + value * t1 * t2;  grad_x = grad,  grad_t1 = grad * value * t2,
+    grad_t2 = grad * value * t1."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, tensor1, tensor2, value=1):
+        ctx.save_for_backward(_if(ctx, 2, tensor1), _if(ctx, 1, tensor2))
+        ctx.value = value
+        return x + value * tensor1 * tensor2
+
+    @staticmethod
+    def backward(ctx, grad):
+        tensor1, tensor2 = ctx.saved_tensors
+        scaled = grad * ctx.value if ctx.value != 1 else grad
+        grad_1 = scaled * tensor2 if ctx.needs_input_grad[1] else None
+        grad_2 = scaled * tensor1 if ctx.needs_input_grad[2] else None
+        return grad, grad_1, grad_2
+
+
+class Addcdiv(Primitive):
+    """out = x + value * t1 / t2;  grad_x = grad,  grad_t1 = grad * value / t2,
+    grad_t2 = -grad * value * t1 / t2**2."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, tensor1, tensor2, value=1):
+        ctx.save_for_backward(_if(ctx, 2, tensor1), tensor2)
+        ctx.value = value
+        return x + value * tensor1 / tensor2
+
+    @staticmethod
+    def backward(ctx, grad):
+        tensor1, tensor2 = ctx.saved_tensors
+        scaled = grad * ctx.value if ctx.value != 1 else grad
+        grad_1 = scaled / tensor2 if ctx.needs_input_grad[1] else None
+        grad_2 = -scaled * tensor1 / (tensor2 * tensor2) if ctx.needs_input_grad[2] else None
+        return grad, grad_1, grad_2
+
+
+class NanToNum(Primitive):
+    """out = x with NaN -> nan, +inf -> posinf, -inf -> neginf (by default the dtype's largest
+    and smallest finite values);  grad_x = grad where x is finite, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, nan=0.0, posinf=None, neginf=None):
+        xp = xp_of(x)
+        finite = xp.isfinite(x)
+        ctx.save_for_backward(finite)
+        limits = xp.finfo(x.dtype)
+
+        def constant(value: float) -> Any:
+            return xp.asarray(value, dtype=x.dtype, **_same_device(xp, x))
+
+        posinf = limits.max if posinf is None else posinf
+        neginf = limits.min if neginf is None else neginf
+        replaced = xp.where(x > 0, constant(posinf), constant(neginf))
+        replaced = xp.where(xp.isnan(x), constant(nan), replaced)
+        return xp.where(finite, x, replaced)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (finite,) = ctx.saved_tensors
+        return masked(grad, finite)
 
 
 # ============================================================================================

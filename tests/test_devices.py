@@ -219,6 +219,16 @@ MIXED = {
     "inplace": lambda a, b: a.add_(b),
     "setitem": lambda a, b: a.__setitem__(slice(None), b),
     "linear": lambda a, b: nn.functional.linear(a.reshape(1, 2), b.reshape(1, 2)),
+    # ---- elementwise ----
+    "atan2": lambda a, b: ak.atan2(a, b),
+    "fmod": lambda a, b: a.fmod(b),
+    "mod": lambda a, b: a % b,
+    "floor_divide": lambda a, b: a // b,
+    "lerp": lambda a, b: a.lerp(b, 0.5),
+    "lerp_weight": lambda a, b: a.lerp(a, b),
+    "addcmul": lambda a, b: a.addcmul(a, b),
+    "addcdiv_in_place": lambda a, b: a.addcdiv_(b, a),
+    "where_method": lambda a, b: a.where(a > 0, b),
 }
 
 
@@ -298,3 +308,41 @@ def test_every_primitive_on_cuda():
         out = fn(*inputs)
         out.backward(ak.ones_like(out))
         assert all(t.grad.is_cuda for t in inputs if t.requires_grad), name
+
+
+# ---- elementwise ----
+# The elementwise ops whose results record nothing (tests, integer inputs, NaN clean-up,
+# where(condition)) on strict:1: the same values and dtypes as on the CPU.
+ELEMENTWISE_UNRECORDED = {
+    "isinf": lambda x, i: x.isinf(),
+    "isposinf": lambda x, i: ak.isposinf(x),
+    "isneginf": lambda x, i: x.isneginf(),
+    "isinf_of_integers": lambda x, i: i.isinf(),
+    "signbit": lambda x, i: x.signbit(),
+    "signbit_of_integers": lambda x, i: ak.signbit(i),
+    "signbit_of_bools": lambda x, i: (i > 0).signbit(),
+    "nan_to_num": lambda x, i: x.nan_to_num(posinf=5.0),
+    "where_condition": lambda x, i: ak.where(i > 0)[0],
+    "floor_of_integers": lambda x, i: i.floor(),
+    "round_decimals": lambda x, i: x.round(decimals=1),
+    "exp2_of_integers": lambda x, i: i.exp2(),
+    "fmod_of_integers": lambda x, i: i.fmod(3),
+    "fmod_of_floats": lambda x, i: x.nan_to_num().fmod(-1.5),
+    "mod_of_integers": lambda x, i: i % (i.abs() + 1),
+    "number_mod_integers": lambda x, i: 7 % (i.abs() + 1),
+    "floor_divide_of_integers": lambda x, i: i // -2,
+    "floor_divide_float_by_integers": lambda x, i: x.nan_to_num() // (i.abs() + 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE_UNRECORDED))
+def test_unrecorded_elementwise_ops_on_another_device(name):
+    results = []
+    for device in ("cpu", DEVICE):
+        x = ak.tensor([1.5, -0.0, float("inf"), -float("inf"), float("nan"), -2.25], device=device)
+        i = ak.tensor([3, -7, 0, 5, -2, 8], device=device)
+        out = ELEMENTWISE_UNRECORDED[name](x, i)
+        assert out.device == ak.device(device)
+        results.append((str(out.dtype), out.cpu().numpy()))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_array_equal(results[1][1], results[0][1])

@@ -107,6 +107,18 @@ def einsum_letters_for_too_many_dimensions(L):
     L.einsum("bij,jk->bik", L.ones(2, 3), L.ones(3, 4))
 
 
+# ---- elementwise ----
+
+
+def backward_through_floor_divide(L):
+    x = L.tensor([1.5, -2.5], requires_grad=True)
+    (x // 2).sum().backward()
+
+
+def integer_remainder_by_zero(L):
+    L.tensor([5, -7]) % L.tensor([2, 0])
+
+
 CASES = [
     (
         second_backward,
@@ -220,6 +232,14 @@ CASES = [
         "einsum(): the number of subscripts in the equation (3) does not match",
         "...",
     ),
+    # ---- elementwise ----
+    (
+        backward_through_floor_divide,
+        RuntimeError,
+        "derivative for aten::floor_divide is not implemented",
+        ".detach()",
+    ),
+    (integer_remainder_by_zero, RuntimeError, "ZeroDivisionError", ".float()"),
 ]
 
 
@@ -434,3 +454,44 @@ def test_error_matches_torch_word_for_word(make_error):
     with pytest.raises(theirs.type) as ours:
         make_error(ak)
     assert str(ours.value).split("\nHint: ")[0] == str(theirs.value)
+
+
+# ---- elementwise ----
+# Mistakes with PyTorch's words and no hint (the words say it all): the whole message and the
+# exception type must be PyTorch's.
+ELEMENTWISE_ERRORS = {
+    "atan2_of_a_number": lambda L: L.ones(2).atan2(2.0),
+    "hypot_function_of_a_number": lambda L: L.hypot(L.ones(2), 2),
+    "logaddexp_number_first": lambda L: L.logaddexp(1.0, L.ones(2)),
+    "hypot_of_integers": lambda L: L.hypot(L.tensor([3]), L.tensor([4])),
+    "logaddexp_of_bools": lambda L: L.logaddexp(L.tensor([True]), L.tensor([False])),
+    "atan2_shapes": lambda L: L.atan2(L.ones(3), L.ones(4)),
+    "fmod_of_bools": lambda L: L.tensor([True]).fmod(L.tensor([True])),
+    "floor_divide_of_bools": lambda L: L.tensor([True]) // L.tensor([True]),
+    "backward_through_number_mod_tensor": lambda L: (
+        5 % L.tensor([2.0], requires_grad=True)
+    ).backward(),
+    "frac_of_integers": lambda L: L.tensor([1, 2]).frac(),
+    "round_integers_to_decimals": lambda L: L.tensor([1, 2]).round(decimals=1),
+    "floor_of_bools": lambda L: L.tensor([True]).floor(),
+    "lerp_end_of_another_dtype": lambda L: L.ones(2).lerp(L.ones(2, dtype=L.float64), 0.5),
+    "lerp_weight_of_another_dtype": lambda L: L.lerp(L.ones(2), L.ones(2), L.tensor([1, 2])),
+    "lerp_of_integers": lambda L: L.tensor([1, 2]).lerp(L.tensor([3, 4]), 0.5),
+    "lerp_shapes": lambda L: L.lerp(L.ones(3), L.ones(2), 0.5),
+    "addcdiv_of_integers": lambda L: L.addcdiv(L.ones(2), L.tensor([1, 2]), L.tensor([1, 2])),
+    "addcmul_shapes": lambda L: L.addcmul(L.ones(3), L.ones(2), L.ones(3)),
+    "addcmul_in_place_grows": lambda L: L.ones(3).addcmul_(L.ones(2, 3), L.ones(3)),
+    "where_with_one_value": lambda L: L.where(L.tensor([True]), L.ones(1)),
+    "where_with_one_number": lambda L: L.where(L.tensor([True]), 2.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE_ERRORS))
+def test_elementwise_error_matches_torch(name):
+    make_error = ELEMENTWISE_ERRORS[name]
+    with pytest.raises(Exception) as theirs:
+        make_error(torch)
+    with pytest.raises(Exception) as ours:
+        make_error(ak)
+    assert type(ours.value) is type(theirs.value)
+    assert str(ours.value).split("\nHint:")[0] == str(theirs.value)

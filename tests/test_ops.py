@@ -325,11 +325,104 @@ CASES = {
         lambda L, a, b: L.cdist(a, b, float("inf")),
         [np.array([[0.0, 0.0], [1.0, 1.0], [3.0, -1.0]]), np.array([[2.0, 2.0], [0.0, 0.5]])],
     ),
+    # ---- elementwise ----
+    "log1p": (lambda L, a: a.log1p(), [positive(3)]),
+    "expm1": (lambda L, a: L.expm1(a), [arr(3)]),
+    "log2": (lambda L, a: a.log2(), [positive(3)]),
+    "log10": (lambda L, a: L.log10(a), [positive(3)]),
+    "exp2": (lambda L, a: a.exp2(), [arr(2, 3)]),
+    "tan": (lambda L, a: a.tan(), [arr(4, low=-1.2, high=1.2)]),
+    "asin": (lambda L, a: a.asin(), [arr(4, low=-0.9, high=0.9)]),
+    "acos": (lambda L, a: L.acos(a), [arr(4, low=-0.9, high=0.9)]),
+    "atan": (lambda L, a: a.atan(), [arr(4)]),
+    "sinh": (lambda L, a: a.sinh(), [arr(4)]),
+    "cosh": (lambda L, a: L.cosh(a), [arr(4)]),
+    "exp2_of_integers": (lambda L, a: a.exp2(), [np.array([1, -2, 3])]),
+    "asin_of_integers": (lambda L, a: L.asin(a), [np.array([1, 0, -1])]),
+    "log1p_float32": (lambda L, a: a.log1p(), [positive(3).astype(np.float32)]),
+    "floor": (lambda L, a: a.floor(), [arr(5)]),
+    "ceil": (lambda L, a: L.ceil(a), [arr(5)]),
+    "trunc": (lambda L, a: a.trunc(), [arr(5)]),
+    "round": (lambda L, a: a.round(), [np.array([0.5, 1.5, 2.5, -0.5, -1.7, 0.2])]),
+    "round_decimals": (lambda L, a: L.round(a, decimals=1), [np.array([1.26, -2.35, 0.04])]),
+    "round_decimals_zero": (lambda L, a: a.round(decimals=0), [np.array([1.26, -2.5, 3.5])]),
+    "round_negative_decimals": (lambda L, a: a.round(decimals=-1), [np.array([125.0, -136.0])]),
+    "frac": (lambda L, a: a.frac(), [arr(5)]),
+    "floor_of_integers": (lambda L, a: a.floor(), [np.array([1, -2, 3])]),
+    "round_of_integers": (lambda L, a: L.round(a), [np.array([1, -2, 3])]),
+    "floor_gradient_recorded": (
+        lambda L, a: L.autograd.grad(a.floor().sum(), a, create_graph=True)[0],
+        [arr(3)],
+    ),
+    "atan2": (lambda L, a, b: L.atan2(a, b), [arr(2, 3), arr(3)]),
+    "atan2_method": (lambda L, a, b: a.atan2(b), [arr(3, 1), arr(4)]),
+    "atan2_of_integers": (lambda L, a, b: L.atan2(a, b), [np.array([1, -2]), np.array([3, 4])]),
+    "atan2_int_and_float": (lambda L, a, b: a.atan2(b), [arr(3), np.array([1, -2, 3])]),
+    "hypot": (lambda L, a, b: L.hypot(a, b), [arr(2, 3), arr(2, 1)]),
+    "hypot_mixed_dtypes": (lambda L, a, b: a.hypot(b), [arr(3).astype(np.float32), arr(3)]),
+    "logaddexp": (lambda L, a, b: L.logaddexp(a, b), [arr(3), arr(2, 3)]),
+    "fmod": (lambda L, a, b: L.fmod(a, b), [arr(2, 3), np.array([0.7, -1.3, 1.1])]),
+    "fmod_number": (lambda L, a: a.fmod(1.5), [arr(5)]),
+    "fmod_of_integers": (lambda L, a: a.fmod(3), [np.array([5, -7, 3])]),
+    "fmod_integers_by_float": (lambda L, a: L.fmod(a, 2.5), [np.array([5, -7, 3])]),
+    "remainder": (lambda L, a, b: a.remainder(b), [arr(2, 3), np.array([0.7, -1.3, 1.1])]),
+    "remainder_number": (lambda L, a: L.remainder(a, -1.5), [arr(5)]),
+    "mod_operator": (lambda L, a, b: a % b, [arr(3), np.array([0.7, -1.3, 1.1])]),
+    "mod_operator_number": (lambda L, a: a % 2, [arr(4)]),
+    "mod_of_integers": (lambda L, a, b: a % b, [np.array([5, -7, 3]), np.array([2, 3, -2])]),
+    "rmod_of_integers": (lambda L, a: 7 % a, [np.array([2, -3, 5])]),
+    "rmod": (lambda L, a: (5.5 % a).detach(), [np.array([2.0, -0.7, 1.3])]),
+    "floor_divide_of_integers": (lambda L, a, b: a // b, [np.array([5, -7, 3]), np.array([2, 3, -2])]),
+    "floor_divide_integers_by_float": (lambda L, a: L.floor_divide(a, 2.0), [np.array([5, -7])]),
+    "floor_divide_of_bools_by_number": (lambda L, a: (a > 0) // 2, [np.array([1, -7])]),
+    "floor_divide": (lambda L, a, b: (a // b).detach(), [arr(2, 3), np.array([0.7, -1.3, 1.1])]),
+    "rfloordiv": (lambda L, a: (5 // a).detach(), [np.array([2.0, -0.7, 1.3])]),
+    "lerp": (lambda L, a, b: a.lerp(b, 0.3), [arr(2, 3), arr(3)]),
+    "lerp_weight_tensor": (lambda L, a, b, w: L.lerp(a, b, w), [arr(3), arr(2, 3), arr(2, 1)]),
+    "lerp_zero_dim_weight": (lambda L, a, b, w: a.lerp(b, w), [arr(3), arr(3), np.array(0.25)]),
+    "addcmul": (lambda L, a, b, c: a.addcmul(b, c, value=0.5), [arr(2, 3), arr(3), arr(2, 1)]),
+    "addcmul_function": (lambda L, a, b, c: L.addcmul(a, b, c), [arr(3), arr(3), arr(3)]),
+    "addcmul_of_integers": (
+        lambda L, a, b, c: L.addcmul(a, b, c, value=2),
+        [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])],
+    ),
+    "addcmul_of_integers_float_value": (
+        lambda L, a, b, c: L.addcmul(a, b, c, value=1.7),
+        [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])],
+    ),
+    "addcdiv": (lambda L, a, b, c: a.addcdiv(b, c, value=-2), [arr(2, 3), arr(3), positive(2, 1)]),
+    "addcmul_in_place": (lambda L, a, b, c: (a * 1).addcmul_(b, c, value=2), [arr(3), arr(3), arr(3)]),
+    "addcdiv_in_place": (lambda L, a, b, c: (a * 1).addcdiv_(b, c), [arr(2, 3), arr(3), positive(3)]),
+    "nan_to_num": (lambda L, a: with_specials(L, a).nan_to_num(), [arr(4)]),
+    "nan_to_num_settings": (
+        lambda L, a: L.nan_to_num(with_specials(L, a), nan=1.0, posinf=2.0, neginf=-3.0) * a,
+        [arr(4)],
+    ),
+    "nan_to_num_float32": (lambda L, a: with_specials(L, a).nan_to_num(), [arr(4, dtype=np.float32)]),
+    "nan_to_num_of_integers": (lambda L, a: a.nan_to_num(), [np.array([1, -2])]),
+    "isinf": (lambda L, a: with_specials(L, a).isinf(), [arr(4)]),
+    "isposinf": (lambda L, a: L.isposinf(with_specials(L, a)), [arr(4)]),
+    "isneginf": (lambda L, a: with_specials(L, a).isneginf(), [arr(4)]),
+    "isinf_of_integers": (lambda L, a: L.isinf(a), [np.array([1, -2])]),
+    "isneginf_of_integers": (lambda L, a: a.isneginf(), [np.array([1, -2])]),
+    "signbit": (lambda L, a: (a * 0).signbit(), [np.array([0.0, 1.5, -2.0])]),  # -0.0 too
+    "signbit_of_integers": (lambda L, a: L.signbit(a), [np.array([0, 1, -2])]),
+    "signbit_of_bools": (lambda L, a: (a > 0).signbit(), [np.array([0, 1, -2])]),
+    "isnan": (lambda L, a: L.isnan(with_specials(L, a)), [arr(4)]),
+    "isfinite": (lambda L, a: with_specials(L, a).isfinite(), [arr(4)]),
+    "where_method": (lambda L, a, b: a.where(a > 0, b), [arr(2, 3), arr(3)]),
+    "where_method_number": (lambda L, a: a.where(a < 0, 1.5), [arr(4)]),
 }
 
 
 def _recorded_gradient(L, a, out):
     return L.autograd.grad((out**2).sum(), a, create_graph=True)[0]
+
+
+def with_specials(L, a):
+    """``a`` (4 elements) plus NaN, +inf, -inf and -0.0, one each: the values that
+    nan_to_num, isinf and friends are about (the gradient still reaches ``a``)."""
+    return a + L.tensor([float("nan"), float("inf"), -float("inf"), -0.0], dtype=a.dtype)
 
 
 def _through_a_view(a, w):
@@ -395,6 +488,13 @@ BINARY = {
     "div": lambda L, a, b: a / (b.abs() + 0.5),
     "maximum": lambda L, a, b: L.maximum(a, b),
     "where": lambda L, a, b: L.where(a > b, a, b),
+    # ---- elementwise ----
+    "atan2": lambda L, a, b: L.atan2(a, b),
+    "hypot": lambda L, a, b: L.hypot(a, b),
+    "logaddexp": lambda L, a, b: L.logaddexp(a, b),
+    "lerp": lambda L, a, b: a.lerp(b, 0.3),
+    "lerp_by_tensor": lambda L, a, b: a.lerp(a * 0 + 1, b),
+    "addcmul": lambda L, a, b: a.addcmul(b, b, value=0.5),
 }
 
 
@@ -419,6 +519,11 @@ UNARY = {
     "mean": lambda L, a: a.mean(),
     "softmax": lambda L, a: a.softmax(-1),
     "square": lambda L, a: a**2,
+    # ---- elementwise ----
+    "atan": lambda L, a: a.atan(),
+    "sinh": lambda L, a: a.sinh(),
+    "expm1": lambda L, a: a.expm1(),
+    "log1p": lambda L, a: (a.abs() + 0.1).log1p(),
 }
 
 
@@ -447,6 +552,10 @@ def test_dtype_promotion_matches_torch():
         lambda L: L.arange(4).sum(),
         lambda L: L.arange(4.0),
         L_exp := (lambda L: L.arange(3).exp()),
+        # ---- elementwise ----
+        lambda L: L.ones(3, dtype=L.int64) * L.ones(3),  # float32, not NumPy's float64
+        lambda L: L.ones(3, dtype=L.int32) + L.ones(3, dtype=L.float16),
+        lambda L: L.ones(3) % L.arange(1, 4),
     ]
     del L_exp
     for case in cases:
@@ -687,3 +796,38 @@ def test_cdist_of_many_rows_matches_torch_values_and_gradients():
     ours, theirs = run_both(lambda L, a, b: L.cdist(a, b), [arr(30, 3), arr(40, 3)])
     assert_same(ours, theirs, check_name=False, rtol=1e-4)
     assert type(ours.output.grad_fn).__name__ == "CdistBackward0"
+
+
+# ---- elementwise ----
+NO_DERIVATIVE = {
+    "floor_divide": lambda L, a, b: a // b,
+    "floor_divide_number": lambda L, a, b: L.floor_divide(a, 2),
+    "rfloordiv": lambda L, a, b: 3 // b,
+    "rmod": lambda L, a, b: 3.5 % b,
+    "remainder_number_first": lambda L, a, b: L.remainder(3.5, b),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_DERIVATIVE))
+def test_ops_without_derivative_record_not_implemented_like_torch(name):
+    """PyTorch has no derivative for x // y or number % x: the result requires grad, its node
+    is ``NotImplemented`` (one edge per tensor input), and backward through it raises."""
+    import torch
+
+    seen = []
+    for L in (ak, torch):
+        a = L.tensor([1.5, -2.5, 3.0], requires_grad=True)
+        b = L.tensor([2.0, 0.7, -1.3], requires_grad=True)
+        out = NO_DERIVATIVE[name](L, a, b)
+        with pytest.raises(RuntimeError) as error:
+            out.sum().backward()
+        seen.append(
+            (
+                out.detach().tolist(),
+                str(out.dtype),
+                type(out.grad_fn).__name__,
+                len(out.grad_fn.next_functions),
+                str(error.value).split("\nHint:")[0],
+            )
+        )
+    assert seen[0] == seen[1]

@@ -247,6 +247,50 @@ CASES = {
     "Einsum": (lambda a, b: ak.einsum("iij,jkl->ki", a, b), [arr(2, 2, 3), arr(3, 2, 2)], None),
     "Dist": (lambda a, b: a.dist(b, 3), [arr(2, 3), arr(3)], None),
     "Cdist": (lambda a, b: ak.cdist(a, b), [arr(2, 3, 2), arr(1, 4, 2)], None),
+    # ---- elementwise ----
+    "Log1p": (lambda a: a.log1p(), [positive(4)], None),
+    "Expm1": (lambda a: a.expm1(), [arr(4)], None),
+    "Log2": (lambda a: a.log2(), [positive(4)], None),
+    "Log10": (lambda a: a.log10(), [positive(4)], None),
+    "Exp2": (lambda a: a.exp2(), [arr(4)], None),
+    "Tan": (lambda a: a.tan(), [arr(4, low=-1.2, high=1.2)], None),
+    "Asin": (lambda a: a.asin(), [arr(4, low=-0.8, high=0.8)], None),
+    "Acos": (lambda a: a.acos(), [arr(4, low=-0.8, high=0.8)], None),
+    "Atan": (lambda a: a.atan(), [arr(4)], None),
+    "Sinh": (lambda a: a.sinh(), [arr(4)], None),
+    "Cosh": (lambda a: a.cosh(), [arr(4)], None),
+    # Rounding: values well inside their steps, where the derivative really is 0 (or 1).
+    "Floor": (lambda a: a.floor() * a, [np.array([0.3, -1.4, 2.6])], None),
+    "Ceil": (lambda a: a.ceil() * a, [np.array([0.3, -1.4, 2.6])], None),
+    "Trunc": (lambda a: a.trunc() * a, [np.array([0.3, -1.4, 2.6])], None),
+    "Round": (lambda a: a.round() * a, [np.array([0.3, -1.4, 2.6])], None),
+    "RoundDecimals": (lambda a: a.round(decimals=1) * a, [np.array([0.33, -1.47, 2.61])], None),
+    "Frac": (lambda a: a.frac() * a, [np.array([0.3, -1.4, 2.6])], None),
+    "Atan2": (lambda a, b: ak.atan2(a, b), [arr(2, 3), away_from_zero(3)], None),
+    "Hypot": (lambda a, b: ak.hypot(a, b), [away_from_zero(2, 3), away_from_zero(3)], None),
+    "Logaddexp": (lambda a, b: ak.logaddexp(a, b), [arr(2, 3), arr(3)], None),
+    # fmod and %: x / y kept away from whole numbers, where they jump.
+    "Fmod": (lambda a: a.fmod(1.5) * a, [np.array([0.4, -2.0, 3.7])], None),
+    "FmodTensor": (
+        lambda a, b: ak.fmod(a, b),
+        [np.array([[0.4, -2.0, 3.7], [1.1, 2.5, -0.3]]), np.array([0.7, -1.3, 1.6])],
+        None,
+    ),
+    "Remainder": (lambda a: (a % -1.5) * a, [np.array([0.4, -2.0, 3.7])], None),
+    "RemainderTensor": (
+        lambda a, b: a % b,
+        [np.array([[0.4, -2.0, 3.7], [1.1, 2.5, -0.3]]), np.array([0.7, -1.3, 1.6])],
+        None,
+    ),
+    "Lerp": (lambda a, b: a.lerp(b, 0.3), [arr(2, 3), arr(3)], None),
+    "LerpTensor": (lambda a, b, w: ak.lerp(a, b, w), [arr(3), arr(2, 3), arr(2, 1)], None),
+    "Addcmul": (
+        lambda a, b, c: a.addcmul(b, c, value=0.5), [arr(2, 3), arr(3), arr(2, 1)], None
+    ),
+    "Addcdiv": (
+        lambda a, b, c: ak.addcdiv(a, b, c, value=-2), [arr(2, 3), arr(3), positive(2, 1)], None
+    ),
+    "NanToNum": (lambda a: a.nan_to_num() * a, [arr(4)], None),
 }
 
 
