@@ -106,6 +106,8 @@ split, chunk, cat, stack = _methods.split, _methods.chunk, _methods.cat, _method
 concat = concatenate = cat
 matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm
 broadcast_shapes = _methods.broadcast_shapes
+# ---- nn-more ----
+erf, clamp_min = _methods.erf, _methods.clamp_min
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821

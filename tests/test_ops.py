@@ -126,6 +126,13 @@ CASES = {
     # Equal values (exactly representable, so every algorithm gets std 0): gradient 0, not NaN.
     "std_of_equal_values": (lambda L, a: (a[:1] * 0 + 1.5).expand(3, 4).std(0), [arr(2, 4)]),
     "chain": (lambda L, a, b: ((a * b).tanh() + a.exp() / 3).mean(), [arr(3, 3), arr(3)]),
+    # ---- nn-more ----
+    "erf": (lambda L, a: a.erf(), [arr(3, 4)]),
+    "erf_function": (lambda L, a: L.erf(a * 3), [arr(5)]),
+    "erf_float32": (lambda L, a: L.erf(a.float()), [arr(2, 3)]),
+    "erf_of_integers": (lambda L, a: L.erf(L.tensor([-2, 0, 1, 3])) * a, [arr(4)]),
+    "clamp_min_method": (lambda L, a: a.clamp_min(0.5), [arr(6)]),
+    "clamp_min_function": (lambda L, a: L.clamp_min(a, -0.5), [arr(2, 3)]),
 }
 
 
@@ -149,6 +156,18 @@ NN_SECTION = {
     "NativeBatchNorm",
     "NllLoss",
     "NllLoss2D",
+    # ---- nn-more ----
+    "AdaptiveAvgPool2D",
+    "AvgPool2D",
+    "ConstantPadNd",
+    "Elu",
+    "Gelu",
+    "Hardtanh",
+    "HuberLoss",
+    "NativeLayerNorm",
+    "Silu",
+    "SmoothL1Loss",
+    "Softplus",
 }
 
 
