@@ -107,6 +107,11 @@ HINTS: dict[str, str] = {
         "Hint: an in-place op keeps the tensor's dtype; convert first (x = x.float()) or use the "
         "out-of-place op."
     ),
+    # ---- nn-more ----
+    "layer_norm_shape": (
+        "Hint: normalized_shape names the LAST dimensions of the input, the ones each sample is "
+        "normalised over: LayerNorm(x.shape[-1]) for features in the last dimension."
+    ),
 }
 
 

@@ -67,3 +67,41 @@ def test_errors_match_pytorch(shape, error):
     with pytest.raises(error) as actual:
         ak.nn.BatchNorm1d(3)(ak.zeros(*shape))
     assert str(actual.value).splitlines()[0] == str(expected.value)
+
+
+# ---- nn-more: BatchNorm2d, the same machinery over (N, C, H, W) ---------------------------------
+
+
+@pytest.mark.parametrize("options", [{}, dict(affine=False), dict(momentum=None),
+                                     dict(track_running_stats=False), dict(bias=False)])
+def test_batch_norm_2d_train_then_eval_match_pytorch(options):
+    torch.manual_seed(0)
+    torch_bn = torch.nn.BatchNorm2d(3, **options)
+    ak_bn = ak.nn.BatchNorm2d(3, **options)
+    assert repr(ak_bn) == repr(torch_bn)
+    assert list(ak_bn.state_dict()) == list(torch_bn.state_dict())
+    if torch_bn.weight is not None:
+        with torch.no_grad():
+            torch_bn.weight.uniform_(0.5, 1.5)
+    copy_weights(torch_bn, ak_bn)
+    for step in range(3):
+        x = (torch.randn(4, 3, 5, 5) * (step + 1) + step).requires_grad_()
+        ax = to_ak(x, requires_grad=True)
+        torch_out, ak_out = torch_bn(x), ak_bn(ax)
+        assert_close(ak_out, torch_out, atol=1e-5)
+        assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+        upstream = torch.randn(torch_out.shape)
+        torch_out.backward(upstream)
+        ak_out.backward(to_ak(upstream))
+        assert_close(ax.grad, x.grad, atol=1e-5)
+        assert_same_params(ak_bn, torch_bn, atol=1e-5)
+    for name, value in torch_bn.state_dict().items():
+        assert_close(ak_bn.state_dict()[name], value, atol=1e-6)
+    torch_bn.eval()
+    ak_bn.eval()
+    x = torch.randn(2, 3, 4, 4)
+    assert_close(ak_bn(to_ak(x)), torch_bn(x), atol=1e-5)
+
+
+def test_batch_norm_1d_and_2d_are_one_class():
+    assert type(ak.nn.BatchNorm1d(2)).forward is type(ak.nn.BatchNorm2d(2)).forward
