@@ -16,7 +16,7 @@ MODULES = [
     "nn.utils.clip_grad", "nn.utils.convert_parameters", "optim.optimizer", "optim.sgd",
     "optim.adam", "optim.lr_scheduler", "utils.data.dataset", "utils.data.dataloader",
     # ---- nn-more ----
-    "nn.normalization", "nn.functional",
+    "nn.normalization", "nn.functional", "optim.adagrad",
 ]
 
 
