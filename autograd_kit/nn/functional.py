@@ -191,25 +191,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     padding = _pair(padding)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise RuntimeError(
-            f"pad should be at most half of effective kernel size, but got "
-            f"pad={padding[0] if padding[0] > kernel[0] // 2 else padding[1]}, "
-            f"kernel_size={kernel[0] if padding[0] > kernel[0] // 2 else kernel[1]} and "
-            "dilation=1"
-        )
+    _check_pool_padding(kernel, padding)
     if input.dim() not in (3, 4):
         raise RuntimeError(
             "non-empty 3D or 4D (batch mode) tensor expected for input"
         )
-    channels, height, width = (int(n) for n in input.shape[-3:])
-    out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
-    out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
-    if out_h < 1 or out_w < 1:
-        raise RuntimeError(
-            f"Given input size: ({channels}x{height}x{width}). Calculated output "
-            f"size: ({channels}x{out_h}x{out_w}). Output size is too small"
-        )
+    _check_pool_output_size(input, kernel, stride, padding)
     return ops.MaxPool2DWithIndices.apply(input, kernel=kernel, stride=stride, padding=padding)
 
 
@@ -581,8 +568,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return ops.NativeLayerNorm.apply(input, weight, bias, normalized_ndim=count, eps=eps)
 
 
-def _pool_output_size(input, kernel, stride, padding) -> None:
-    """Refuse, in PyTorch's words, a padding over half the kernel or an empty output."""
+def _check_pool_padding(kernel, padding) -> None:
+    """Refuse, in PyTorch's words, a padding over half the kernel (max and average pooling)."""
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise RuntimeError(
             f"pad should be at most half of effective kernel size, but got "
@@ -590,6 +577,10 @@ def _pool_output_size(input, kernel, stride, padding) -> None:
             f"kernel_size={kernel[0] if padding[0] > kernel[0] // 2 else kernel[1]} and "
             "dilation=1"
         )
+
+
+def _check_pool_output_size(input, kernel, stride, padding) -> None:
+    """Refuse, in PyTorch's words, windows that leave no output (max and average pooling)."""
     channels, height, width = (int(n) for n in input.shape[-3:])
     out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
     out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
@@ -620,7 +611,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
             f"Dimension out of range (expected to be in range of [-{input.dim()}, "
             f"{input.dim() - 1}], but got -3)"
         )
-    _pool_output_size(input, kernel, stride, padding)
+    _check_pool_padding(kernel, padding)
+    _check_pool_output_size(input, kernel, stride, padding)
     return ops.AvgPool2D.apply(input, kernel=kernel, stride=stride, padding=padding,
                                count_include_pad=count_include_pad,
                                divisor_override=divisor_override)
