@@ -2280,6 +2280,73 @@ constant_pad = _either(
 )
 
 
+def _pad_source(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of a dimension padded by (before, after), the input position it
+    copies: reflect mirrors about the edge (without repeating it), replicate repeats the edge."""
+    source = np.arange(size + before + after) - before
+    if mode == "reflect":
+        source = np.abs(source)
+        return np.where(source >= size, 2 * (size - 1) - source, source)
+    return np.clip(source, 0, size - 1)
+
+
+class _IndexPad(Primitive):
+    """out = x gathered along each of its last k dimensions at the positions ``_pad_source``
+    gives (reflect or replicate padding);  grad_x = grad added back at those positions, one
+    dimension at a time (an input position copied several times gets every copy's gradient).
+    PyTorch names the node after the mode and k: ReflectionPad2DBackward0, ..."""
+
+    @staticmethod
+    def forward(ctx, x, pad, mode):
+        xp = xp_of(x)
+        count = len(pad) // 2
+        first = x.ndim - count
+        indices = []
+        out = x
+        for axis in range(first, x.ndim):
+            k = x.ndim - 1 - axis  # pad lists the last dimension first
+            source = _pad_source(x.shape[axis], pad[2 * k], pad[2 * k + 1], mode)
+            index = xp.asarray(source, **_same_device(xp, x))
+            indices.append(index)
+            out = xp.take(out, index, axis=axis)
+        ctx.shape, ctx.indices = x.shape, indices
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        first = len(ctx.shape) - len(ctx.indices)
+        for offset in reversed(range(len(ctx.indices))):
+            axis = first + offset
+            shape = tuple(grad.shape[:axis]) + (ctx.shape[axis],) + tuple(grad.shape[axis + 1 :])
+            key = (slice(None),) * axis + (ctx.indices[offset],)
+            grad = IndexPut.apply(grad, shape=shape, key=key)
+        return grad
+
+
+class ReflectionPad1D(_IndexPad):
+    """Reflect padding of the last dimension: see _IndexPad."""
+
+
+class ReflectionPad2D(_IndexPad):
+    """Reflect padding of the last two dimensions: see _IndexPad."""
+
+
+class ReflectionPad3D(_IndexPad):
+    """Reflect padding of the last three dimensions: see _IndexPad."""
+
+
+class ReplicationPad1D(_IndexPad):
+    """Replicate padding of the last dimension: see _IndexPad."""
+
+
+class ReplicationPad2D(_IndexPad):
+    """Replicate padding of the last two dimensions: see _IndexPad."""
+
+
+class ReplicationPad3D(_IndexPad):
+    """Replicate padding of the last three dimensions: see _IndexPad."""
+
+
 def _normalized(x: Tensor, dims: tuple, eps: float, mean: Any, invstd: Any) -> tuple:
     """xhat = (x - mean) * invstd and invstd, for a normalisation over ``dims``. Recording
     (create_graph): mean and invstd depend on x, so they are rebuilt from x for second

@@ -144,6 +144,8 @@ CASES = {
     "normalize": (lambda L, a: L.nn.functional.normalize(a), [arr(3, 4)]),
     "normalize_last_dim": (lambda L, a: L.nn.functional.normalize(a, dim=-1), [arr(2, 3, 4)]),
     "pad": (lambda L, a: L.nn.functional.pad(a, (1, 2, -1, 1), value=0.5), [arr(2, 3, 4)]),
+    "pad_reflect": (lambda L, a: L.nn.functional.pad(a, (1, 2, 3, 0), "reflect"), [arr(2, 4, 5)]),
+    "pad_replicate": (lambda L, a: L.nn.functional.pad(a, (2, 1), "replicate"), [arr(2, 3, 4)]),
     "layer_norm": (
         lambda L, a, w, b: L.nn.functional.layer_norm(a, (4,), w, b), [arr(3, 4), arr(4), arr(4)]
     ),
@@ -195,6 +197,12 @@ NN_SECTION = {
     "Silu",
     "SmoothL1Loss",
     "Softplus",
+    "ReflectionPad1D",
+    "ReflectionPad2D",
+    "ReflectionPad3D",
+    "ReplicationPad1D",
+    "ReplicationPad2D",
+    "ReplicationPad3D",
 }
 
 

@@ -511,7 +511,9 @@ _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 def pad(input, pad, mode: str = "constant", value: float | None = None):
     """Widen `input` by `pad = (left, right, top, bottom, ...)` (the last dimension first),
-    filling with `value` (`ConstantPadNdBackward0`); negative amounts crop.
+    filling with `value` (`ConstantPadNdBackward0`); negative amounts crop. mode="reflect"
+    mirrors the input at its edges and mode="replicate" repeats the edge values instead
+    (for the last 1, 2 or 3 dimensions).
 
     Example:
         >>> ak.nn.functional.pad(ak.tensor([[1.0, 2.0]]), (1, 0), value=9.0)
@@ -519,9 +521,9 @@ def pad(input, pad, mode: str = "constant", value: float | None = None):
     """
     if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    if mode != "constant":
-        raise NotImplementedError("autograd-kit's pad supports mode='constant' only")
     pad = tuple(int(width) for width in pad)
+    if mode != "constant":
+        return _pad_by_copying(input, pad, mode, value)
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.dim():
@@ -534,6 +536,45 @@ def pad(input, pad, mode: str = "constant", value: float | None = None):
         if size + pad[2 * k] + pad[2 * k + 1] < 0 or size + min(pad[2 * k], 0) < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
     return ops.ConstantPadNd.apply(input, pad=pad, value=0 if value is None else value)
+
+
+_PAD_NODES = {
+    ("reflect", 1): ops.ReflectionPad1D, ("reflect", 2): ops.ReflectionPad2D,
+    ("reflect", 3): ops.ReflectionPad3D, ("replicate", 1): ops.ReplicationPad1D,
+    ("replicate", 2): ops.ReplicationPad2D, ("replicate", 3): ops.ReplicationPad3D,
+}
+
+
+def _pad_by_copying(input, pad: tuple, mode: str, value):
+    """Reflect or replicate padding of the last 1, 2 or 3 dimensions
+    (`ReflectionPad2DBackward0`, `ReplicationPad1DBackward0`, ...): the border copies values
+    from inside the input instead of holding a constant."""
+    if value is not None:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if mode == "circular":
+        raise NotImplementedError(
+            "autograd-kit's pad supports the modes 'constant', 'reflect' and 'replicate'"
+        )
+    count = len(pad) // 2
+    if len(pad) % 2 or count not in (1, 2, 3) or input.dim() not in (count + 1, count + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    if mode == "reflect":
+        for k in range(count):  # the last dimension first
+            dim = input.dim() - 1 - k
+            before, after = pad[2 * k], pad[2 * k + 1]
+            if before >= int(input.shape[dim]) or after >= int(input.shape[dim]):
+                raise RuntimeError(
+                    f"Argument #{2 + 2 * count}: Padding size should be less than the "
+                    f"corresponding input dimension, but got: padding ({before}, {after}) at "
+                    f"dimension {dim} of input {_size_list(input.shape)}"
+                )
+    return _PAD_NODES[mode, count].apply(input, pad=pad, mode=mode)
 
 
 # ---- nn-more: layers -------------------------------------------------------------------------

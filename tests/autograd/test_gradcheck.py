@@ -225,6 +225,16 @@ CASES = {
     "AdaptiveAvgPool2D": (lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [arr(1, 1, 3, 4)], None),
     "SmoothL1Loss": (lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), [arr(2, 3), arr(2, 3)], None),
     "HuberLoss": (lambda a, b: F.huber_loss(a, b, delta=0.8), [arr(2, 3), arr(2, 3)], None),
+    "ReflectionPad1D": (lambda x: F.pad(x, (2, 1), mode="reflect"), [arr(2, 4)], None),
+    "ReflectionPad2D": (lambda x: F.pad(x, (1, -1, 2, 0), mode="reflect"), [arr(1, 3, 3)], None),
+    "ReflectionPad3D": (
+        lambda x: F.pad(x, (1, 0, 0, 1, 1, 1), mode="reflect"), [arr(1, 2, 2, 2)], None
+    ),
+    "ReplicationPad1D": (lambda x: F.pad(x, (3, 1), mode="replicate"), [arr(1, 2, 3)], None),
+    "ReplicationPad2D": (lambda x: F.pad(x, (2, 0, 1, 3), mode="replicate"), [arr(2, 2, 3)], None),
+    "ReplicationPad3D": (
+        lambda x: F.pad(x, (0, 1, 2, 0, 1, 0), mode="replicate"), [arr(1, 1, 2, 2, 2)], None
+    ),
 }
 
 

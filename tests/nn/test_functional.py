@@ -135,6 +135,12 @@ def NORMALIZE_P1(F, x):  # noqa: N802  (a constant of the table below)
     lambda F, x: F.pad(x, (-1, 2, 1, -2)),
     lambda F, x: F.pad(x, (1, 1, 1, 1, 1, 1)),
     lambda F, x: F.pad(x, [0, 0, 2, 0], "constant", 7.0),
+    lambda F, x: F.pad(x, (3, 2), mode="reflect"),
+    lambda F, x: F.pad(x, (3, -1, 2, 1), mode="reflect"),
+    lambda F, x: F.pad(x, (5, 1), mode="replicate"),
+    lambda F, x: F.pad(x, (1, 2, 0, 3), mode="replicate"),
+    lambda F, x: F.pad(x.unsqueeze(0), (1, 1, 1, 0, 0, 1), mode="replicate"),
+    lambda F, x: F.pad(x.unsqueeze(0), (1, 1, 1, 0, 0, 1), mode="reflect"),
 ])
 def test_normalize_and_pad_match_pytorch(call):
     torch.manual_seed(0)
