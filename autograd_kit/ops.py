@@ -1994,10 +1994,17 @@ class MseLoss(Primitive):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         diff = x - y
-        grad_diff = _reduce_loss_grad(grad, diff.numel(), ctx.reduction) * 2 * diff
-        grad_x = grad_diff if ctx.needs_input_grad[0] else None
-        grad_y = -grad_diff if ctx.needs_input_grad[1] else None
-        return grad_x, grad_y
+        return _difference_loss_grads(ctx, grad, 2 * diff, diff.numel())
+
+
+def _difference_loss_grads(ctx: Any, grad: Tensor, slope: Tensor, count: int) -> tuple:
+    """The gradients of a loss of d = x - y (MSE, smooth L1, Huber), given slope = the
+    derivative of each unreduced loss with respect to d: grad_x = grad * slope (/ count for
+    "mean"),  grad_y = -grad_x."""
+    grad_diff = _reduce_loss_grad(grad, count, ctx.reduction) * slope
+    grad_x = grad_diff if ctx.needs_input_grad[0] else None
+    grad_y = -grad_diff if ctx.needs_input_grad[1] else None
+    return grad_x, grad_y
 
 
 class NllLoss(Primitive):
@@ -2522,10 +2529,7 @@ class SmoothL1Loss(Primitive):
         slope = (diff / ctx.beta).clamp(-1, 1)
         if ctx.scale != 1.0:
             slope = slope * ctx.scale
-        grad_diff = _reduce_loss_grad(grad, diff.numel(), ctx.reduction) * slope
-        grad_x = grad_diff if ctx.needs_input_grad[0] else None
-        grad_y = -grad_diff if ctx.needs_input_grad[1] else None
-        return grad_x, grad_y
+        return _difference_loss_grads(ctx, grad, slope, diff.numel())
 
 
 class HuberLoss(SmoothL1Loss):
