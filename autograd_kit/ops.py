@@ -2240,6 +2240,12 @@ class Elu(Primitive):
         return choose(x > 0, grad, grad * ctx.alpha * exp(x))
 
 
+class EluInplace(Elu):
+    """``elu(x, inplace=True)``: Elu's formulas, recorded as PyTorch's in-place node."""
+
+    node_name = "EluBackward1"
+
+
 class Hardtanh(Clamp):
     """out = min(max(x, min_val), max_val);  grad_x = grad where min_val < x < max_val, else 0
     (strictly inside: at the corners the gradient is 0, as in PyTorch; ``relu6`` is

@@ -190,6 +190,7 @@ NN_SECTION = {
     "AvgPool2D",
     "ConstantPadNd",
     "Elu",
+    "EluInplace",
     "Gelu",
     "Hardtanh",
     "HuberLoss",

@@ -476,9 +476,9 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0):
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
-    """x where x > 0, alpha (exp(x) - 1) elsewhere (`EluBackward0`)."""
+    """x where x > 0, alpha (exp(x) - 1) elsewhere (`EluBackward0`; in place `EluBackward1`)."""
     _check_floating(input, "elu_cpu")
-    return _maybe_inplace(input, ops.Elu, inplace, alpha=alpha)
+    return _maybe_inplace(input, ops.EluInplace if inplace else ops.Elu, inplace, alpha=alpha)
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):

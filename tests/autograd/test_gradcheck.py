@@ -208,6 +208,7 @@ CASES = {
     # (beta x beyond the threshold takes the other branch: one element of each kind)
     "Softplus": (lambda x: F.softplus(x, beta=2.0, threshold=1.5), [arr(2, 3)], None),
     "Elu": (lambda x: F.elu(x, alpha=0.7), [away_from_zero(2, 3)], None),
+    "EluInplace": (lambda x: F.elu(x * 1, alpha=0.7, inplace=True), [away_from_zero(2, 3)], None),
     "Hardtanh": (
         lambda x: F.hardtanh(x, -1.0, 0.5), [np.array([-1.6, -0.7, 0.1, 0.3, 1.2])], None
     ),

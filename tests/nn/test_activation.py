@@ -86,13 +86,15 @@ def test_inplace_activations_change_their_input_like_pytorch(name, kwargs):
     torch.manual_seed(0)
     leaf = (torch.randn(3, 4) * 4).requires_grad_()
     ak_leaf = to_ak(leaf, requires_grad=True)
-    outs = []
+    outs, names = [], []
     for lib, x in ((torch, leaf), (ak, ak_leaf)):
         hidden = x * 1
         out = getattr(lib.nn.functional, name)(hidden, inplace=True, **kwargs)
         assert out is hidden
+        names.append(out.grad_fn.name())  # EluBackward1 for elu: PyTorch's in-place node
         (out * out).sum().backward()
         outs.append(out)
+    assert names[0] == names[1]
     assert_close(outs[1], outs[0])
     assert_close(ak_leaf.grad, leaf.grad)
 
