@@ -2253,8 +2253,12 @@ class Hardtanh(Clamp):
 
     @staticmethod
     def forward(ctx, x, min_val=-1.0, max_val=1.0):
+        xp = xp_of(x)
         ctx.save_for_backward((x > min_val) & (x < max_val))
-        return xp_of(x).clip(x, min_val, max_val)
+        # (bounds in x's own dtype: integer input stays integer, as in PyTorch)
+        low = xp.asarray(min_val, dtype=x.dtype, **_same_device(xp, x))
+        high = xp.asarray(max_val, dtype=x.dtype, **_same_device(xp, x))
+        return xp.minimum(xp.maximum(x, low), high)
 
 
 class ConstantPadNd(Primitive):

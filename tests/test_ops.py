@@ -141,6 +141,9 @@ CASES = {
     "elu": (lambda L, a: L.nn.functional.elu(a, alpha=0.3), [arr(3, 4)]),
     "relu6": (lambda L, a: L.nn.functional.relu6(a * 4), [arr(3, 4)]),
     "hardtanh": (lambda L, a: L.nn.functional.hardtanh(a, -0.5, 1.5), [arr(3, 4)]),
+    "relu6_of_integers": (
+        lambda L, a: L.nn.functional.relu6(L.tensor([-3, 0, 4, 9])) * a, [arr(4)]
+    ),
     "normalize": (lambda L, a: L.nn.functional.normalize(a), [arr(3, 4)]),
     "normalize_last_dim": (lambda L, a: L.nn.functional.normalize(a, dim=-1), [arr(2, 3, 4)]),
     "pad": (lambda L, a: L.nn.functional.pad(a, (1, 2, -1, 1), value=0.5), [arr(2, 3, 4)]),
