@@ -210,6 +210,8 @@ isinf, isposinf, isneginf, signbit = (
     _methods.isneginf,
     _methods.signbit,
 )
+# ---- nn-more ----
+erf, clamp_min = _methods.erf, _methods.clamp_min
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -335,6 +336,26 @@ def diagonal_of(array: Any, offset: int, dim1: int, dim2: int) -> Any:
     return xp.linalg.diagonal(xp.permute_dims(array, (*others, dim1, dim2)), offset=offset)
 
 
+def erf(array: Any) -> Any:
+    """The error function elementwise, erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt, in the
+    array's own dtype and on its own device.
+
+    The array API has no erf and SciPy is not a dependency, so NumPy arrays go through
+    Python's correctly rounded ``math.erf`` one element at a time (computed in float64, then
+    rounded to the array's dtype, so float32 results are as accurate as float32 allows); CuPy
+    has a GPU kernel; other libraries compute on the host and move the result back.
+    """
+    if type(array) is np.ndarray or isinstance(array, np.generic):
+        return np.asarray(_numpy_erf(array), dtype=array.dtype)
+    if array_api_compat.is_cupy_array(array):
+        return importlib.import_module("cupyx.scipy.special").erf(array)
+    host = asnumpy(array)
+    return to_device(np.asarray(_numpy_erf(host), dtype=host.dtype), device_of(array))
+
+
+_numpy_erf = np.frompyfunc(math.erf, 1, 1)
+
+
 def _host_key(key: Any) -> Any:
     if isinstance(key, tuple):
         return tuple(_host_key(part) for part in key)
@@ -421,6 +442,7 @@ __all__ = [
     "diagonal_of",
     "einsum",
     "fmod",
+    "erf",
     "index_add",
     "index_put",
     "namespace_for",

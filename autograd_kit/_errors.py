@@ -135,6 +135,11 @@ HINTS: dict[str, str] = {
         "Hint: an integer divided by 0 has no answer (floats give inf or nan instead); look for "
         "zeros in the divisor, or convert to float first with .float()."
     ),
+    # ---- nn-more ----
+    "layer_norm_shape": (
+        "Hint: normalized_shape names the LAST dimensions of the input, the ones each sample is "
+        "normalised over: LayerNorm(x.shape[-1]) for features in the last dimension."
+    ),
 }
 
 

@@ -404,7 +404,8 @@ def clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 
 def clamp_min(self: Tensor, min: Any) -> Tensor:
-    return clamp(self, min=min)
+    """max(x, min) elementwise; PyTorch records it as its own node, ClampMinBackward0."""
+    return ops.ClampMin.apply(self, min=_as_number(min))
 
 
 def clamp_max(self: Tensor, max: Any) -> Tensor:
@@ -2425,6 +2426,20 @@ def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:
     return where(condition, self, y)
 
 
+# ---- nn-more ----------------------------------------------------------------------------------
+
+
+def erf(self: Tensor) -> Tensor:
+    """The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt elementwise (ErfBackward0);
+    integer input computes in the default float dtype, as in PyTorch.
+
+    Example:
+        >>> ak.tensor([0.0, 0.5, -3.0]).erf()
+        tensor([ 0.0000,  0.5205, -1.0000])
+    """
+    return ops.Erf.apply(_floating(self))
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
@@ -2634,6 +2649,8 @@ _METHODS = {
     "__rmod__": _rmod,
     "__floordiv__": floor_divide,
     "__rfloordiv__": _rfloordiv,
+    # ---- nn-more ----
+    "erf": erf,
 }
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)

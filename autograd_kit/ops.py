@@ -33,6 +33,7 @@ import numpy as np
 
 from . import _backend, dtypes
 from ._backend import diagonal_of, fmod, index_add, index_put, to_device, xp_of
+from ._backend import erf as _erf_array
 from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
@@ -728,6 +729,41 @@ class Clone(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+# ---- nn-more: erf, and clamp_min as its own node ----------------------------------------------
+
+# Steps for the formulas below (tensor form, array form), like those at the top of this file.
+erf = _either(lambda t: t.erf(), lambda xp, a: _erf_array(a))
+tanh = _either(lambda t: t.tanh(), lambda xp, a: xp.tanh(a))
+sigmoid = _either(  # the same function written with tanh, which never overflows
+    lambda t: t.sigmoid(), lambda xp, a: 0.5 * (1 + xp.tanh(0.5 * a))
+)
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)  # (a Python float keeps float32 float32)
+
+
+class Erf(Primitive):
+    """out = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  grad_x = grad * 2/sqrt(pi) * exp(-x^2)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _erf_array(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * _TWO_OVER_SQRT_PI * exp(-(x * x))
+
+
+class ClampMin(Clamp):
+    """out = max(x, min);  grad_x = grad where x >= min, else 0. ``x.clamp_min(m)`` records
+    its own node in PyTorch (``x.clamp(min=m)`` records ClampBackward1): same formula."""
+
+    node_name = "ClampMinBackward0"
 
 
 # ---- elementwise: more unary, rounding and binary functions ---------------------------------
@@ -3130,24 +3166,19 @@ class NativeBatchNorm(Primitive):
         x, weight = ctx.saved_tensors
         dims = (0,) + tuple(range(2, x.ndim))
         view = _channel_view(x.ndim)
-        if ctx.training and grad_state.enabled:
-            # Recording: mean and invstd depend on x, so build them from x for second derivatives.
-            mean = x.mean(dims, keepdim=True)
-            invstd = 1 / (x.var(dims, unbiased=False, keepdim=True) + ctx.eps).sqrt()
-        else:
-            mean = _wrap(ctx.mean).reshape(view)
+        if ctx.training:
+            xp = xp_of(ctx.mean)
+            xhat, invstd = _normalized(
+                x, dims, ctx.eps, xp.reshape(ctx.mean, view), xp.reshape(ctx.invstd, view)
+            )
+        else:  # the running statistics are constants
             invstd = _wrap(ctx.invstd).reshape(view)
-        xhat = (x - mean) * invstd
+            xhat = (x - _wrap(ctx.mean).reshape(view)) * invstd
         grad_x = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             scaled = grad * weight.reshape(view) if weight is not None else grad
             if ctx.training:
-                count = x.numel() // x.shape[1]
-                grad_x = (invstd / count) * (
-                    scaled * count
-                    - scaled.sum(dims, keepdim=True)
-                    - xhat * (scaled * xhat).sum(dims, keepdim=True)
-                )
+                grad_x = _normalized_input_grad(scaled, xhat, invstd, dims)
             else:
                 grad_x = scaled * invstd
         if ctx.needs_input_grad[1]:
@@ -3185,10 +3216,17 @@ class MseLoss(Primitive):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         diff = x - y
-        grad_diff = _reduce_loss_grad(grad, diff.numel(), ctx.reduction) * 2 * diff
-        grad_x = grad_diff if ctx.needs_input_grad[0] else None
-        grad_y = -grad_diff if ctx.needs_input_grad[1] else None
-        return grad_x, grad_y
+        return _difference_loss_grads(ctx, grad, 2 * diff, diff.numel())
+
+
+def _difference_loss_grads(ctx: Any, grad: Tensor, slope: Tensor, count: int) -> tuple:
+    """The gradients of a loss of d = x - y (MSE, smooth L1, Huber), given slope = the
+    derivative of each unreduced loss with respect to d: grad_x = grad * slope (/ count for
+    "mean"),  grad_y = -grad_x."""
+    grad_diff = _reduce_loss_grad(grad, count, ctx.reduction) * slope
+    grad_x = grad_diff if ctx.needs_input_grad[0] else None
+    grad_y = -grad_diff if ctx.needs_input_grad[1] else None
+    return grad_x, grad_y
 
 
 class NllLoss(Primitive):
@@ -3326,3 +3364,410 @@ class BinaryCrossEntropyWithLogits(Primitive):
             softplus_neg = (1 + (-x.abs()).exp()).log() + (-x).clamp(min=0)
             grad_t = grad * (-x if pos_weight is None else (pos_weight - 1) * softplus_neg - x)
         return grad_x, grad_t
+
+
+# ---- nn-more: activations, padding, layer norm, average pooling, smooth L1 / Huber ------------
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_TWO_PI = 1 / math.sqrt(2 * math.pi)
+_GELU_TANH_SCALE = math.sqrt(2 / math.pi)  # GELU's tanh form: tanh(k (x + 0.044715 x^3))
+_GELU_CUBIC = 0.044715
+
+
+class Gelu(Primitive):
+    """out = x * Phi(x), Phi(x) = (1 + erf(x / sqrt(2))) / 2 the normal distribution function;
+    grad_x = grad * (Phi(x) + x * exp(-x^2 / 2) / sqrt(2 pi)).
+
+    approximate="tanh": out = x/2 * (1 + t), t = tanh(k (x + c x^3)), k = sqrt(2/pi), c = 0.044715;
+    grad_x = grad * ((1 + t)/2 + x/2 * (1 - t^2) * k (1 + 3 c x^2)).
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, approximate="none"):
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            return 0.5 * x * (1 + tanh(_GELU_TANH_SCALE * (x + _GELU_CUBIC * (x * x * x))))
+        return 0.5 * x * (1 + erf(x * _SQRT_HALF))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            t = tanh(_GELU_TANH_SCALE * (x + _GELU_CUBIC * (x * x * x)))
+            slope = _GELU_TANH_SCALE * (1 + 3 * _GELU_CUBIC * (x * x))
+            return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope)
+        return grad * (0.5 * (1 + erf(x * _SQRT_HALF)) + x * _INV_SQRT_TWO_PI * exp(-0.5 * (x * x)))
+
+
+class Silu(Primitive):
+    """out = x * sigmoid(x) ("swish");  grad_x = grad * s * (1 + x (1 - s)), s = sigmoid(x)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * sigmoid(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        s = sigmoid(x)
+        return grad * s * (1 + x * (1 - s))
+
+
+class Softplus(Primitive):
+    """out = log(1 + exp(beta x)) / beta, or x where beta x > threshold (there the two agree to
+    float precision);  grad_x = grad * sigmoid(beta x), or grad where beta x > threshold."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, beta=1.0, threshold=20.0):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        scaled = x * beta
+        # log(1 + exp(z)) = log(1 + exp(-|z|)) + max(z, 0): no overflow for large z.
+        smooth = (xp.log1p(xp.exp(-xp.abs(scaled))) + xp.maximum(scaled, 0)) / beta
+        return xp.where(scaled > threshold, x, smooth)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        scaled = x * ctx.beta
+        return choose(scaled > ctx.threshold, grad, grad * sigmoid(scaled))
+
+
+class Elu(Primitive):
+    """out = x where x > 0, else alpha (exp(x) - 1);  grad_x = grad where x > 0, else
+    grad * alpha exp(x)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, alpha=1.0):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        ctx.alpha = alpha
+        return xp.where(x > 0, x, alpha * xp.expm1(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return choose(x > 0, grad, grad * ctx.alpha * exp(x))
+
+
+class EluInplace(Elu):
+    """``elu(x, inplace=True)``: Elu's formulas, recorded as PyTorch's in-place node."""
+
+    node_name = "EluBackward1"
+
+
+class Hardtanh(Clamp):
+    """out = min(max(x, min_val), max_val);  grad_x = grad where min_val < x < max_val, else 0
+    (strictly inside: at the corners the gradient is 0, as in PyTorch; ``relu6`` is
+    hardtanh(x, 0, 6) and records this node too)."""
+
+    @staticmethod
+    def forward(ctx, x, min_val=-1.0, max_val=1.0):
+        xp = xp_of(x)
+        ctx.save_for_backward((x > min_val) & (x < max_val))
+        # (bounds in x's own dtype: integer input stays integer, as in PyTorch)
+        low = xp.asarray(min_val, dtype=x.dtype, **_same_device(xp, x))
+        high = xp.asarray(max_val, dtype=x.dtype, **_same_device(xp, x))
+        return xp.minimum(xp.maximum(x, low), high)
+
+
+class ConstantPadNd(Primitive):
+    """out = x inside a border of ``value``: ``pad = (before, after, before, after, ...)`` widens
+    the last dimension, then the one before it, ...; a negative width crops instead;
+    grad_x = grad with the same border taken off again (ConstantPadNd(grad, -pad))."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, pad, value=0.0):
+        ctx.pad = pad
+        xp = xp_of(x)
+        lead = x.ndim - len(pad) // 2
+        widths = [(0, 0)] * lead + [
+            (pad[2 * k], pad[2 * k + 1]) for k in reversed(range(len(pad) // 2))
+        ]
+        # Negative widths crop first; the positive ones then make the border.
+        x = x[tuple(slice(max(-before, 0), size - max(-after, 0))
+                    for (before, after), size in zip(widths, x.shape))]
+        shape = tuple(size + max(before, 0) + max(after, 0)
+                      for (before, after), size in zip(widths, x.shape))
+        out = xp.full(shape, value, dtype=x.dtype, **_same_device(xp, x))
+        out[tuple(slice(max(before, 0), max(before, 0) + size)
+                  for (before, _), size in zip(widths, x.shape))] = x
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return constant_pad(grad, tuple(-width for width in ctx.pad))
+
+
+constant_pad = _either(
+    lambda t, pad: ConstantPadNd.apply(t, pad=pad),
+    lambda xp, a, pad: ConstantPadNd.forward(_UNRECORDED, a, pad),
+)
+
+
+def _pad_source(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of a dimension padded by (before, after), the input position it
+    copies: reflect mirrors about the edge (without repeating it), replicate repeats the edge."""
+    source = np.arange(size + before + after) - before
+    if mode == "reflect":
+        source = np.abs(source)
+        return np.where(source >= size, 2 * (size - 1) - source, source)
+    return np.clip(source, 0, size - 1)
+
+
+class _IndexPad(Primitive):
+    """out = x gathered along each of its last k dimensions at the positions ``_pad_source``
+    gives (reflect or replicate padding);  grad_x = grad added back at those positions, one
+    dimension at a time (an input position copied several times gets every copy's gradient).
+    PyTorch names the node after the mode and k: ReflectionPad2DBackward0, ..."""
+
+    @staticmethod
+    def forward(ctx, x, pad, mode):
+        xp = xp_of(x)
+        count = len(pad) // 2
+        first = x.ndim - count
+        indices = []
+        out = x
+        for axis in range(first, x.ndim):
+            k = x.ndim - 1 - axis  # pad lists the last dimension first
+            source = _pad_source(x.shape[axis], pad[2 * k], pad[2 * k + 1], mode)
+            index = xp.asarray(source, **_same_device(xp, x))
+            indices.append(index)
+            out = xp.take(out, index, axis=axis)
+        ctx.shape, ctx.indices = x.shape, indices
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        first = len(ctx.shape) - len(ctx.indices)
+        for offset in reversed(range(len(ctx.indices))):
+            axis = first + offset
+            shape = tuple(grad.shape[:axis]) + (ctx.shape[axis],) + tuple(grad.shape[axis + 1 :])
+            key = (slice(None),) * axis + (ctx.indices[offset],)
+            grad = IndexPut.apply(grad, shape=shape, key=key)
+        return grad
+
+
+class ReflectionPad1D(_IndexPad):
+    """Reflect padding of the last dimension: see _IndexPad."""
+
+
+class ReflectionPad2D(_IndexPad):
+    """Reflect padding of the last two dimensions: see _IndexPad."""
+
+
+class ReflectionPad3D(_IndexPad):
+    """Reflect padding of the last three dimensions: see _IndexPad."""
+
+
+class ReplicationPad1D(_IndexPad):
+    """Replicate padding of the last dimension: see _IndexPad."""
+
+
+class ReplicationPad2D(_IndexPad):
+    """Replicate padding of the last two dimensions: see _IndexPad."""
+
+
+class ReplicationPad3D(_IndexPad):
+    """Replicate padding of the last three dimensions: see _IndexPad."""
+
+
+def _normalized(x: Tensor, dims: tuple, eps: float, mean: Any, invstd: Any) -> tuple:
+    """xhat = (x - mean) * invstd and invstd, for a normalisation over ``dims``. Recording
+    (create_graph): mean and invstd depend on x, so they are rebuilt from x for second
+    derivatives; otherwise the arrays forward computed are reused."""
+    if grad_state.enabled:
+        mean = x.mean(dims, keepdim=True)
+        invstd = 1 / (x.var(dims, unbiased=False, keepdim=True) + eps).sqrt()
+    else:
+        mean, invstd = _wrap(mean), _wrap(invstd)
+    return (x - mean) * invstd, invstd
+
+
+def _normalized_input_grad(scaled: Tensor, xhat: Tensor, invstd: Tensor, dims: tuple) -> Tensor:
+    """The gradient through xhat = (x - mean) * invstd with mean and invstd taken over ``dims``
+    (m values each), given scaled = grad * weight:
+    grad_x = invstd / m * (m scaled - sum(scaled) - xhat * sum(scaled * xhat))."""
+    count = math.prod(int(scaled.shape[d]) for d in dims)
+    return (invstd / count) * (
+        scaled * count
+        - scaled.sum(dims, keepdim=True)
+        - xhat * (scaled * xhat).sum(dims, keepdim=True)
+    )
+
+
+class NativeLayerNorm(Primitive):
+    """out = (x - mean) * invstd * weight + bias, mean and (biased) variance taken over the
+    last ``normalized_ndim`` dimensions of each sample, invstd = 1/sqrt(var + eps).
+    With xhat = (x - mean) * invstd, g = grad * weight and m the values per sample:
+        grad_x = invstd / m * (m * g - sum(g) - xhat * sum(g * xhat)),
+        grad_weight = sum over samples of grad * xhat,  grad_bias = sum over samples of grad.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, normalized_ndim=1, eps=1e-5):
+        xp = xp_of(x)
+        dims = tuple(range(x.ndim - normalized_ndim, x.ndim))
+        mean = xp.mean(x, axis=dims, keepdims=True)
+        invstd = 1 / xp.sqrt(xp.var(x, axis=dims, keepdims=True) + eps)
+        out = (x - mean) * invstd
+        if weight is not None:
+            out = out * weight
+        if bias is not None:
+            out = out + bias
+        ctx.save_for_backward(x, weight)
+        ctx.mean, ctx.invstd, ctx.dims, ctx.eps = mean, invstd, dims, eps
+        return xp.astype(out, x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        dims = ctx.dims
+        xhat, invstd = _normalized(x, dims, ctx.eps, ctx.mean, ctx.invstd)
+        samples = tuple(range(x.ndim - len(dims)))
+        grad_x = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            scaled = grad * weight if weight is not None else grad
+            grad_x = _normalized_input_grad(scaled, xhat, invstd, dims)
+        if ctx.needs_input_grad[1]:
+            grad_weight = (grad * xhat).sum(samples) if samples else grad * xhat
+        if ctx.needs_input_grad[2]:
+            grad_bias = grad.sum(samples) if samples else grad
+        return grad_x, grad_weight, grad_bias
+
+
+class AvgPool2D(Primitive):
+    """out[n, c, r, s] = the sum of x over the window at (r*sh, s*sw) (zero padding) / divisor,
+    divisor = kh*kw (or the number of non-padding values when count_include_pad=False, or
+    divisor_override);  grad_x = Col2Im of grad / divisor copied to every position of its window
+    (windows that overlap add up)."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, count_include_pad=True, divisor_override=None):
+        xp = xp_of(x)
+        unbatched_shape = x.shape if x.ndim == 3 else None
+        if unbatched_shape is not None:  # (C, H, W): one image, pooled as a batch of one
+            x = xp.reshape(x, (1,) + x.shape)
+        h, w = x.shape[2:]
+        out_size = (
+            _conv_out_size(h, kernel[0], stride[0], padding[0]),
+            _conv_out_size(w, kernel[1], stride[1], padding[1]),
+        )
+        views = _windows(_padded(x, padding, 0), kernel, stride, out_size)
+        total = views[0]
+        for view in views[1:]:
+            total = total + view
+        if divisor_override is not None:
+            divisor = divisor_override
+        elif count_include_pad:
+            divisor = kernel[0] * kernel[1]
+        else:  # how many real (not padding) values each window covers
+            ones = xp.ones((1, 1, h, w), dtype=x.dtype, **_same_device(xp, x))
+            counts = _windows(_padded(ones, padding, 0), kernel, stride, out_size)
+            divisor = counts[0]
+            for count in counts[1:]:
+                divisor = divisor + count
+        ctx.divisor, ctx.shape = divisor, x.shape
+        ctx.kernel, ctx.stride, ctx.padding = kernel, stride, padding
+        ctx.unbatched_shape = unbatched_shape
+        out = total / divisor
+        return out if unbatched_shape is None else out[0]
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.unbatched_shape is not None:
+            grad = grad.unsqueeze(0)
+        divisor = ctx.divisor if isinstance(ctx.divisor, int) else _wrap(ctx.divisor)
+        n, c, oh, ow = (int(size) for size in grad.shape)
+        window = ctx.kernel[0] * ctx.kernel[1]
+        # One row per output position, its C gradients each repeated over the window's kh*kw
+        # positions: the layout Col2Im adds back into place.
+        rows = (grad / divisor).permute(0, 2, 3, 1).reshape(n * oh * ow, c, 1)
+        rows = rows.expand(n * oh * ow, c, window).reshape(n * oh * ow, c * window)
+        grad_x = Col2Im.apply(
+            rows, shape=tuple(ctx.shape), kernel=ctx.kernel, stride=ctx.stride,
+            padding=ctx.padding,
+        )
+        return grad_x if ctx.unbatched_shape is None else grad_x.squeeze(0)
+
+
+def _averaging_matrix(xp: Any, size: int, out_size: int, like: Any) -> Any:
+    """A (out_size, size) matrix whose row i averages window i of an adaptive pooling:
+    positions floor(i * size / out_size) up to ceil((i + 1) * size / out_size)."""
+    matrix = np.zeros((out_size, size))
+    for i in range(out_size):
+        start, stop = (i * size) // out_size, -((-(i + 1) * size) // out_size)
+        matrix[i, start:stop] = 1 / (stop - start)
+    return xp.asarray(matrix, dtype=like.dtype, **_same_device(xp, like))
+
+
+class AdaptiveAvgPool2D(Primitive):
+    """out[n, c, i, j] = the mean of x over rows floor(i H / OH) .. ceil((i+1) H / OH) and the
+    columns found the same way. A window's mean is a row average then a column average, so
+    with A (OH, H) and B (OW, W) the averaging matrices: out = A @ x @ B.T;
+    grad_x = A.T @ grad @ B."""
+
+    @staticmethod
+    def forward(ctx, x, output_size):
+        xp = xp_of(x)
+        rows = _averaging_matrix(xp, x.shape[-2], output_size[0], x)
+        columns = _averaging_matrix(xp, x.shape[-1], output_size[1], x)
+        ctx.rows, ctx.columns = rows, columns
+        return _contiguous(xp, xp.matmul(xp.matmul(rows, x), xp.matrix_transpose(columns)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _wrap(ctx.rows).t() @ grad @ _wrap(ctx.columns)
+
+
+class SmoothL1Loss(Primitive):
+    """out = reduce(l), d = x - y, l = d^2 / (2 beta) where |d| < beta, else |d| - beta/2;
+    grad_x = clamp(d / beta, -1, 1) * grad (/ n for "mean"),  grad_y = -grad_x.
+
+    (``scale`` multiplies loss and gradient: the Huber loss with delta is delta times the
+    smooth L1 loss with beta = delta.)
+    """
+
+    @staticmethod
+    def forward(ctx, x, y, reduction="mean", beta=1.0, scale=1.0):
+        xp = xp_of(x)
+        diff = x - y
+        size = xp.abs(diff)
+        losses = xp.where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta)
+        if scale != 1.0:
+            losses = losses * scale
+        ctx.save_for_backward(x, y)
+        ctx.reduction, ctx.beta, ctx.scale = reduction, beta, scale
+        return xp.asarray(_reduce_loss(xp, losses, reduction), dtype=diff.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        diff = x - y
+        slope = (diff / ctx.beta).clamp(-1, 1)
+        if ctx.scale != 1.0:
+            slope = slope * ctx.scale
+        return _difference_loss_grads(ctx, grad, slope, diff.numel())
+
+
+class HuberLoss(SmoothL1Loss):
+    """out = reduce(l), d = x - y, l = d^2 / 2 where |d| <= delta, else delta (|d| - delta/2);
+    grad_x = clamp(d, -delta, delta) * grad (/ n for "mean"): delta times SmoothL1Loss with
+    beta = delta."""
+
+    @staticmethod
+    def forward(ctx, x, y, reduction="mean", delta=1.0):
+        return SmoothL1Loss.forward(ctx, x, y, reduction, beta=delta, scale=delta)

@@ -495,3 +495,70 @@ def test_elementwise_error_matches_torch(name):
         make_error(ak)
     assert type(ours.value) is type(theirs.value)
     assert str(ours.value).split("\nHint:")[0] == str(theirs.value)
+
+
+# ---- nn-more ----
+
+
+def layer_norm_over_the_wrong_dimension(L):
+    L.nn.LayerNorm(3)(L.ones(2, 3, 4))
+
+
+def test_layer_norm_shape_error_matches_torch_and_teaches():
+    test_error_matches_torch_and_teaches(
+        layer_norm_over_the_wrong_dimension,
+        RuntimeError,
+        "Given normalized_shape=[3], expected input with shape [*, 3], but got input of size[2, 3, 4]",
+        "x.shape[-1]",
+    )
+
+
+def _ones(L):
+    return L.ones(2, 3, 4, 4)
+
+
+# The same exception type and exactly PyTorch's words (no hint: the message says it all).
+NN_MORE_ERRORS = {
+    "gelu_approximate": lambda L: L.nn.functional.gelu(_ones(L), approximate="exact"),
+    "gelu_of_integers": lambda L: L.nn.functional.gelu(L.tensor([1, 2])),
+    "silu_of_integers": lambda L: L.nn.functional.silu(L.tensor([1, 2])),
+    "softplus_of_integers": lambda L: L.nn.functional.softplus(L.tensor([1, 2])),
+    "elu_of_integers": lambda L: L.nn.functional.elu(L.tensor([1, 2])),
+    "hardtanh_bounds": lambda L: L.nn.functional.hardtanh(_ones(L), 2.0, 1.0),
+    "Hardtanh_bounds": lambda L: L.nn.Hardtanh(1.0, 1.0),
+    "pad_odd_length": lambda L: L.nn.functional.pad(_ones(L), (1,)),
+    "pad_too_long": lambda L: L.nn.functional.pad(L.ones(2, 3), (1, 1, 1, 1, 1, 1)),
+    "pad_crops_too_much": lambda L: L.nn.functional.pad(_ones(L), (-3, -2)),
+    "pad_mode": lambda L: L.nn.functional.pad(_ones(L), (1, 1), mode="mirror"),
+    "pad_reflect_too_wide": lambda L: L.nn.functional.pad(_ones(L), (1, 1, 4, 0), "reflect"),
+    "pad_reflect_1d_too_wide": lambda L: L.nn.functional.pad(L.ones(4, 5), (5, 0), "reflect"),
+    "pad_replicate_shape": lambda L: L.nn.functional.pad(_ones(L), (1, 1), "replicate"),
+    "pad_replicate_value": lambda L: L.nn.functional.pad(_ones(L), (1, 1, 1, 1), "replicate", 2.0),
+    "layer_norm_weight": lambda L: L.nn.functional.layer_norm(_ones(L), (4,), L.ones(3)),
+    "avg_pool_kernel_too_big": lambda L: L.nn.functional.avg_pool2d(_ones(L), 5),
+    "avg_pool_padding": lambda L: L.nn.AvgPool2d(2, padding=2)(_ones(L)),
+    "avg_pool_of_a_matrix": lambda L: L.nn.functional.avg_pool2d(L.ones(4, 4), 2),
+    "adaptive_pool_of_a_matrix": lambda L: L.nn.AdaptiveAvgPool2d(2)(L.ones(4, 4)),
+    "batch_norm_2d_of_3d": lambda L: L.nn.BatchNorm2d(3)(L.ones(3, 4, 4)),
+    "batch_norm_2d_one_value": lambda L: L.nn.BatchNorm2d(3)(L.ones(1, 3, 1, 1)),
+    "smooth_l1_negative_beta": lambda L: L.nn.functional.smooth_l1_loss(
+        L.ones(3), L.ones(3), beta=-1.0
+    ),
+    "huber_zero_delta": lambda L: L.nn.HuberLoss(delta=0.0)(L.ones(3), L.ones(3)),
+    "huber_reduction": lambda L: L.nn.functional.huber_loss(L.ones(3), L.ones(3), "average"),
+    "parameter_list_called": lambda L: L.nn.ParameterList()(1),
+    "parameter_list_index": lambda L: L.nn.ParameterList([L.nn.Parameter(L.ones(1))])[3],
+    "parameter_list_extend": lambda L: L.nn.ParameterList().extend(L.ones(2)),
+    "parameter_dict_key": lambda L: L.nn.ParameterDict()[1],
+    "parameter_dict_called": lambda L: L.nn.ParameterDict()(1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NN_MORE_ERRORS))
+def test_nn_more_errors_match_torch(name):
+    make_error = NN_MORE_ERRORS[name]
+    with pytest.raises(Exception) as theirs:
+        make_error(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        make_error(ak)
+    assert str(ours.value) == str(theirs.value)

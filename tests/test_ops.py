@@ -412,6 +412,45 @@ CASES = {
     "isfinite": (lambda L, a: with_specials(L, a).isfinite(), [arr(4)]),
     "where_method": (lambda L, a, b: a.where(a > 0, b), [arr(2, 3), arr(3)]),
     "where_method_number": (lambda L, a: a.where(a < 0, 1.5), [arr(4)]),
+    # ---- nn-more ----
+    "erf": (lambda L, a: a.erf(), [arr(3, 4)]),
+    "erf_function": (lambda L, a: L.erf(a * 3), [arr(5)]),
+    "erf_float32": (lambda L, a: L.erf(a.float()), [arr(2, 3)]),
+    "erf_of_integers": (lambda L, a: L.erf(L.tensor([-2, 0, 1, 3])) * a, [arr(4)]),
+    "clamp_min_method": (lambda L, a: a.clamp_min(0.5), [arr(6)]),
+    "clamp_min_function": (lambda L, a: L.clamp_min(a, -0.5), [arr(2, 3)]),
+    "gelu": (lambda L, a: L.nn.functional.gelu(a), [arr(3, 4)]),
+    "gelu_tanh": (lambda L, a: L.nn.functional.gelu(a, approximate="tanh"), [arr(3, 4)]),
+    "silu": (lambda L, a: L.nn.functional.silu(a), [arr(3, 4)]),
+    "softplus": (lambda L, a: L.nn.functional.softplus(a * 10), [arr(3, 4)]),
+    "softplus_beta": (lambda L, a: L.nn.functional.softplus(a, 3.0, 2.0), [arr(3, 4)]),
+    "elu": (lambda L, a: L.nn.functional.elu(a, alpha=0.3), [arr(3, 4)]),
+    "relu6": (lambda L, a: L.nn.functional.relu6(a * 4), [arr(3, 4)]),
+    "hardtanh": (lambda L, a: L.nn.functional.hardtanh(a, -0.5, 1.5), [arr(3, 4)]),
+    "relu6_of_integers": (
+        lambda L, a: L.nn.functional.relu6(L.tensor([-3, 0, 4, 9])) * a, [arr(4)]
+    ),
+    "normalize": (lambda L, a: L.nn.functional.normalize(a), [arr(3, 4)]),
+    "normalize_last_dim": (lambda L, a: L.nn.functional.normalize(a, dim=-1), [arr(2, 3, 4)]),
+    "pad": (lambda L, a: L.nn.functional.pad(a, (1, 2, -1, 1), value=0.5), [arr(2, 3, 4)]),
+    "pad_reflect": (lambda L, a: L.nn.functional.pad(a, (1, 2, 3, 0), "reflect"), [arr(2, 4, 5)]),
+    "pad_replicate": (lambda L, a: L.nn.functional.pad(a, (2, 1), "replicate"), [arr(2, 3, 4)]),
+    "layer_norm": (
+        lambda L, a, w, b: L.nn.functional.layer_norm(a, (4,), w, b), [arr(3, 4), arr(4), arr(4)]
+    ),
+    "avg_pool2d": (lambda L, a: L.nn.functional.avg_pool2d(a, 2, 1, 1), [arr(1, 2, 4, 4)]),
+    "adaptive_avg_pool2d": (
+        lambda L, a: L.nn.functional.adaptive_avg_pool2d(a, (2, 3)), [arr(2, 5, 7)]
+    ),
+    "adaptive_avg_pool2d_global": (
+        lambda L, a: L.nn.functional.adaptive_avg_pool2d(a, 1), [arr(2, 3, 4, 4)]
+    ),
+    "smooth_l1_loss": (
+        lambda L, a, b: L.nn.functional.smooth_l1_loss(a, b, beta=0.5), [arr(3, 4), arr(3, 4)]
+    ),
+    "huber_loss": (
+        lambda L, a, b: L.nn.functional.huber_loss(a, b, "sum", 0.5), [arr(3, 4), arr(3, 4)]
+    ),
 }
 
 
@@ -445,6 +484,25 @@ NN_SECTION = {
     "NativeBatchNorm",
     "NllLoss",
     "NllLoss2D",
+    # ---- nn-more ----
+    "AdaptiveAvgPool2D",
+    "AvgPool2D",
+    "ConstantPadNd",
+    "Elu",
+    "EluInplace",
+    "Gelu",
+    "Hardtanh",
+    "HuberLoss",
+    "NativeLayerNorm",
+    "Silu",
+    "SmoothL1Loss",
+    "Softplus",
+    "ReflectionPad1D",
+    "ReflectionPad2D",
+    "ReflectionPad3D",
+    "ReplicationPad1D",
+    "ReplicationPad2D",
+    "ReplicationPad3D",
 }
 
 

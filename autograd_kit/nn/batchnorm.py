@@ -1,4 +1,5 @@
-"""`BatchNorm1d`: normalise each feature over the batch, then scale and shift.
+"""`BatchNorm1d` and `BatchNorm2d`: normalise each feature (channel) over the batch, then scale
+and shift. Both are one class, `_BatchNorm`, that differ only in the input shapes they accept.
 
 In training it uses the batch's own mean and (biased) variance and updates running averages
 (with the unbiased variance); in `eval()` it uses those running averages instead.
@@ -11,23 +12,14 @@ from . import functional as F
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["BatchNorm1d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
-class BatchNorm1d(Module):
-    """`y = (x - mean) / sqrt(var + eps) * weight + bias` per feature of (N, C) or (N, C, L)
-    input.
+class _BatchNorm(Module):
+    """`y = (x - mean) / sqrt(var + eps) * weight + bias` per channel (dim 1).
 
     Buffers `running_mean`, `running_var` and `num_batches_tracked` are in `state_dict()` but
     not in `parameters()`: the optimizer never touches them.
-
-    Example:
-        >>> bn = ak.nn.BatchNorm1d(2)
-        >>> bn(ak.tensor([[1.0, 10.0], [3.0, 30.0]]))
-        tensor([[-1.0000, -1.0000],
-                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
-        >>> bn.running_mean
-        tensor([0.2000, 2.0000])
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
@@ -39,7 +31,6 @@ class BatchNorm1d(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        self.use_bias = bias
         if affine:
             self.weight = Parameter(ones(num_features, device=device, dtype=dtype))
             if bias:
@@ -64,9 +55,11 @@ class BatchNorm1d(Module):
             self.running_var.fill_(1)
             self.num_batches_tracked.zero_()
 
+    def _check_input_dim(self, input) -> None:
+        raise NotImplementedError
+
     def forward(self, input):
-        if input.dim() not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+        self._check_input_dim(input)
         exponential_average_factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
@@ -87,5 +80,36 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.use_bias}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm per feature of (N, C) or (N, C, L) input.
+
+    Example:
+        >>> bn = ak.nn.BatchNorm1d(2)
+        >>> bn(ak.tensor([[1.0, 10.0], [3.0, 30.0]]))
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+        >>> bn.running_mean
+        tensor([0.2000, 2.0000])
+    """
+
+    def _check_input_dim(self, input) -> None:
+        if input.dim() not in (2, 3):
+            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm per channel of (N, C, H, W) images: each channel's statistics are taken over
+    the batch and every pixel.
+
+    Example:
+        >>> ak.nn.BatchNorm2d(3)
+        BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
+
+    def _check_input_dim(self, input) -> None:
+        if input.dim() != 4:
+            raise ValueError(f"expected 4D input (got {input.dim()}D input)")

@@ -1,17 +1,21 @@
-"""Containers: `Sequential` (call children in order), `ModuleList` and `ModuleDict`.
+"""Containers: `Sequential` (call children in order), `ModuleList` and `ModuleDict`, and for
+bare parameters `ParameterList` and `ParameterDict`.
 
-They hold sub-modules so that `parameters()`, `state_dict()` and `.to()` find them; a plain
-Python list of layers would hide its layers' parameters from the optimizer.
+They hold sub-modules (or parameters) so that `parameters()`, `state_dict()` and `.to()` find
+them; a plain Python list of layers would hide its layers' parameters from the optimizer.
 """
 
 from __future__ import annotations
 
 import operator
-from collections import OrderedDict
+from collections import OrderedDict, abc
 
+from .. import dtypes
+from ..tensor import Tensor
 from .module import Module, _add_indent
+from .parameter import Parameter
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _check_index(index: int, length: int, kind: str) -> int:
@@ -229,3 +233,184 @@ class ModuleDict(Module):
         items = modules.items() if hasattr(modules, "items") else modules
         for key, module in items:
             self[key] = module
+
+
+# ---- nn-more: containers of parameters ---------------------------------------------------------
+
+
+def _as_parameter(value):
+    """Tensors stored in a ParameterList/ParameterDict become Parameters (other values are kept)."""
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _parameter_lines(items, type_text) -> str:
+    """PyTorch's one line per entry: `  (key): Parameter containing: [torch.float32 of size 2x3]`."""
+    lines = []
+    for key, value in items:
+        if isinstance(value, Tensor):
+            size = "x".join(str(int(n)) for n in value.shape)
+            device = f" ({value.device})" if value.device.type == "cuda" else ""
+            kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+            lines.append(f"  ({key}): {kind} containing: [{type_text(value)} of size {size}{device}]")
+        else:
+            lines.append(f"  ({key}): Object of type: {type(value).__name__}")
+    return "\n".join(lines)
+
+
+class ParameterList(Module):
+    """A list of parameters that the parent module can see: entry i is registered under the
+    name "i", so `parameters()` and `state_dict()` (keys "0", "1", ...) find them. Tensors put
+    in become Parameters.
+
+    Example:
+        >>> params = ak.nn.ParameterList([ak.nn.Parameter(ak.ones(2, 3)), ak.zeros(3)])
+        >>> params
+        ParameterList(
+            (0): Parameter containing: [torch.float32 of size 2x3]
+            (1): Parameter containing: [torch.float32 of size 3]
+        )
+        >>> list(params.state_dict())
+        ['0', '1']
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self += values
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)([self[i] for i in range(*index.indices(len(self)))])
+        return getattr(self, str(_check_index(index, len(self), "ParameterList")))
+
+    def __setitem__(self, index, value) -> None:
+        setattr(self, str(_check_index(index, len(self), "ParameterList")), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self):
+        return iter(self[i] for i in range(len(self)))
+
+    def __iadd__(self, values) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value) -> ParameterList:
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values) -> ParameterList:
+        if not isinstance(values, abc.Iterable) or isinstance(values, Tensor):
+            raise TypeError(
+                "ParameterList.extend should be called with an iterable, but got "
+                + type(values).__name__
+            )
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return _parameter_lines(enumerate(self), lambda tensor: str(tensor.dtype))
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")
+
+
+def _legacy_type_name(tensor: Tensor) -> str:
+    """PyTorch's `torch.typename`: `torch.FloatTensor`, `torch.cuda.DoubleTensor`, ..."""
+    where = "cuda." if tensor.device.type == "cuda" else ""
+    return f"torch.{where}{dtypes.LEGACY_NAMES[tensor.dtype.name]}"
+
+
+class ParameterDict(Module):
+    """A dict of parameters that the parent module can see, registered under their keys (in
+    insertion order; a plain dict given to the constructor is taken in sorted key order, as
+    PyTorch does). Tensors put in become Parameters.
+
+    Example:
+        >>> params = ak.nn.ParameterDict({"scale": ak.ones(3), "shift": ak.zeros(3)})
+        >>> params
+        ParameterDict(
+            (scale): Parameter containing: [torch.FloatTensor of size 3]
+            (shift): Parameter containing: [torch.FloatTensor of size 3]
+        )
+        >>> [name for name, _ in params.named_parameters()]
+        ['scale', 'shift']
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def _key_to_attr(self, key) -> str:
+        if not isinstance(key, str):
+            raise TypeError(
+                "Index given to ParameterDict cannot be used as a key as it is not a string "
+                f"(type is '{type(key).__name__}'). Open an issue on github if you need "
+                "non-string keys."
+            )
+        return key
+
+    def __getitem__(self, key: str):
+        return getattr(self, self._key_to_attr(key))
+
+    def __setitem__(self, key: str, value) -> None:
+        self._keys[key] = None
+        setattr(self, self._key_to_attr(key), _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, self._key_to_attr(key))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._keys
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self):
+        return ((key, self[key]) for key in self._keys)
+
+    def values(self):
+        return (self[key] for key in self._keys)
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self else default
+
+    def pop(self, key: str):
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, parameters) -> None:
+        if not isinstance(parameters, abc.Iterable):
+            raise TypeError(
+                "ParametersDict.update should be called with an iterable of key/value pairs, "
+                "but got " + type(parameters).__name__
+            )
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, abc.Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = list(parameters)
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return _parameter_lines(self.items(), _legacy_type_name)
+
+    def __call__(self, input):
+        raise RuntimeError("ParameterDict should not be called.")

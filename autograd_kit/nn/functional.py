@@ -12,13 +12,17 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import ops
+from .. import dtypes, ops
+from .._errors import explain
 
 __all__ = [
     "relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "linear",
     "conv2d", "max_pool2d", "dropout", "batch_norm", "embedding", "one_hot", "mse_loss",
     "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    # ---- nn-more ----
+    "gelu", "silu", "softplus", "elu", "relu6", "hardtanh", "normalize", "pad", "layer_norm",
+    "avg_pool2d", "adaptive_avg_pool2d", "smooth_l1_loss", "huber_loss",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -187,25 +191,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
     padding = _pair(padding)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise RuntimeError(
-            f"pad should be at most half of effective kernel size, but got "
-            f"pad={padding[0] if padding[0] > kernel[0] // 2 else padding[1]}, "
-            f"kernel_size={kernel[0] if padding[0] > kernel[0] // 2 else kernel[1]} and "
-            "dilation=1"
-        )
+    _check_pool_padding(kernel, padding)
     if input.dim() not in (3, 4):
         raise RuntimeError(
             "non-empty 3D or 4D (batch mode) tensor expected for input"
         )
-    channels, height, width = (int(n) for n in input.shape[-3:])
-    out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
-    out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
-    if out_h < 1 or out_w < 1:
-        raise RuntimeError(
-            f"Given input size: ({channels}x{height}x{width}). Calculated output "
-            f"size: ({channels}x{out_h}x{out_w}). Output size is too small"
-        )
+    _check_pool_output_size(input, kernel, stride, padding)
     return ops.MaxPool2DWithIndices.apply(input, kernel=kernel, stride=stride, padding=padding)
 
 
@@ -436,3 +427,278 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 def _array_or_none(tensor):
     """Constant settings (class weights) go to a primitive as arrays: they get no gradient."""
     return None if tensor is None else tensor._array
+
+
+# ---- nn-more: activations ----------------------------------------------------------------------
+
+
+def _check_floating(input, kernel: str) -> None:
+    """PyTorch has no integer kernel for these activations: refuse as it does."""
+    if not input.dtype.is_floating_point:
+        name = dtypes.LEGACY_NAMES[input.dtype.name].removesuffix("Tensor")
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+
+
+def _maybe_inplace(input, primitive, inplace: bool, **settings):
+    """``primitive`` applied to input, written into input's own memory when ``inplace``."""
+    if inplace:
+        from .._tensor_methods import _inplace
+
+        return _inplace(input, primitive, **settings)
+    return primitive.apply(input, **settings)
+
+
+def gelu(input, approximate: str = "none"):
+    """x * Phi(x), Phi the standard normal distribution function (`GeluBackward0`);
+    approximate="tanh" uses x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+
+    Example:
+        >>> ak.nn.functional.gelu(ak.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1587,  0.0000,  0.8413])
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _check_floating(input, "GeluKernelImpl")
+    return ops.Gelu.apply(input, approximate=approximate)
+
+
+def silu(input, inplace: bool = False):
+    """x * sigmoid(x), also called swish (`SiluBackward0`)."""
+    _check_floating(input, "silu_cpu")
+    return _maybe_inplace(input, ops.Silu, inplace)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    """log(1 + exp(beta x)) / beta, a smooth ReLU (`SoftplusBackward0`); where beta x >
+    threshold it is x itself."""
+    _check_floating(input, "softplus_cpu")
+    return ops.Softplus.apply(input, beta=beta, threshold=threshold)
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False):
+    """x where x > 0, alpha (exp(x) - 1) elsewhere (`EluBackward0`; in place `EluBackward1`)."""
+    _check_floating(input, "elu_cpu")
+    return _maybe_inplace(input, ops.EluInplace if inplace else ops.Elu, inplace, alpha=alpha)
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+    """x clamped to [min_val, max_val] (`HardtanhBackward0`); the gradient is 1 strictly
+    inside, 0 elsewhere."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(input, ops.Hardtanh, inplace, min_val=min_val, max_val=max_val)
+
+
+def relu6(input, inplace: bool = False):
+    """min(max(x, 0), 6): `hardtanh(x, 0, 6)`, recorded as `HardtanhBackward0` as in PyTorch."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None):
+    """x / max(||x||_p, eps) along `dim`: every slice scaled to unit p-norm.
+
+    PyTorch's graph, node for node: `LinalgVectorNormBackward0` -> `ClampMinBackward0` ->
+    `ExpandBackward0` -> `DivBackward0`.
+    """
+    if out is not None:
+        raise NotImplementedError("autograd-kit's normalize does not take out=")
+    denominator = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denominator
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input, pad, mode: str = "constant", value: float | None = None):
+    """Widen `input` by `pad = (left, right, top, bottom, ...)` (the last dimension first),
+    filling with `value` (`ConstantPadNdBackward0`); negative amounts crop. mode="reflect"
+    mirrors the input at its edges and mode="replicate" repeats the edge values instead
+    (for the last 1, 2 or 3 dimensions).
+
+    Example:
+        >>> ak.nn.functional.pad(ak.tensor([[1.0, 2.0]]), (1, 0), value=9.0)
+        tensor([[9., 1., 2.]])
+    """
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    pad = tuple(int(width) for width in pad)
+    if mode != "constant":
+        return _pad_by_copying(input, pad, mode, value)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(pad)} and input of dimension {input.dim()}"
+        )
+    for k in range(len(pad) // 2):
+        size = int(input.shape[input.dim() - 1 - k])
+        if size + pad[2 * k] + pad[2 * k + 1] < 0 or size + min(pad[2 * k], 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    return ops.ConstantPadNd.apply(input, pad=pad, value=0 if value is None else value)
+
+
+_PAD_NODES = {
+    ("reflect", 1): ops.ReflectionPad1D, ("reflect", 2): ops.ReflectionPad2D,
+    ("reflect", 3): ops.ReflectionPad3D, ("replicate", 1): ops.ReplicationPad1D,
+    ("replicate", 2): ops.ReplicationPad2D, ("replicate", 3): ops.ReplicationPad3D,
+}
+
+
+def _pad_by_copying(input, pad: tuple, mode: str, value):
+    """Reflect or replicate padding of the last 1, 2 or 3 dimensions
+    (`ReflectionPad2DBackward0`, `ReplicationPad1DBackward0`, ...): the border copies values
+    from inside the input instead of holding a constant."""
+    if value is not None:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if mode == "circular":
+        raise NotImplementedError(
+            "autograd-kit's pad supports the modes 'constant', 'reflect' and 'replicate'"
+        )
+    count = len(pad) // 2
+    if len(pad) % 2 or count not in (1, 2, 3) or input.dim() not in (count + 1, count + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    if mode == "reflect":
+        for k in range(count):  # the last dimension first
+            dim = input.dim() - 1 - k
+            before, after = pad[2 * k], pad[2 * k + 1]
+            if before >= int(input.shape[dim]) or after >= int(input.shape[dim]):
+                raise RuntimeError(
+                    f"Argument #{2 + 2 * count}: Padding size should be less than the "
+                    f"corresponding input dimension, but got: padding ({before}, {after}) at "
+                    f"dimension {dim} of input {_size_list(input.shape)}"
+                )
+    return _PAD_NODES[mode, count].apply(input, pad=pad, mode=mode)
+
+
+# ---- nn-more: layers -------------------------------------------------------------------------
+
+
+def _size_list(shape) -> str:
+    return f"[{', '.join(str(int(n)) for n in shape)}]"
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalise each sample over its last `len(normalized_shape)` dimensions to mean 0 and
+    variance 1, then scale by `weight` and shift by `bias` (`NativeLayerNormBackward0`)."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(int(n) for n in normalized_shape)
+    count = len(normalized_shape)
+    if count == 0 or input.dim() < count or tuple(input.shape[input.dim() - count:]) != \
+            normalized_shape:
+        raise RuntimeError(explain(
+            f"Given normalized_shape={_size_list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(str(n) for n in normalized_shape)}], but got input of size"
+            f"{_size_list(input.shape)}",
+            "layer_norm_shape",
+        ))
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and tuple(value.shape) != normalized_shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                f"shape {_size_list(value.shape)} and normalized_shape = "
+                f"{_size_list(normalized_shape)}"
+            )
+    return ops.NativeLayerNorm.apply(input, weight, bias, normalized_ndim=count, eps=eps)
+
+
+def _check_pool_padding(kernel, padding) -> None:
+    """Refuse, in PyTorch's words, a padding over half the kernel (max and average pooling)."""
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise RuntimeError(
+            f"pad should be at most half of effective kernel size, but got "
+            f"pad={padding[0] if padding[0] > kernel[0] // 2 else padding[1]}, "
+            f"kernel_size={kernel[0] if padding[0] > kernel[0] // 2 else kernel[1]} and "
+            "dilation=1"
+        )
+
+
+def _check_pool_output_size(input, kernel, stride, padding) -> None:
+    """Refuse, in PyTorch's words, windows that leave no output (max and average pooling)."""
+    channels, height, width = (int(n) for n in input.shape[-3:])
+    out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
+    out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
+    if out_h < 1 or out_w < 1:
+        raise RuntimeError(
+            f"Given input size: ({channels}x{height}x{width}). Calculated output "
+            f"size: ({channels}x{out_h}x{out_w}). Output size is too small"
+        )
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override=None):
+    """The mean of every kernel_size window of (N, C, H, W) or (C, H, W) input
+    (`AvgPool2DBackward0`); each window's gradient is shared equally by its elements.
+
+    Example:
+        >>> ak.nn.functional.avg_pool2d(ak.arange(16.0).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
+    if ceil_mode:
+        raise NotImplementedError("autograd-kit's avg_pool2d supports ceil_mode=False only")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding = _pair(padding)
+    if input.dim() not in (3, 4):  # (PyTorch looks for dimension -3 and fails to find it)
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-{input.dim()}, "
+            f"{input.dim() - 1}], but got -3)"
+        )
+    _check_pool_padding(kernel, padding)
+    _check_pool_output_size(input, kernel, stride, padding)
+    return ops.AvgPool2D.apply(input, kernel=kernel, stride=stride, padding=padding,
+                               count_include_pad=count_include_pad,
+                               divisor_override=divisor_override)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a chosen output size (H_out, W_out) (`AdaptiveAvgPool2DBackward0`):
+    window i covers rows floor(i H / H_out) to ceil((i+1) H / H_out). Output size 1 is the
+    mean over H and W, which PyTorch records as `MeanBackward1`; None keeps that size."""
+    if input.dim() not in (3, 4):
+        raise RuntimeError(
+            f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {_size_list(input.shape)}"
+        )
+    size = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    size = tuple(int(input.shape[-2 + i]) if n is None else int(n) for i, n in enumerate(size))
+    if size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    return ops.AdaptiveAvgPool2D.apply(input, output_size=size)
+
+
+# ---- nn-more: losses -----------------------------------------------------------------------
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+                   beta: float = 1.0):
+    """(input - target)^2 / (2 beta) where |input - target| < beta, else |input - target| -
+    beta/2 (`SmoothL1LossBackward0`); beta = 0 is the L1 loss."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
+    _check_same_size(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    return ops.SmoothL1Loss.apply(input, target, reduction=reduction, beta=beta)
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None):
+    """(input - target)^2 / 2 where |input - target| <= delta, else delta (|input - target| -
+    delta/2) (`HuberLossBackward0`): quadratic near 0, linear (slope delta) far away."""
+    _check_reduction(reduction)
+    _check_same_size(input, target, "huber_loss")
+    if weight is not None:
+        raise NotImplementedError("autograd-kit's huber_loss does not take weight")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return ops.HuberLoss.apply(input, target, reduction=reduction, delta=delta)

@@ -7,7 +7,11 @@ from __future__ import annotations
 from . import functional as F
 from .module import Module
 
-__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+__all__ = [
+    "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    # ---- nn-more ----
+    "SmoothL1Loss", "HuberLoss",
+]
 
 
 class _Loss(Module):
@@ -100,3 +104,36 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, self.weight,
                                                   reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+# ---- nn-more --------------------------------------------------------------------------------
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error below `beta`, absolute error above it:
+    `0.5 * d**2 / beta` where |d| < beta, else `|d| - 0.5 * beta` (d = input - target).
+
+    Example:
+        >>> ak.nn.SmoothL1Loss()(ak.tensor([0.0, 0.0]), ak.tensor([0.5, 3.0]))
+        tensor(1.3125)
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 beta: float = 1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """`0.5 * d**2` where |d| <= delta, else `delta * (|d| - 0.5 * delta)` (d = input - target):
+    `delta` times `SmoothL1Loss(beta=delta)`."""
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)

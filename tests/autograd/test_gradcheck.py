@@ -200,6 +200,42 @@ CASES = {
         [arr(2, 2), RNG.uniform(0.0, 1.0, (2, 2))],
         [0],
     ),
+    # ---- nn-more ----
+    "Erf": (lambda a: a.erf(), [arr(2, 3)], None),
+    "ClampMin": (lambda a: a.clamp_min(0.1), [np.array([-1.3, -0.2, 0.4, 1.7])], None),
+    "Gelu": (lambda x: F.gelu(x), [arr(2, 3)], None),
+    "Silu": (lambda x: F.silu(x), [arr(2, 3)], None),
+    # (beta x beyond the threshold takes the other branch: one element of each kind)
+    "Softplus": (lambda x: F.softplus(x, beta=2.0, threshold=1.5), [arr(2, 3)], None),
+    "Elu": (lambda x: F.elu(x, alpha=0.7), [away_from_zero(2, 3)], None),
+    "EluInplace": (lambda x: F.elu(x * 1, alpha=0.7, inplace=True), [away_from_zero(2, 3)], None),
+    "Hardtanh": (
+        lambda x: F.hardtanh(x, -1.0, 0.5), [np.array([-1.6, -0.7, 0.1, 0.3, 1.2])], None
+    ),
+    "ConstantPadNd": (lambda x: F.pad(x, (1, -1, 2, 0), value=0.5), [arr(2, 3, 3)], None),
+    "NativeLayerNorm": (
+        lambda x, w, b: F.layer_norm(x, (3,), w, b),
+        [arr(2, 3), positive(3), arr(3)],
+        None,
+    ),
+    "AvgPool2D": (
+        lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False),
+        [arr(1, 2, 4, 4)],
+        None,
+    ),
+    "AdaptiveAvgPool2D": (lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [arr(1, 1, 3, 4)], None),
+    "SmoothL1Loss": (lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), [arr(2, 3), arr(2, 3)], None),
+    "HuberLoss": (lambda a, b: F.huber_loss(a, b, delta=0.8), [arr(2, 3), arr(2, 3)], None),
+    "ReflectionPad1D": (lambda x: F.pad(x, (2, 1), mode="reflect"), [arr(2, 4)], None),
+    "ReflectionPad2D": (lambda x: F.pad(x, (1, -1, 2, 0), mode="reflect"), [arr(1, 3, 3)], None),
+    "ReflectionPad3D": (
+        lambda x: F.pad(x, (1, 0, 0, 1, 1, 1), mode="reflect"), [arr(1, 2, 2, 2)], None
+    ),
+    "ReplicationPad1D": (lambda x: F.pad(x, (3, 1), mode="replicate"), [arr(1, 2, 3)], None),
+    "ReplicationPad2D": (lambda x: F.pad(x, (2, 0, 1, 3), mode="replicate"), [arr(2, 2, 3)], None),
+    "ReplicationPad3D": (
+        lambda x: F.pad(x, (0, 1, 2, 0, 1, 0), mode="replicate"), [arr(1, 1, 2, 2, 2)], None
+    ),
     # ---- shape-index ----
     "Flip": (lambda a: a.flip(0, 2), [arr(2, 3, 2)], None),
     "Roll": (lambda a: a.roll((1, -1), (0, 1)), [arr(2, 3)], None),

@@ -50,6 +50,25 @@ def assert_same_params(ak_module, torch_module, rtol: float = 1e-5, atol: float 
                 assert_close(ak_params[name].grad, torch_param.grad, rtol, atol)
 
 
+def assert_forward_backward_match(torch_module, ak_module, x, rtol: float = 1e-5,
+                                  atol: float = 1e-5, params: bool = True):
+    """Run both modules (or functions) on the torch tensor `x` and its copy, compare outputs
+    and grad_fn names, back-propagate the same random upstream gradient, and compare the
+    input's gradient and (with `params`) every parameter and its gradient."""
+    x = x.detach().requires_grad_()
+    ax = to_ak(x, requires_grad=True)
+    torch_out, ak_out = torch_module(x), ak_module(ax)
+    assert_close(ak_out, torch_out, rtol, atol)
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+    upstream = torch.randn(torch_out.shape, dtype=torch_out.dtype)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad, rtol, atol)
+    if params:
+        assert_same_params(ak_module, torch_module, rtol, atol)
+    return ak_out, torch_out
+
+
 def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
     """Compare autograd's gradient of sum(fn(*inputs) * v) (v random) with central
     differences, for float64 inputs; raise AssertionError on a mismatch."""

@@ -38,3 +38,94 @@ def test_no_parameters_and_requires_grad_follows_input():
         assert list(module.parameters()) == []
         assert not module(ak.randn(2, 3)).requires_grad
         assert module(ak.randn(2, 3, requires_grad=True)).requires_grad
+
+
+# ---- nn-more ----------------------------------------------------------------------------------
+
+NEW_MODULES = [
+    ("GELU", {}), ("GELU", dict(approximate="tanh")), ("SiLU", {}), ("Softplus", {}),
+    ("Softplus", dict(beta=2.0, threshold=3.0)), ("ELU", {}), ("ELU", dict(alpha=0.5)),
+    ("ReLU6", {}), ("Hardtanh", {}), ("Hardtanh", dict(min_val=-2.0, max_val=3.0)),
+]
+
+
+@pytest.mark.parametrize("name,options", NEW_MODULES)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_new_activations_match_pytorch(name, options, dtype):
+    torch.manual_seed(0)
+    x = (torch.randn(4, 5, dtype=dtype) * 4).requires_grad_()
+    ax = to_ak(x, requires_grad=True)
+    torch_module = getattr(torch.nn, name)(**options)
+    ak_module = getattr(ak.nn, name)(**options)
+    assert repr(ak_module) == repr(torch_module)
+    torch_out, ak_out = torch_module(x), ak_module(ax)
+    assert str(ak_out.dtype) == str(torch_out.dtype)
+    assert_close(ak_out, torch_out)
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
+    upstream = torch.randn(4, 5, dtype=dtype)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad)
+    assert list(ak_module.parameters()) == []
+
+
+@pytest.mark.parametrize("args", [
+    "GELU(approximate='none')", "SiLU(inplace=True)", "Softplus(beta=1, threshold=20)",
+    "ELU(alpha=0.5, inplace=True)", "ReLU6(inplace=True)", "Hardtanh(-2, 3)",
+    "Hardtanh(0.0, 6.0, True)",
+])
+def test_new_activation_reprs_match_pytorch(args):
+    assert repr(eval(f"ak.nn.{args}")) == repr(eval(f"torch.nn.{args}"))
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("silu", {}), ("elu", dict(alpha=0.7)), ("hardtanh", dict(min_val=-0.5, max_val=0.5)),
+    ("relu6", {}),
+])
+def test_inplace_activations_change_their_input_like_pytorch(name, kwargs):
+    torch.manual_seed(0)
+    leaf = (torch.randn(3, 4) * 4).requires_grad_()
+    ak_leaf = to_ak(leaf, requires_grad=True)
+    outs, names = [], []
+    for lib, x in ((torch, leaf), (ak, ak_leaf)):
+        hidden = x * 1
+        out = getattr(lib.nn.functional, name)(hidden, inplace=True, **kwargs)
+        assert out is hidden
+        names.append(out.grad_fn.name())  # EluBackward1 for elu: PyTorch's in-place node
+        (out * out).sum().backward()
+        outs.append(out)
+    assert names[0] == names[1]
+    assert_close(outs[1], outs[0])
+    assert_close(ak_leaf.grad, leaf.grad)
+
+
+def test_softplus_switches_to_the_identity_beyond_the_threshold():
+    x = torch.tensor([-30.0, -1.0, 0.0, 9.9, 10.1, 50.0], dtype=torch.float64, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    torch.nn.functional.softplus(x, beta=2.0, threshold=20.0).sum().backward()
+    ak.nn.functional.softplus(ax, beta=2.0, threshold=20.0).sum().backward()
+    assert_close(ax.grad, x.grad, rtol=1e-12, atol=1e-15)
+
+
+def test_hardtanh_gradient_is_zero_at_the_corners_like_pytorch():
+    values = [-2.0, 0.0, 3.0, 6.0, 7.0]
+    grads = []
+    for lib in (torch, ak):
+        x = lib.tensor(values, requires_grad=True)
+        lib.nn.functional.relu6(x).sum().backward()
+        grads.append(x.grad.tolist())
+    assert grads[0] == grads[1] == [0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_second_derivative_matches_pytorch(approximate):
+    torch.manual_seed(0)
+    x = torch.randn(6, dtype=torch.float64, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    results = []
+    for lib, leaf in ((torch, x), (ak, ax)):
+        out = lib.nn.functional.gelu(leaf, approximate=approximate).sum()
+        (grad,) = lib.autograd.grad(out, leaf, create_graph=True)
+        (second,) = lib.autograd.grad(grad.sum(), leaf)
+        results.append(second)
+    assert_close(results[1], results[0], rtol=1e-10, atol=1e-12)

@@ -6,7 +6,13 @@ import pytest
 import torch
 
 import autograd_kit as ak
-from tests.nn.parity import assert_close, assert_same_params, copy_weights, gradcheck, to_ak
+from tests.nn.parity import (
+    assert_close,
+    assert_forward_backward_match,
+    copy_weights,
+    gradcheck,
+    to_ak,
+)
 
 
 @pytest.mark.parametrize("shape", [(6, 4), (5, 4, 3)])
@@ -21,18 +27,15 @@ def test_train_then_eval_match_pytorch(shape, options):
             torch_bn.weight.uniform_(0.5, 1.5)
             torch_bn.bias.uniform_(-0.5, 0.5)
     copy_weights(torch_bn, ak_bn)
+    _train_then_eval(torch_bn, ak_bn, shape)
+
+
+def _train_then_eval(torch_bn, ak_bn, shape):
+    """Three training steps on batches of `shape` (outputs, grads, parameters and running
+    statistics compared after each), then one evaluation step."""
     for step in range(3):
-        x = torch.randn(*shape, requires_grad=True) * (step + 1) + step
-        x.retain_grad()
-        ax = to_ak(x, requires_grad=True)
-        torch_out, ak_out = torch_bn(x), ak_bn(ax)
-        assert_close(ak_out, torch_out, atol=1e-5)
-        assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
-        upstream = torch.randn(torch_out.shape)
-        torch_out.backward(upstream)
-        ak_out.backward(to_ak(upstream))
-        assert_close(ax.grad, x.grad, atol=1e-5)
-        assert_same_params(ak_bn, torch_bn, atol=1e-5)
+        x = torch.randn(*shape) * (step + 1) + step
+        assert_forward_backward_match(torch_bn, ak_bn, x)
     for name, value in torch_bn.state_dict().items():
         assert_close(ak_bn.state_dict()[name], value, atol=1e-6)
     torch_bn.eval()
@@ -67,3 +70,25 @@ def test_errors_match_pytorch(shape, error):
     with pytest.raises(error) as actual:
         ak.nn.BatchNorm1d(3)(ak.zeros(*shape))
     assert str(actual.value).splitlines()[0] == str(expected.value)
+
+
+# ---- nn-more: BatchNorm2d, the same machinery over (N, C, H, W) ---------------------------------
+
+
+@pytest.mark.parametrize("options", [{}, dict(affine=False), dict(momentum=None),
+                                     dict(track_running_stats=False), dict(bias=False)])
+def test_batch_norm_2d_train_then_eval_match_pytorch(options):
+    torch.manual_seed(0)
+    torch_bn = torch.nn.BatchNorm2d(3, **options)
+    ak_bn = ak.nn.BatchNorm2d(3, **options)
+    assert repr(ak_bn) == repr(torch_bn)
+    assert list(ak_bn.state_dict()) == list(torch_bn.state_dict())
+    if torch_bn.weight is not None:
+        with torch.no_grad():
+            torch_bn.weight.uniform_(0.5, 1.5)
+    copy_weights(torch_bn, ak_bn)
+    _train_then_eval(torch_bn, ak_bn, (4, 3, 5, 5))
+
+
+def test_batch_norm_1d_and_2d_are_one_class():
+    assert type(ak.nn.BatchNorm1d(2)).forward is type(ak.nn.BatchNorm2d(2)).forward

@@ -66,3 +66,74 @@ def test_deleting_children_renumbers_them_like_torch(kind, index):
         del container[index]
         names.append([(name, type(child).__name__) for name, child in container.named_children()])
     assert names[0] == names[1]
+
+
+# ---- nn-more: ParameterList and ParameterDict ------------------------------------------------
+
+
+def _holder(lib):
+    class Holder(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scales = lib.nn.ParameterList([lib.nn.Parameter(lib.ones(2, 3)), lib.zeros(3)])
+            self.table = lib.nn.ParameterDict(
+                {"shift": lib.zeros(3), "bias": lib.nn.Parameter(lib.ones(1, dtype=lib.float64))}
+            )
+
+        def forward(self, x):
+            return (x * self.scales[0] + self.scales[1] + self.table["shift"]).sum()
+
+    return Holder()
+
+
+def test_parameter_containers_register_like_pytorch():
+    ours, theirs = _holder(ak), _holder(torch)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert repr(ours.scales) == repr(theirs.scales)
+    assert repr(ours.table) == repr(theirs.table)
+    assert all(isinstance(p, ak.nn.Parameter) for p in ours.scales)
+    ours(ak.ones(2, 3)).backward()
+    theirs(torch.ones(2, 3)).backward()
+    for (name, mine), reference in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        assert (mine.grad is None) == (reference.grad is None), name
+        if reference.grad is not None:
+            assert mine.grad.tolist() == reference.grad.tolist()
+
+
+def test_parameter_list_behaves_like_a_list():
+    for lib in (ak, torch):
+        params = lib.nn.ParameterList()
+        params.append(lib.ones(1))
+        params += [lib.zeros(2), lib.nn.Parameter(lib.ones(3))]
+        params[-1] = lib.full((4,), 2.0)
+        assert len(params) == 3 and [tuple(p.shape) for p in params] == [(1,), (2,), (4,)]
+        assert isinstance(params[2], lib.nn.Parameter)
+        assert len(params[1:]) == 2 and type(params[1:]) is lib.nn.ParameterList
+        assert list(params.state_dict()) == ["0", "1", "2"]
+
+
+def test_parameter_dict_behaves_like_a_dict():
+    reprs = []
+    for lib in (ak, torch):
+        params = lib.nn.ParameterDict({"b": lib.ones(1), "a": lib.ones(2)})  # sorted: a, b
+        params["c"] = lib.zeros(3)
+        assert list(params) == list(params.keys()) == ["a", "b", "c"]
+        assert "a" in params and "z" not in params and params.get("z") is None
+        popped = params.pop("b")
+        assert tuple(popped.shape) == (1,) and list(params) == ["a", "c"]
+        params.update([("d", lib.ones(4))])
+        assert [k for k, _ in params.items()] == ["a", "c", "d"] and len(params) == 3
+        del params["a"]
+        reprs.append(repr(params))
+        assert [n for n, _ in params.named_parameters()] == ["c", "d"]
+    assert reprs[0] == reprs[1]
+
+
+def test_parameters_in_containers_are_optimised():
+    holder = _holder(ak)
+    optimizer = ak.optim.SGD(holder.parameters(), lr=0.5)
+    holder(ak.ones(2, 3)).backward()
+    optimizer.step()
+    assert holder.scales[1].tolist() == [-1.0, -1.0, -1.0]

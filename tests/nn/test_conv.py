@@ -8,7 +8,13 @@ import pytest
 import torch
 
 import autograd_kit as ak
-from tests.nn.parity import assert_close, assert_same_params, copy_weights, gradcheck, to_ak
+from tests.nn.parity import (
+    assert_close,
+    assert_forward_backward_match,
+    copy_weights,
+    gradcheck,
+    to_ak,
+)
 
 CASES = [
     dict(in_channels=1, out_channels=2, kernel_size=3),
@@ -26,16 +32,8 @@ def test_forward_backward_match_pytorch(options, batch):
     torch_conv = torch.nn.Conv2d(**options)
     ak_conv = ak.nn.Conv2d(**options)
     copy_weights(torch_conv, ak_conv)
-    x = torch.randn(*batch, options["in_channels"], 7, 6, requires_grad=True)
-    ax = to_ak(x, requires_grad=True)
-    torch_out, ak_out = torch_conv(x), ak_conv(ax)
-    assert_close(ak_out, torch_out, atol=1e-5)
-    assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
-    upstream = torch.randn(torch_out.shape)
-    torch_out.backward(upstream)
-    ak_out.backward(to_ak(upstream))
-    assert_close(ax.grad, x.grad, atol=1e-5)
-    assert_same_params(ak_conv, torch_conv, atol=1e-5)
+    x = torch.randn(*batch, options["in_channels"], 7, 6)
+    assert_forward_backward_match(torch_conv, ak_conv, x)
 
 
 def test_gradcheck_in_float64():

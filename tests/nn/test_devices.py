@@ -45,7 +45,14 @@ def test_training_on_a_second_device_matches_the_cpu(strict_devices, loss_name):
         return ak.nn.functional.binary_cross_entropy_with_logits(out, target)
 
     optimizers = [ak.optim.Adam(net.parameters(), lr=0.01) for net in (cpu_net, moved_net)]
-    for _ in range(3):
+    _train_both_and_compare(cpu_net, moved_net, optimizers, device, loss_of)
+    moved_net.cpu()
+    assert moved_net[0].weight.device == ak.device("cpu")
+
+
+def _train_both_and_compare(cpu_net, moved_net, optimizers, device, loss_of, steps=3):
+    """Train both networks, each on its own device, then compare every parameter."""
+    for _ in range(steps):
         for net, optimizer, where in zip((cpu_net, moved_net), optimizers, ("cpu", device),
                                          strict=True):
             optimizer.zero_grad()
@@ -58,8 +65,6 @@ def test_training_on_a_second_device_matches_the_cpu(strict_devices, loss_name):
         assert moved_param.device == device and moved_param.grad.device == device, name
         np.testing.assert_allclose(moved_param.detach().cpu().numpy(),
                                    cpu_param.detach().numpy(), rtol=1e-5, atol=1e-6)
-    moved_net.cpu()
-    assert moved_net[0].weight.device == ak.device("cpu")
 
 
 def test_embedding_on_a_second_device(strict_devices):
@@ -70,3 +75,40 @@ def test_embedding_on_a_second_device(strict_devices):
     out.sum().backward()
     assert embedding.weight.grad.cpu().tolist() == [[0.0, 0.0], [2.0, 2.0], [0.0, 0.0],
                                                     [0.0, 0.0], [0.0, 0.0]]
+
+
+# ---- nn-more ----------------------------------------------------------------------------------
+
+
+def _modern_network():
+    nn = ak.nn
+    # (no bias before batch norm: its gradient is 0 up to rounding, which Adagrad's first step,
+    # g / sqrt(g^2), would blow up to +-lr differently on each device)
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.GELU(), nn.AvgPool2d(2),
+        nn.Conv2d(4, 4, 3, padding=1), nn.SiLU(), nn.AdaptiveAvgPool2d((2, 3)), nn.Flatten(),
+        nn.LayerNorm(24), nn.Linear(24, 8), nn.ELU(), nn.Softplus(), nn.Hardtanh(-2.0, 2.0),
+        nn.Linear(8, 3),
+    )
+
+
+def test_new_layers_train_on_a_second_device_like_the_cpu(strict_devices):
+    device = strict_devices[1]
+    ak.manual_seed(0)
+    cpu_net = _modern_network()
+    ak.manual_seed(0)
+    moved_net = _modern_network().to(device)
+    rng = np.random.default_rng(0)
+    images = rng.standard_normal((6, 1, 8, 8)).astype(np.float32)
+    targets = rng.standard_normal((6, 3)).astype(np.float32)
+    optimizers = [ak.optim.Adagrad(net.parameters(), lr=0.05) for net in (cpu_net, moved_net)]
+
+    def loss_of(net, where):
+        padded = ak.nn.functional.pad(ak.tensor(images, device=where), (1, 1, 1, 1),
+                                      mode="reflect")
+        out = ak.nn.functional.normalize(net(padded[..., 1:-1, 1:-1]))
+        target = ak.tensor(targets, device=where)
+        huber = ak.nn.functional.huber_loss(out, target)
+        return huber + ak.nn.functional.smooth_l1_loss(out.erf(), target)
+
+    _train_both_and_compare(cpu_net, moved_net, optimizers, device, loss_of)

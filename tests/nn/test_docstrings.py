@@ -15,6 +15,8 @@ MODULES = [
     "nn.dropout", "nn.batchnorm", "nn.embedding", "nn.container", "nn.loss", "nn.flatten",
     "nn.utils.clip_grad", "nn.utils.convert_parameters", "optim.optimizer", "optim.sgd",
     "optim.adam", "optim.lr_scheduler", "utils.data.dataset", "utils.data.dataloader",
+    # ---- nn-more ----
+    "nn.normalization", "nn.functional", "optim.adagrad",
 ]
 
 

@@ -101,3 +101,76 @@ def test_leaky_relu_and_dropout_functional():
     np.testing.assert_array_equal(F.dropout(to_ak(x), 0.5, training=False).numpy(), x.numpy())
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
         F.dropout(to_ak(x), -0.1)
+
+
+# ---- nn-more: normalize and pad ---------------------------------------------------------------
+
+
+def _graph_names(tensor):
+    """Node names from the output back to the leaves, depth first (AccumulateGrad left out)."""
+    names, stack = [], [tensor.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        name = node.name().rsplit("::", 1)[-1]
+        if name != "AccumulateGrad":
+            names.append(name)
+        stack.extend(n for n, _ in node.next_functions)
+    return names
+
+
+def NORMALIZE_P1(F, x):  # noqa: N802  (a constant of the table below)
+    return F.normalize(x, p=1, dim=1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.normalize(x),
+    lambda F, x: F.normalize(x, dim=-1),
+    lambda F, x: F.normalize(x, dim=0, eps=2.0),  # the eps floor is hit: ClampMin cuts grads
+    lambda F, x: F.normalize(x * 0, dim=1),  # all-zero rows: divided by eps, no NaN
+    NORMALIZE_P1,
+    lambda F, x: F.pad(x, (1, 2)),
+    lambda F, x: F.pad(x, (1, 2, 0, 3), value=-1.5),
+    lambda F, x: F.pad(x, (-1, 2, 1, -2)),
+    lambda F, x: F.pad(x, (1, 1, 1, 1, 1, 1)),
+    lambda F, x: F.pad(x, [0, 0, 2, 0], "constant", 7.0),
+    lambda F, x: F.pad(x, (3, 2), mode="reflect"),
+    lambda F, x: F.pad(x, (3, -1, 2, 1), mode="reflect"),
+    lambda F, x: F.pad(x, (5, 1), mode="replicate"),
+    lambda F, x: F.pad(x, (1, 2, 0, 3), mode="replicate"),
+    lambda F, x: F.pad(x.unsqueeze(0), (1, 1, 1, 0, 0, 1), mode="replicate"),
+    lambda F, x: F.pad(x.unsqueeze(0), (1, 1, 1, 0, 0, 1), mode="reflect"),
+])
+def test_normalize_and_pad_match_pytorch(call):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 4, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    torch_out = call(torch.nn.functional, x)
+    ak_out = call(ak.nn.functional, ax)
+    assert_close(ak_out, torch_out)
+    if call is not NORMALIZE_P1:  # (p != 2: ak builds the norm from abs and sum, torch fuses it)
+        assert _graph_names(ak_out) == _graph_names(torch_out)
+    upstream = torch.randn(torch_out.shape)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad)
+
+
+def test_normalize_records_the_nodes_pytorch_records():
+    x = torch.randn(2, 3, requires_grad=True)
+    ax = to_ak(x, requires_grad=True)
+    assert _graph_names(ak.nn.functional.normalize(ax)) == \
+        _graph_names(torch.nn.functional.normalize(x)) == \
+        ["DivBackward0", "ExpandBackward0", "ClampMinBackward0", "LinalgVectorNormBackward0"]
+
+
+def test_pad_records_one_node_and_keeps_the_dtype():
+    x = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    torch_out = torch.nn.functional.pad(x, (1, 1))
+    ak_out = ak.nn.functional.pad(to_ak(x, requires_grad=True), (1, 1))
+    assert ak_out.grad_fn.name() == torch_out.grad_fn.name() == "ConstantPadNdBackward0"
+    assert str(ak_out.dtype) == str(torch_out.dtype)
+    integers = ak.nn.functional.pad(ak.tensor([1, 2]), (1, 0), value=3)
+    assert integers.tolist() == torch.nn.functional.pad(torch.tensor([1, 2]), (1, 0), value=3).tolist()
+    assert str(integers.dtype) == "torch.int64" and not integers.requires_grad

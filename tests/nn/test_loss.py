@@ -162,3 +162,54 @@ def test_reprs_match_pytorch():
     for name in ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
                  "BCEWithLogitsLoss"]:
         assert repr(getattr(ak.nn, name)()) == repr(getattr(torch.nn, name)())
+
+
+# ---- nn-more: SmoothL1Loss and HuberLoss ------------------------------------------------------
+
+
+def spread():
+    return (torch.randn(4, 3) * 2).requires_grad_(), torch.randn(4, 3)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name,options", [
+    ("SmoothL1Loss", {}), ("SmoothL1Loss", dict(beta=0.5)), ("SmoothL1Loss", dict(beta=3.0)),
+    ("HuberLoss", {}), ("HuberLoss", dict(delta=0.5)), ("HuberLoss", dict(delta=3.0)),
+])
+def test_smooth_l1_and_huber_match_pytorch(name, options, reduction):
+    _run(name, dict(options, reduction=reduction), spread)
+    assert repr(getattr(ak.nn, name)(**options)) == repr(getattr(torch.nn, name)(**options))
+
+
+def test_smooth_l1_with_beta_zero_is_the_l1_loss_like_pytorch():
+    _run("SmoothL1Loss", dict(beta=0.0), spread)
+
+
+def test_smooth_l1_legacy_flags_match_pytorch():
+    _run("SmoothL1Loss", dict(size_average=False), spread)
+
+
+@pytest.mark.parametrize("name", ["smooth_l1_loss", "huber_loss"])
+def test_size_mismatch_warns_and_broadcasts_like_pytorch(name):
+    torch.manual_seed(0)
+    x, target = torch.randn(3, 1, requires_grad=True), torch.randn(3)
+    ax = to_ak(x, requires_grad=True)
+    with pytest.warns(UserWarning) as theirs:
+        torch_out = getattr(torch.nn.functional, name)(x, target)
+    with pytest.warns(UserWarning) as ours:
+        ak_out = getattr(ak.nn.functional, name)(ax, to_ak(target))
+    assert str(ours[0].message) == str(theirs[0].message)
+    assert_close(ak_out, torch_out)
+    torch_out.backward()
+    ak_out.backward()
+    assert_close(ax.grad, x.grad)
+
+
+@pytest.mark.parametrize("name,kwargs", [("smooth_l1_loss", dict(beta=0.7)),
+                                         ("huber_loss", dict(delta=0.7))])
+def test_gradcheck_in_float64(name, kwargs):
+    ak.manual_seed(0)
+    x = ak.randn(3, 4, dtype=ak.float64, requires_grad=True)
+    target = ak.randn(3, 4, dtype=ak.float64, requires_grad=True)
+    assert gradcheck(lambda a, b: getattr(ak.nn.functional, name)(a, b, reduction="sum", **kwargs),
+                     (x, target))

@@ -87,6 +87,19 @@ def test_add_param_group_uses_defaults():
     assert optimizer.param_groups[1]["params"] == [second]
 
 
+def _assert_same_state_dict(torch_opt, ak_opt) -> dict:
+    """The same param_groups, and the same state entries with the same values; returns ak's."""
+    torch_state, ak_state = torch_opt.state_dict(), ak_opt.state_dict()
+    assert ak_state["param_groups"] == torch_state["param_groups"]
+    assert list(ak_state["state"]) == list(torch_state["state"])
+    for index, entry in torch_state["state"].items():
+        assert list(ak_state["state"][index]) == list(entry)
+        for key, value in entry.items():
+            np.testing.assert_allclose(ak_state["state"][index][key].numpy(), value.numpy(),
+                                       rtol=1e-5, atol=1e-7)
+    return ak_state
+
+
 def test_state_dict_matches_pytorch_and_round_trips():
     torch.manual_seed(0)
     torch_net = torch.nn.Linear(3, 2)
@@ -99,14 +112,7 @@ def test_state_dict_matches_pytorch_and_round_trips():
             opt.zero_grad()
             net(lib.ones(4, 3)).pow(2).sum().backward()
             opt.step()
-    torch_state, ak_state = torch_opt.state_dict(), ak_opt.state_dict()
-    assert ak_state["param_groups"] == torch_state["param_groups"]
-    assert list(ak_state["state"]) == list(torch_state["state"])
-    for index, entry in torch_state["state"].items():
-        assert list(ak_state["state"][index]) == list(entry)
-        for key, value in entry.items():
-            np.testing.assert_allclose(ak_state["state"][index][key].numpy(), value.numpy(),
-                                       rtol=1e-5, atol=1e-7)
+    ak_state = _assert_same_state_dict(torch_opt, ak_opt)
     fresh = ak.optim.Adam(ak_net.parameters(), lr=0.5)
     fresh.load_state_dict(ak_state)
     assert fresh.param_groups[0]["lr"] == 0.01
@@ -132,3 +138,45 @@ def test_itertools_chain_is_accepted():
     a, b = ak.nn.Linear(2, 2), ak.nn.Linear(2, 2)
     optimizer = ak.optim.SGD(itertools.chain(a.parameters(), b.parameters()), lr=0.1)
     assert len(optimizer.param_groups[0]["params"]) == 4
+
+
+# ---- nn-more: Adagrad -------------------------------------------------------------------------
+
+
+def _adagrad_states(steps):
+    torch.manual_seed(0)
+    torch_net = torch.nn.Linear(3, 2)
+    ak_net = ak.nn.Linear(3, 2)
+    copy_weights(torch_net, ak_net)
+    options = dict(lr=0.1, lr_decay=0.05, initial_accumulator_value=0.2)
+    torch_opt = torch.optim.Adagrad(torch_net.parameters(), **options)
+    ak_opt = ak.optim.Adagrad(ak_net.parameters(), **options)
+    for net, opt, lib in ((torch_net, torch_opt, torch), (ak_net, ak_opt, ak)):
+        for _ in range(steps):
+            opt.zero_grad()
+            net(lib.ones(4, 3)).pow(2).sum().backward()
+            opt.step()
+    return torch_opt, ak_opt, ak_net
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+def test_adagrad_state_dict_matches_pytorch(steps):
+    torch_opt, ak_opt, ak_net = _adagrad_states(steps)
+    ak_state = _assert_same_state_dict(torch_opt, ak_opt)  # the state is there from the start
+    assert [list(entry) for entry in ak_state["state"].values()] == [["step", "sum"]] * 2
+    fresh = ak.optim.Adagrad(ak_net.parameters(), lr=0.5)
+    fresh.load_state_dict(ak_state)
+    assert fresh.param_groups[0]["lr"] == 0.1
+    assert fresh.state[ak_net.weight]["step"].item() == float(steps)
+    assert repr(ak_opt) == repr(torch_opt)
+
+
+@pytest.mark.parametrize("options", [dict(lr=-1.0), dict(lr_decay=-1.0),
+                                     dict(weight_decay=-1.0),
+                                     dict(initial_accumulator_value=-1.0), dict(eps=-1.0)])
+def test_adagrad_argument_errors_match_pytorch(options):
+    with pytest.raises(ValueError) as expected:
+        torch.optim.Adagrad([torch.nn.Parameter(torch.ones(1))], **options)
+    with pytest.raises(ValueError) as actual:
+        ak.optim.Adagrad([ak.nn.Parameter(ak.ones(1))], **options)
+    assert str(actual.value) == str(expected.value)

@@ -26,6 +26,11 @@ OPTIMIZERS = [
     ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
     ("RMSprop", dict(lr=0.01)),
     ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.01, alpha=0.9)),
+    # ---- nn-more ----
+    ("Adagrad", dict(lr=0.05)),
+    ("Adagrad", dict(lr=0.05, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1,
+                     eps=1e-6)),
+    ("Adagrad", dict(lr=0.05, maximize=True)),
 ]
 
 
