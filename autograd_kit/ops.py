@@ -1704,7 +1704,12 @@ class Logsumexp(Primitive):
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
         xp = xp_of(x)
-        peak = xp.max(x, axis=dim, keepdims=True)
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        if all(x.shape[d] for d in dims):
+            peak = xp.max(x, axis=dim, keepdims=True)
+        else:  # a sum of no terms is 0, and log(0) = -inf; no max to subtract
+            kept = tuple(1 if d in dims or d - x.ndim in dims else n for d, n in enumerate(x.shape))
+            peak = xp.zeros(kept, dtype=x.dtype)
         out = xp.log(xp.sum(xp.exp(x - peak), axis=dim, keepdims=True)) + peak
         out = out if keepdim else xp.squeeze(out, axis=dim)
         ctx.save_for_backward(x, out)  # the returned array, so double backward sees it

@@ -85,6 +85,7 @@ CASES = {
     "softmax_of_nothing": (lambda L, a: a[a > 9].softmax(0), [arr(3, 4)]),
     "log_softmax_of_nothing": (lambda L, a: a[:, :0].log_softmax(1), [arr(3, 4)]),
     "logsumexp": (lambda L, a: a.logsumexp(1), [arr(3, 4)]),
+    "logsumexp_of_nothing": (lambda L, a: a[:, :0].logsumexp(-1), [arr(3, 4)]),
     "reshape": (lambda L, a: a.reshape(4, -1), [arr(3, 4)]),
     "view": (lambda L, a: a.view(12), [arr(3, 4)]),
     "view_of_transposed": (lambda L, a: a.transpose(0, 1).view(3, 2, 4), [arr(2, 3, 4)]),
