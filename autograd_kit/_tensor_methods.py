@@ -904,7 +904,49 @@ def _index_part(part: Any, self: Tensor) -> Any:
 
 def _normalize_key(self: Tensor, key: Any) -> tuple:
     parts = key if isinstance(key, tuple) else (key,)
-    return tuple(_index_part(part, self) for part in parts)
+    key = tuple(_index_part(part, self) for part in parts)
+    if ops._is_advanced(key):
+        _check_integer_arrays_in_range(self, key)
+    return key
+
+
+def _check_integer_arrays_in_range(self: Tensor, key: tuple) -> None:
+    """PyTorch's IndexError for an integer-array index outside its dimension.
+
+    PyTorch numbers the dimension among the index arrays (a mask counts one per dimension it
+    covers), not among the tensor's dimensions: in ``x[:, [0, 7]]`` the list is dimension 0.
+    """
+    specified = builtins.sum(
+        getattr(part, "ndim", 1) if _is_mask(part) else 1
+        for part in key
+        if part is not None and part is not Ellipsis
+    )
+    dim = arrays_before = 0
+    for part in key:
+        if part is None:
+            continue
+        if part is Ellipsis:
+            dim += self.ndim - specified
+        elif _is_mask(part):
+            dim += part.ndim
+            arrays_before += part.ndim
+        elif hasattr(part, "shape"):  # an array of integer positions
+            size = self.shape[dim] if dim < self.ndim else 0
+            first = _first_outside(_wrap(part), -size, size) if part.size else None
+            if first is not None and size == 0:
+                raise IndexError("index is out of bounds for dimension with size 0")
+            if first is not None:
+                raise IndexError(
+                    f"index {first} is out of bounds for dimension {arrays_before} with size {size}"
+                )
+            dim += 1
+            arrays_before += 1
+        else:  # an int or a slice
+            dim += 1
+
+
+def _is_mask(part: Any) -> bool:
+    return hasattr(part, "dtype") and dtypes.of_array_dtype(part.dtype) is dtypes.bool_
 
 
 def __getitem__(self: Tensor, key: Any) -> Tensor:

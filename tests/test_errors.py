@@ -343,6 +343,15 @@ def test_shape_index_error_matches_torch_and_teaches(make_error, kind, phrase, h
 
 # Bad arguments to the shape and indexing ops: PyTorch's exception type and first line.
 SHAPE_INDEX_MESSAGES = {
+    # Integer-array indexing: PyTorch counts the dimension among the index arrays.
+    "index_array_out_of_range": lambda L: L.ones(3)[L.tensor([5])],
+    "index_array_negative_out_of_range": lambda L: L.ones(3)[[0, -4]],
+    "index_array_after_a_slice": lambda L: L.ones(2, 3)[:, L.tensor([4])],
+    "index_array_second_of_two": lambda L: L.ones(2, 3, 4)[L.tensor([0]), :, L.tensor([9])],
+    "index_array_after_a_mask": lambda L: L.ones(2, 3, 4)[L.ones(2, 3) > 0, L.tensor([9])],
+    "index_array_after_an_int": lambda L: L.ones(2, 3, 4)[0, L.tensor([7])],
+    "index_array_into_nothing": lambda L: L.ones(0)[L.tensor([0])],
+    "index_array_assigned_out_of_range": lambda L: L.ones(3).__setitem__(L.tensor([5]), 1.0),
     "gather_out_of_range": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, 9], [11, 1]])),
     "gather_negative": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, -1]])),
     "gather_index_too_big": lambda L: L.ones(3, 4).gather(1, L.tensor([[0, 1]] * 4)),
