@@ -5,7 +5,8 @@ operations to random earlier results (so subgraphs are shared), including in-pla
 through views, dtype promotion, masks and reductions. Then it back-propagates in one of
 several ways: plain, with a ``gradient``, twice with ``retain_graph``, through hooks,
 ``autograd.grad``, ``inputs=``, or to second order with ``create_graph``. Every case that
-found a bug while this test was written is a kind of step below.
+found a bug while this test was written is a kind of step below; the vocabulary grows with the
+operations (the second block of steps came with cumsum, gather, layer_norm and friends).
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def _setitem_on_transpose(L, a):
     return b
 
 
+def _diagonal_mul_(L, a):
+    b = a * 1
+    if b.dim() >= 2:
+        b.diagonal().mul_(2)  # a view that is not a slice: CopySlices and AsStrided again
+    return b
+
+
 UNARY = {
     "tanh": lambda L, a: a.tanh(),
     "sigmoid": lambda L, a: a.sigmoid(),
@@ -84,6 +92,35 @@ UNARY = {
     "base_then_view": _base_then_view,
     "view_of_view": _view_of_view,
     "setitem_on_transpose": _setitem_on_transpose,
+    # more elementwise math, scans, rearranging and gathering, nn functions
+    "log1p": lambda L, a: a.abs().log1p(),
+    "expm1": lambda L, a: a.clamp(-3, 3).expm1(),
+    "asin": lambda L, a: (a.tanh() * 0.9).asin(),
+    "cosh": lambda L, a: L.cosh(a.clamp(-3, 3)),
+    "frac": lambda L, a: a.frac(),
+    "erf": lambda L, a: a.erf(),
+    "remainder": lambda L, a: a.remainder(0.7),
+    "cumsum": lambda L, a: a.cumsum(-1) if a.dim() else a,
+    "cumprod": lambda L, a: a.cumprod(0) if a.dim() else a,
+    "logsumexp": lambda L, a: a.logsumexp(-1) if a.dim() else a,
+    "flip": lambda L, a: a.flip(-1) if a.dim() else a,
+    "roll": lambda L, a: a.roll(1, -1) if a.dim() else a,
+    "repeat": lambda L, a: a.repeat(2, *([1] * (a.dim() - 1))) if a.dim() else a.repeat(2),
+    "movedim": lambda L, a: a.movedim(0, -1) if a.dim() else a,
+    "gather": lambda L, a: (
+        a.gather(-1, L.zeros(*a.shape[:-1], 1, dtype=L.int64)) if a.dim() and a.shape[-1] else a
+    ),
+    "take": lambda L, a: a.take(L.tensor([0, -1])) if a.numel() else a,
+    "masked_select": lambda L, a: a.masked_select(a > 0),
+    "tril": lambda L, a: a.tril() if a.dim() >= 2 else a,
+    "diagonal_mul_": _diagonal_mul_,
+    "norm1": lambda L, a: a.norm(1),
+    "gelu": lambda L, a: L.nn.functional.gelu(a),
+    "softplus": lambda L, a: L.nn.functional.softplus(a, beta=2.0),
+    "layer_norm": lambda L, a: (
+        L.nn.functional.layer_norm(a, a.shape[-1:]) if a.dim() and a.shape[-1] > 1 else a
+    ),
+    "pad": lambda L, a: L.nn.functional.pad(a, (1, 2)) if a.dim() else a,
 }
 
 BINARY = {
@@ -93,6 +130,10 @@ BINARY = {
     "maximum": lambda L, a, b: L.maximum(a, b),
     "where": lambda L, a, b: L.where(a > b, a, b),
     "pow": lambda L, a, b: (a.abs() + 0.5) ** b.clamp(-1, 1),
+    "logaddexp": lambda L, a, b: L.logaddexp(a, b),
+    "atan2": lambda L, a, b: L.atan2(a, b.abs() + 0.5),
+    "hypot": lambda L, a, b: L.hypot(a.abs() + 0.1, b),
+    "fmod": lambda L, a, b: L.fmod(a, b.abs() + 0.5),
 }
 
 ENDINGS = ["plain", "gradient", "retain_graph", "hook", "autograd_grad", "inputs", "second"]
