@@ -224,6 +224,12 @@ def _contiguous(xp: Any, array: Any) -> Any:
     return make(array) if make is not None else array
 
 
+def _row_by_row(xp: Any, out: Any) -> Any:
+    """A new result laid out row by row, as PyTorch allocates reductions, softmax and scans
+    (NumPy follows the input's layout, so ``x.t().sum(0)`` could not be ``view``-ed later)."""
+    return _contiguous(xp, out) if getattr(out, "ndim", 0) > 1 else out
+
+
 # ============================================================================================
 # Elementwise
 # ============================================================================================
@@ -1331,12 +1337,10 @@ class SumDim(Primitive):
     def forward(ctx, x, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
         xp = xp_of(x)
-        return xp.sum(
-            x,
-            axis=dim,
-            keepdims=keepdim,
-            dtype=native_dtype(xp, dtype) if dtype is not None else None,
+        out = xp.sum(
+            x, axis=dim, keepdims=keepdim, dtype=native_dtype(xp, dtype) if dtype is not None else None
         )
+        return _row_by_row(xp, out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -1371,7 +1375,8 @@ class MeanDim(Primitive):
     def forward(ctx, x, dim, keepdim=False):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dim, keepdim
         ctx.count = int(np.prod([x.shape[d] for d in dim])) if dim else 1
-        return xp_of(x).mean(x, axis=dim, keepdims=keepdim)
+        xp = xp_of(x)
+        return _row_by_row(xp, xp.mean(x, axis=dim, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -1498,7 +1503,8 @@ class ProdDim(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
-        out = xp_of(x).prod(x, axis=dim, keepdims=keepdim)
+        xp = xp_of(x)
+        out = _row_by_row(xp, xp.prod(x, axis=dim, keepdims=keepdim))
         ctx.save_for_backward(x, out)  # the returned array, so double backward sees it
         ctx.dim, ctx.keepdim = dim, keepdim
         return out
@@ -1544,7 +1550,8 @@ class Var(Primitive):
     def forward(ctx, x, dim=None, correction=1, keepdim=False):
         ctx.save_for_backward(x)
         ctx.dim, ctx.correction, ctx.keepdim = dim, correction, keepdim
-        return xp_of(x).var(x, axis=dim, correction=correction, keepdims=keepdim)
+        xp = xp_of(x)
+        return _row_by_row(xp, xp.var(x, axis=dim, correction=correction, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -1562,7 +1569,8 @@ class Std(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim=None, correction=1, keepdim=False):
-        out = xp_of(x).std(x, axis=dim, correction=correction, keepdims=keepdim)
+        xp = xp_of(x)
+        out = _row_by_row(xp, xp.std(x, axis=dim, correction=correction, keepdims=keepdim))
         ctx.save_for_backward(x, out)
         ctx.dim, ctx.correction, ctx.keepdim = dim, correction, keepdim
         return out
@@ -1591,7 +1599,8 @@ class LinalgVectorNorm(Primitive):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim=False, ord=2):
-        out = _vector_norm_of(xp_of(x), x, ord, dims, keepdim)
+        xp = xp_of(x)
+        out = _row_by_row(xp, _vector_norm_of(xp, x, ord, dims, keepdim))
         ctx.save_for_backward(x, out)
         ctx.dims, ctx.keepdim, ctx.ord = dims, keepdim, ord
         return out
@@ -1664,7 +1673,7 @@ class Softmax(Primitive):
             out = xp.asarray(x, copy=True)
         else:  # minus the max first: the same result, and exp never overflows
             shifted = xp.exp(x - xp.max(x, axis=dim, keepdims=True))
-            out = shifted / xp.sum(shifted, axis=dim, keepdims=True)
+            out = _row_by_row(xp, shifted / xp.sum(shifted, axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -1688,6 +1697,7 @@ class LogSoftmax(Primitive):
         else:
             shifted = x - xp.max(x, axis=dim, keepdims=True)
             out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+            out = _row_by_row(xp, out)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -1711,7 +1721,7 @@ class Logsumexp(Primitive):
             kept = tuple(1 if d in dims or d - x.ndim in dims else n for d, n in enumerate(x.shape))
             peak = xp.zeros(kept, dtype=x.dtype)
         out = xp.log(xp.sum(xp.exp(x - peak), axis=dim, keepdims=True)) + peak
-        out = out if keepdim else xp.squeeze(out, axis=dim)
+        out = _row_by_row(xp, out if keepdim else xp.squeeze(out, axis=dim))
         ctx.save_for_backward(x, out)  # the returned array, so double backward sees it
         ctx.dim, ctx.keepdim = dim, keepdim
         return out
@@ -1751,7 +1761,7 @@ class Cumsum(Primitive):
         dtype = native_dtype(xp, dtype) if dtype is not None else None
         if x.ndim == 0:  # a number is its own running sum
             return xp.asarray(x, dtype=dtype, copy=True)
-        return _backend.cumulative(x, dim, "sum", dtype)
+        return _row_by_row(xp, _backend.cumulative(x, dim, "sum", dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -1774,7 +1784,7 @@ class Cumprod(Primitive):
         if x.ndim == 0:
             out = xp.asarray(x, dtype=dtype, copy=True)
         else:
-            out = _backend.cumulative(x, dim, "prod", dtype)
+            out = _row_by_row(xp, _backend.cumulative(x, dim, "prod", dtype))
         ctx.save_for_backward(x, out)
         ctx.dim = dim
         return out
@@ -2368,7 +2378,8 @@ class Roll(Primitive):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return xp_of(x).roll(x, shifts, axis=dims)
+        xp = xp_of(x)
+        return _row_by_row(xp, xp.roll(x, shifts, axis=dims))
 
     @staticmethod
     def backward(ctx, grad):
@@ -2578,7 +2589,8 @@ class _Triangle(Primitive):
     @classmethod
     def forward(cls, ctx, x, diagonal):
         ctx.side, ctx.diagonal = cls._side, diagonal
-        return getattr(xp_of(x), cls._side)(x, k=diagonal)
+        xp = xp_of(x)
+        return _row_by_row(xp, getattr(xp, cls._side)(x, k=diagonal))
 
     @staticmethod
     def backward(ctx, grad):

@@ -519,3 +519,36 @@ def test_casts_to_integers_and_same_shape_expands_record_like_torch():
         ]
 
     assert facts(ak) == facts(torch)
+
+
+NEW_RESULTS = {  # each on a permuted input: torch lays reductions, softmax and scans out anew
+    "sum": lambda x: x.sum(1),
+    "sum_keepdim": lambda x: x.sum(1, keepdim=True),
+    "mean": lambda x: x.mean(2),
+    "var": lambda x: x.var(1),
+    "std": lambda x: x.std(1),
+    "prod": lambda x: x.prod(1),
+    "norm": lambda x: x.norm(dim=1),
+    "norm_1": lambda x: x.norm(1, dim=1),
+    "logsumexp": lambda x: x.logsumexp(1),
+    "amax": lambda x: x.amax(0),
+    "max": lambda x: x.max(1).values,
+    "softmax": lambda x: x.softmax(1),
+    "log_softmax": lambda x: x.log_softmax(1),
+    "cumsum": lambda x: x.cumsum(1),
+    "cumprod": lambda x: x.cumprod(1),
+    "roll": lambda x: x.roll(1, 1),
+    "tril": lambda x: x.tril(),
+    "exp_keeps_the_layout": lambda x: x.exp(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_RESULTS))
+def test_results_are_laid_out_like_torchs_and_view_alike(name):
+    def layout(L):
+        x = L.arange(60.0).reshape(3, 4, 5).permute(2, 0, 1).requires_grad_()
+        out = NEW_RESULTS[name](x)
+        viewed = outcome(lambda L: out.view(-1).shape, L)
+        return out.stride(), out.is_contiguous(), viewed
+
+    assert layout(ak) == layout(torch)
