@@ -148,7 +148,7 @@ gather, scatter, scatter_add, index_select, index_add, masked_select, take = (
     _methods.masked_select,
     _methods.take,
 )
-nonzero, count_nonzero = _methods.nonzero, _methods.count_nonzero
+nonzero, count_nonzero, bincount = _methods.nonzero, _methods.count_nonzero, _methods.bincount
 diagonal, diag, tril, triu, trace, outer = (
     _methods.diagonal,
     _methods.diag,

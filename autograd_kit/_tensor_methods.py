@@ -1699,6 +1699,35 @@ def count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
     return _wrap(xp.astype(xp.asarray(counted, **ops._same_device(xp, self._array)), xp.int64))
 
 
+def bincount(self: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """How often each value 0, 1, 2, ... occurs in a 1-D tensor of non-negative integers (or
+    the sum of ``weights`` at its positions); never recorded.
+
+    Example:
+        >>> ak.tensor([0, 1, 1, 3]).bincount()
+        tensor([1, 2, 0, 1])
+    """
+    if self.ndim != 1 or self.dtype.is_floating_point or (
+        self.numel() and builtins.bool((self < 0).any())
+    ):
+        if self.dtype.is_floating_point:
+            raise NotImplementedError(
+                f'"bincount_cpu" not implemented for \'{_type_word_of(self.dtype)}\''
+            )
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.ndim != 1 or weights.shape[0] != self.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    values = _backend.asnumpy(self._array)
+    counted = np.bincount(
+        values, None if weights is None else _backend.asnumpy(weights._array), minlength
+    )
+    if weights is None:
+        result_dtype = dtypes.int64
+    else:
+        result_dtype = dtypes.float64 if weights.dtype is dtypes.float64 else dtypes.float32
+    return _wrap(_backend.to_device(counted.astype(result_dtype.numpy), self.device))
+
+
 def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal of the (dim1, dim2) planes, ``offset`` above the main one, as the last
     dim: a view (DiagonalBackward0)."""
@@ -2649,6 +2678,7 @@ _METHODS = {
     "take": take,
     "nonzero": nonzero,
     "count_nonzero": count_nonzero,
+    "bincount": bincount,
     "diagonal": diagonal,
     "diag": diag,
     "tril": tril,

@@ -890,3 +890,27 @@ def test_ops_without_derivative_record_not_implemented_like_torch(name):
             )
         )
     assert seen[0] == seen[1]
+
+
+BINCOUNTS = {
+    "counts": lambda L: L.tensor([0, 1, 1, 3]).bincount(),
+    "minlength": lambda L: L.bincount(L.tensor([0, 1, 1, 3]), minlength=6),
+    "weights": lambda L: L.bincount(L.tensor([0, 1, 1, 3]), weights=L.tensor([0.5, 1.0, 1.0, 2.0])),
+    "float64_weights": lambda L: L.bincount(L.tensor([2, 0]), L.tensor([1.5, 2.0], dtype=L.float64)),
+    "nothing": lambda L: L.bincount(L.tensor([], dtype=L.int64)),
+    "negative": lambda L: L.bincount(L.tensor([-1, 2])),
+    "matrix": lambda L: L.bincount(L.tensor([[1, 2]])),
+    "floats": lambda L: L.bincount(L.tensor([1.5])),
+    "weights_too_short": lambda L: L.bincount(L.tensor([0, 1]), weights=L.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINCOUNTS))
+def test_bincount_matches_torch(name):
+    def result(L):
+        try:
+            return str(BINCOUNTS[name](L))
+        except Exception as error:  # noqa: BLE001  (the error is what is compared)
+            return type(error).__name__, str(error)
+
+    assert result(ak) == result(__import__("torch"))
