@@ -464,6 +464,12 @@ CASES = {
     "mv_method": (lambda L, a, b: a.mv(b), [arr(2, 3), arr(3)]),
     "dot_function": (lambda L, a, b: L.dot(a, b), [arr(3), arr(3)]),
     "bmm_method": (lambda L, a, b: a.bmm(b), [arr(2, 2, 3), arr(2, 3, 4)]),
+    "linear_3d": (lambda L, a, w, b: L.nn.functional.linear(a, w, b), [arr(2, 2, 3), arr(4, 3), arr(4)]),
+    "linear_3d_no_bias": (lambda L, a, w: L.nn.functional.linear(a, w), [arr(2, 2, 3), arr(4, 3)]),
+    "linear_transposed_input": (
+        lambda L, a, w, b: L.nn.functional.linear(a.transpose(0, 1), w, b),
+        [arr(2, 2, 3), arr(4, 3), arr(4)],
+    ),
     "squeeze_": (lambda L, a: (a * 1).squeeze_(), [arr(1, 3, 1)]),
     "squeeze_dim_": (lambda L, a: (a * 1).squeeze_(-1), [arr(1, 3, 1)]),
     "unsqueeze_": (lambda L, a: (a * 1).unsqueeze_(0), [arr(3)]),
