@@ -2712,8 +2712,8 @@ class Dot(Primitive):
 
 
 class Bmm(Primitive):
-    """out = x @ y over a batch (batch dimensions broadcast);
-    grad_x = grad @ y^T,  grad_y = x^T @ grad, each summed back to its own batch shape."""
+    """out = x @ y for a batch of matrices, (b, n, m) @ (b, m, p) (``matmul`` broadcasts
+    batches before it gets here);  grad_x = grad @ y^T,  grad_y = x^T @ grad."""
 
     backward_on_arrays = True
 

@@ -182,3 +182,16 @@ def test_inplace_squeeze_on_a_leaf_that_requires_grad_is_refused(method, args):
         with lib.no_grad():
             getattr(leaf, method)(*args)
         assert leaf.grad_fn is None
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [((3,), (2, 3, 4)), ((2, 3), (2, 3, 4)), ((2, 2, 3), (3,)), ((1, 2, 3), (2, 3, 2))],
+)
+def test_composite_paths_pass_gradcheck_and_gradgradcheck(left, right):
+    rng = np.random.default_rng(1)
+    inputs = tuple(
+        ak.tensor(rng.standard_normal(shape), requires_grad=True) for shape in (left, right)
+    )
+    assert ak.autograd.gradcheck(lambda a, b: a @ b, inputs)
+    assert ak.autograd.gradgradcheck(lambda a, b: a @ b, inputs)
