@@ -82,7 +82,9 @@ def _broadcast_pair(first: tuple, second: tuple) -> tuple:
     padded_a = (1,) * (ndim - len(first)) + tuple(first)
     padded_b = (1,) * (ndim - len(second)) + tuple(second)
     shape = []
-    for dim, (size_a, size_b) in enumerate(zip(padded_a, padded_b)):
+    # From the last dimension, as PyTorch compares them: it names the last mismatch.
+    for dim in reversed(range(ndim)):
+        size_a, size_b = padded_a[dim], padded_b[dim]
         if size_a != size_b and size_a != 1 and size_b != 1:
             raise RuntimeError(
                 explain(
@@ -92,7 +94,7 @@ def _broadcast_pair(first: tuple, second: tuple) -> tuple:
                 )
             )
         shape.append(size_a if size_b == 1 else size_b)
-    return tuple(shape)
+    return tuple(reversed(shape))
 
 
 def _promote(tensor: Tensor, dtype: dtypes.dtype) -> Tensor:
@@ -995,8 +997,21 @@ def __setitem__(self: Tensor, key: Any, value: Any) -> None:
 
 
 def matmul(self: Tensor, other: Tensor) -> Tensor:
-    """Matrix product with PyTorch's rules: vector·vector (DotBackward0), matrix@vector
-    (MvBackward0), matrix@matrix (MmBackward0), batched with broadcasting."""
+    """Matrix product with PyTorch's rules and PyTorch's graph.
+
+    ``matmul`` is not one node in PyTorch but a composite (ATen's ``_matmul_impl``): it
+    records ``DotBackward0`` (vector·vector), ``MvBackward0`` (matrix @ vector),
+    ``MmBackward0`` (matrix @ matrix, and vector @ matrix as ``unsqueeze(0)``, ``mm``,
+    ``squeeze_(0)``), and for more dimensions either folds the batch of the larger operand
+    into the rows of one ``mm``/``mv`` or broadcasts both batches with ``expand`` and
+    ``reshape`` into one ``bmm`` (``_matmul_batched``). Each step is an ak op, so the recorded
+    graph is PyTorch's, node for node.
+
+    Example:
+        >>> x = ak.ones(5, 2, 3, requires_grad=True)
+        >>> (x @ ak.ones(3, 4)).grad_fn
+        <UnsafeViewBackward0 object at 0x...>
+    """
     if not isinstance(other, Tensor):
         return NotImplemented
     left, right = self._array, other._array
@@ -1010,61 +1025,86 @@ def matmul(self: Tensor, other: Tensor) -> Tensor:
     ):
         return ops.Mm.apply(self, other)
     _check_same_device(self, other)
-    if self.dtype is not other.dtype:
+    dims = (self.ndim, other.ndim)
+    if 0 in dims:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_type_word(self)} != {_type_word(other)}"
+            f"both arguments to matmul need to be at least 1D, but they are {dims[0]}D and {dims[1]}D"
         )
-    a, b = self.shape, other.shape
-    if self.ndim == 0 or other.ndim == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {self.ndim}D and {other.ndim}D"
-        )
-    if self.ndim == 1 and other.ndim == 1:
-        if a[0] != b[0]:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to have the same "
-                f"number of elements, but got {a[0]} and {b[0]} elements respectively"
-            )
-        return ops.Dot.apply(self, other)
-    if self.ndim == 2 and other.ndim == 1:
-        if a[1] != b[0]:
-            raise RuntimeError(
-                explain(
-                    f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec ({b[0]})",
-                    "matmul_shape",
-                )
-            )
-        return ops.Mv.apply(self, other)
-    if self.ndim <= 2 and other.ndim == 2:
-        matrix = self if self.ndim == 2 else unsqueeze(self, 0)
-        if matrix.shape[1] != b[0]:
-            raise RuntimeError(
-                explain(
-                    f"mat1 and mat2 shapes cannot be multiplied ({matrix.shape[0]}x{matrix.shape[1]} "
-                    f"and {b[0]}x{b[1]})",
-                    "matmul_shape",
-                )
-            )
-        out = ops.Mm.apply(matrix, other)
-        return out if self.ndim == 2 else squeeze(out, 0)
-    left = self if self.ndim > 1 else unsqueeze(self, 0)
-    right = other if other.ndim > 1 else unsqueeze(other, -1)
-    if left.shape[-1] != right.shape[-2]:
-        raise RuntimeError(
-            explain(
-                f"Expected size for first two dimensions of batch2 tensor to be: "
-                f"[{left.shape[0] if left.ndim > 2 else 1}, {left.shape[-1]}] but got: "
-                f"[{right.shape[0] if right.ndim > 2 else 1}, {right.shape[-2]}].",
-                "matmul_shape",
-            )
-        )
-    _broadcast_pair(left.shape[:-2], right.shape[:-2])
-    out = ops.Bmm.apply(left, right)
-    if self.ndim == 1:
-        out = squeeze(out, -2)
-    if other.ndim == 1:
+    if dims == (1, 1):
+        return dot(self, other)
+    if dims == (2, 1):
+        return mv(self, other)
+    if dims == (1, 2):
+        return squeeze_(mm(unsqueeze(self, 0), other), 0)
+    if dims == (2, 2):
+        return mm(self, other)
+    if _should_fold(self, other):
+        return _matmul_folded(self, other)
+    return _matmul_batched(self, other)
+
+
+def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
+    """Whether matmul folds the batch of the larger operand into the rows of one mm/mv
+    (ATen's ``should_fold``): the other operand must have at most 2 dimensions, and either it
+    requires grad (its gradient then stays small: no expanded copy is saved) or the fold
+    needs no copy (each batch dimension's stride spans the dimensions after it, size-1 ones
+    included: PyTorch's test, stricter than view's)."""
+    tensor1_larger = tensor1.ndim >= tensor2.ndim
+    larger = tensor1 if tensor1_larger else _mT(tensor2)
+    smaller = tensor2 if tensor1_larger else tensor1
+    if not (larger.ndim >= 3 and smaller.ndim <= 2):
+        return False
+    if smaller.requires_grad:
+        return True
+    if tensor1.ndim == 2:  # mm on the transposed operand would need a copy after all
+        return False
+    if larger.numel() == 0:
+        return True
+    shape, strides = larger.shape, larger.stride()
+    return builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(larger.ndim - 2))
+
+
+def _matmul_folded(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    """(b, n, m) @ (m, p) as one (b*n, m) @ (m, p) mm; when the right operand is the larger
+    one, the product is computed transposed, (B^T @ A^T)^T, and copied back row by row."""
+    transpose = tensor2.ndim > tensor1.ndim
+    larger = _mT(tensor2) if transpose else tensor1
+    smaller = (t(tensor1) if tensor1.ndim == 2 else tensor1) if transpose else tensor2
+    output_shape = larger.shape[:-1]
+    folded = reshape(larger, math.prod(output_shape), larger.shape[-1])
+    if smaller.ndim == 1:
+        return ops.UnsafeView.apply(mv(folded, smaller), shape=output_shape)
+    output = ops.UnsafeView.apply(mm(folded, smaller), shape=(*output_shape, smaller.shape[1]))
+    return _mT(output).contiguous() if transpose else output
+
+
+def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    """Both batches broadcast (``expand``), flattened into one batch (``reshape``) and
+    multiplied by one ``bmm``; a vector on the right becomes a batch of columns."""
+    n = tensor1.shape[-2] if tensor1.ndim > 1 else 1
+    m1 = tensor1.shape[-1]
+    m2 = tensor2.shape[-2] if tensor2.ndim > 1 else tensor2.shape[0]
+    p = tensor2.shape[-1] if tensor2.ndim > 1 else 1
+    batch1, batch2 = tensor1.shape[:-2], tensor2.shape[:-2]
+    if tensor1.ndim == 3 and tensor2.ndim == 3 and batch1[0] != batch2[0]:
+        # A batch of one that requires grad is dropped, so that matmul can fold instead.
+        if batch1[0] == 1 and tensor1.requires_grad:
+            return matmul(squeeze(tensor1, 0), tensor2)
+        if batch2[0] == 1 and tensor2.requires_grad:
+            return matmul(tensor1, squeeze(tensor2, 0))
+    batch = _broadcast_pair(batch1, batch2)
+    count = math.prod(batch)
+    expanded1 = reshape(expand(tensor1, *batch, n, m1), count, n, m1)
+    vector_rhs = tensor2.ndim == 1
+    if vector_rhs:  # broadcasting alone would not make a vector a batch of columns
+        expanded2 = unsqueeze(reshape(expand(tensor2, *batch, m2), count, m2), 2)
+    else:
+        expanded2 = reshape(expand(tensor2, *batch, m2, p), count, m2, p)
+    out = bmm(expanded1, expanded2)
+    if vector_rhs:
         out = squeeze(out, -1)
-    return out
+    output_shape = batch + ((n,) if tensor1.ndim > 1 else ()) + ((p,) if tensor2.ndim > 1 else ())
+    return ops.UnsafeView.apply(out, shape=output_shape)
 
 
 def _rmatmul(self: Tensor, other: Any) -> Tensor:
@@ -1079,24 +1119,85 @@ def _type_word(tensor: Tensor) -> str:
     )
 
 
-def mm(self: Tensor, other: Tensor) -> Tensor:
-    if self.ndim != 2 or other.ndim != 2:
+def mm(self: Tensor, mat2: Tensor) -> Tensor:
+    """Matrix product of two matrices (``MmBackward0``): (n, m) @ (m, p) -> (n, p)."""
+    if self.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    return matmul(self, other)
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_same_device(self, mat2)
+    if self.shape[1] != mat2.shape[0]:
+        raise _shape_error(
+            f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
+            f"and {mat2.shape[0]}x{mat2.shape[1]})"
+        )
+    if self.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_type_word(self)} != {_type_word(mat2)}"
+        )
+    return ops.Mm.apply(self, mat2)
 
 
-def mv(self: Tensor, other: Tensor) -> Tensor:
-    return matmul(self, other)
+def mv(self: Tensor, vec: Tensor) -> Tensor:
+    """Matrix times vector (``MvBackward0``): (n, m) @ (m,) -> (n,)."""
+    if self.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
+    _check_same_device(self, vec)
+    if self.shape[1] != vec.shape[0]:
+        raise _shape_error(
+            f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), "
+            f"vec ({vec.shape[0]})"
+        )
+    if self.dtype is not vec.dtype:
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {_type_word_of(vec.dtype)}, "
+            f"{_type_word_of(self.dtype)}, and {_type_word_of(vec.dtype)}"
+        )
+    return ops.Mv.apply(self, vec)
 
 
-def dot(self: Tensor, other: Tensor) -> Tensor:
-    if self.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
-    return matmul(self, other)
+def dot(self: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two vectors (``DotBackward0``): sum(x * y), a 0-d tensor."""
+    if self.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {tensor.ndim}D tensors")
+    _check_same_device(self, tensor)
+    if self.dtype is not tensor.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {_type_word_of(self.dtype)} "
+            f"and {_type_word_of(tensor.dtype)}"
+        )
+    if self.shape[0] != tensor.shape[0]:
+        size, other_size = self.shape[0], tensor.shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{size}] and src [{other_size}] to have "
+            f"the same number of elements, but got {size} and {other_size} elements respectively"
+        )
+    return ops.Dot.apply(self, tensor)
 
 
-def bmm(self: Tensor, other: Tensor) -> Tensor:
-    return matmul(self, other)
+def bmm(self: Tensor, mat2: Tensor) -> Tensor:
+    """A batch of matrix products (``BmmBackward0``): (b, n, m) @ (b, m, p) -> (b, n, p),
+    the same b on both sides (``matmul`` is the one that broadcasts batches)."""
+    if self.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    _check_same_device(self, mat2)
+    if mat2.shape[:2] != (self.shape[0], self.shape[2]):
+        raise _shape_error(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    if self.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_word_of(self.dtype)} but found {_type_word_of(mat2.dtype)}"
+        )
+    return ops.Bmm.apply(self, mat2)
+
+
+def _shape_error(message: str) -> RuntimeError:
+    """The error for operands whose sizes do not fit a matrix product, with its hint."""
+    return RuntimeError(explain(message, "matmul_shape"))
 
 
 # ---- in-place operations ----------------------------------------------------------------------
@@ -2511,6 +2612,47 @@ def erf(self: Tensor) -> Tensor:
     return ops.Erf.apply(_floating(self))
 
 
+# ---- matmul-graph: in-place squeeze and unsqueeze --------------------------------------------
+
+
+def squeeze_(self: Tensor, dim: int | None = None) -> Tensor:
+    """Drop size-1 dimensions (only ``dim``, when given) of this tensor in place
+    (``SqueezeBackward3``, or ``SqueezeBackward4`` with a dim)."""
+    if dim is None:
+        return _inplace_view(self, ops.SqueezeInplace)
+    return _inplace_view(self, ops.SqueezeDimInplace, dim=_normalize_dim(dim, self.ndim))
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """Insert a size-1 dimension at ``dim`` of this tensor in place (``UnsqueezeBackward1``)."""
+    return _inplace_view(self, ops.UnsqueezeInplace, dim=_normalize_dim(dim, self.ndim + 1))
+
+
+def _inplace_view(self: Tensor, primitive: type[ops.Primitive], **settings: Any) -> Tensor:
+    """Give ``self`` the shape the view op ``primitive`` gives it, keeping its memory.
+
+    Only the shape changes, so no numbers are copied: ``self`` takes over the view's array
+    and, when recorded, its node (PyTorch's in-place view ops rebase ``self`` the same way).
+    """
+    records = grad_state.enabled and self._requires_grad
+    if records and self.grad_fn is None:
+        raise RuntimeError(
+            explain(
+                "a leaf Variable that requires grad is being used in an in-place operation.",
+                "inplace_leaf",
+            )
+        )
+    result = primitive.apply(self, **settings)
+    self._array = result._array
+    if records:
+        self.grad_fn = result.grad_fn
+        self._output_nr = 0
+    if self._base is not None:  # a view remembers how it was made from its base
+        self._view_chain = result._view_chain
+    self._version_counter[0] += 1
+    return self
+
+
 # ---- attach everything to Tensor --------------------------------------------------------------
 
 _METHODS = {
@@ -2723,6 +2865,9 @@ _METHODS = {
     "__rfloordiv__": _rfloordiv,
     # ---- nn-more ----
     "erf": erf,
+    # ---- matmul-graph ----
+    "squeeze_": squeeze_,
+    "unsqueeze_": unsqueeze_,
 }
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)

@@ -2628,6 +2628,30 @@ class Trace(Primitive):
         return grad * identity
 
 
+# ---- matmul-graph: in-place squeeze and unsqueeze -------------------------------------------
+# ``x.squeeze_(dim)`` changes x's shape, not its numbers: the same formulas as the out-of-place
+# view ops, under the names PyTorch records for the in-place forms (matmul's vector @ matrix
+# path ends with ``squeeze_(0)``).
+
+
+class SqueezeInplace(Squeeze):
+    """x.squeeze_(): Squeeze's formulas under PyTorch's in-place node name."""
+
+    node_name = "SqueezeBackward3"
+
+
+class SqueezeDimInplace(SqueezeDim):
+    """x.squeeze_(dim): SqueezeDim's formulas under PyTorch's in-place node name."""
+
+    node_name = "SqueezeBackward4"
+
+
+class UnsqueezeInplace(Unsqueeze):
+    """x.unsqueeze_(dim): Unsqueeze's formulas under PyTorch's in-place node name."""
+
+    node_name = "UnsqueezeBackward1"
+
+
 # ============================================================================================
 # Matmul
 # ============================================================================================
@@ -2688,8 +2712,8 @@ class Dot(Primitive):
 
 
 class Bmm(Primitive):
-    """out = x @ y over a batch (batch dimensions broadcast);
-    grad_x = grad @ y^T,  grad_y = x^T @ grad, each summed back to its own batch shape."""
+    """out = x @ y for a batch of matrices, (b, n, m) @ (b, m, p) (``matmul`` broadcasts
+    batches before it gets here);  grad_x = grad @ y^T,  grad_y = x^T @ grad."""
 
     backward_on_arrays = True
 

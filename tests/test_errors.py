@@ -571,3 +571,64 @@ def test_nn_more_errors_match_torch(name):
     with pytest.raises(type(theirs.value)) as ours:
         make_error(ak)
     assert str(ours.value) == str(theirs.value)
+
+
+# ---- matmul-graph ----
+# Each of matmul's paths (dot, mv, mm, folded mm/mv, broadcast bmm) reports a mismatch in the
+# words of the op it reached, and which path it takes depends on which operand requires grad.
+
+
+def _matmul_error(left, right, requires=(False, False), dtypes=(None, None)):
+    def make_error(L):
+        a = L.ones(*left, dtype=getattr(L, dtypes[0]) if dtypes[0] else None, requires_grad=requires[0])
+        b = L.ones(*right, dtype=getattr(L, dtypes[1]) if dtypes[1] else None, requires_grad=requires[1])
+        return a @ b
+
+    return make_error
+
+
+MATMUL_ERRORS = {
+    "dot_sizes": _matmul_error((3,), (4,)),
+    "mv_sizes": _matmul_error((2, 3), (4,)),
+    "vector_at_matrix_sizes": _matmul_error((3,), (4, 5)),
+    "mm_sizes": _matmul_error((2, 3), (4, 5)),
+    "folded_mv_sizes": _matmul_error((5, 2, 3), (4,)),
+    "folded_mm_sizes": _matmul_error((5, 2, 3), (4, 6)),
+    "vector_at_batch_sizes": _matmul_error((4,), (5, 3, 6)),
+    "vector_needing_grad_at_batch_sizes": _matmul_error((4,), (5, 3, 6), (True, False)),
+    "matrix_needing_grad_at_batch_sizes": _matmul_error((2, 4), (5, 3, 6), (True, False)),
+    "bmm_sizes": _matmul_error((5, 2, 3), (5, 4, 6)),
+    "batch_of_one_needing_grad_sizes": _matmul_error((5, 2, 3), (1, 4, 6), (False, True)),
+    "batches_do_not_broadcast": _matmul_error((2, 5, 2, 3), (3, 4, 3, 6)),
+    "scalar_operand": lambda L: L.ones(3) @ L.tensor(1.0),
+    "dot_dtypes": _matmul_error((3,), (3,), dtypes=("float32", "float64")),
+    "mv_dtypes": _matmul_error((2, 3), (3,), dtypes=("float32", "float64")),
+    "mm_dtypes": _matmul_error((2, 3), (3, 4), dtypes=("float64", "float32")),
+    "folded_mv_dtypes": _matmul_error((5, 2, 3), (3,), dtypes=("float64", "float32")),
+    "bmm_dtypes": _matmul_error((2, 3), (5, 3, 4), dtypes=("float32", "float64")),
+    "mm_of_a_vector": lambda L: L.mm(L.ones(3), L.ones(3, 4)),
+    "mm_by_a_vector": lambda L: L.mm(L.ones(2, 3), L.ones(3)),
+    "mv_of_a_vector": lambda L: L.mv(L.ones(3), L.ones(3)),
+    "dot_of_a_matrix": lambda L: L.dot(L.ones(2, 3), L.ones(3)),
+    "bmm_of_a_matrix": lambda L: L.bmm(L.ones(2, 3), L.ones(3, 4)),
+    "bmm_by_a_matrix": lambda L: L.bmm(L.ones(2, 2, 3), L.ones(3, 4)),
+    "bmm_batches_differ": lambda L: L.bmm(L.ones(1, 2, 3), L.ones(3, 3, 4)),
+    "squeeze_dim_out_of_range": lambda L: (L.ones(3) * 1).squeeze_(2),
+    "unsqueeze_dim_out_of_range": lambda L: (L.ones(3) * 1).unsqueeze_(2),
+}
+
+
+def _error_of(make_error, lib):
+    try:
+        make_error(lib)
+    except Exception as error:  # noqa: BLE001 - any error is compared with torch's
+        return error
+    raise AssertionError(f"{make_error} raised nothing on {lib.__name__}")
+
+
+@pytest.mark.parametrize("name", sorted(MATMUL_ERRORS))
+def test_matmul_errors_match_torch(name):
+    """Same exception type and words (ak may add a hint line after them)."""
+    theirs, ours = (_error_of(MATMUL_ERRORS[name], lib) for lib in (torch, ak))
+    assert type(ours) is type(theirs)
+    assert str(ours).split("\n")[0] == str(theirs)

@@ -452,6 +452,27 @@ CASES = {
     "huber_loss": (
         lambda L, a, b: L.nn.functional.huber_loss(a, b, "sum", 0.5), [arr(3, 4), arr(3, 4)]
     ),
+    # ---- matmul-graph ----
+    "matmul_batch_at_vector": (lambda L, a, b: a @ b, [arr(2, 2, 3), arr(3)]),
+    "matmul_vector_at_batch": (lambda L, a, b: a @ b, [arr(3), arr(2, 3, 4)]),
+    "matmul_matrix_at_batch": (lambda L, a, b: L.matmul(a, b), [arr(2, 3), arr(2, 3, 4)]),
+    "matmul_batches": (lambda L, a, b: a.matmul(b), [arr(2, 2, 3), arr(2, 3, 4)]),
+    "matmul_broadcast_batches": (lambda L, a, b: a @ b, [arr(3, 1, 2, 3), arr(2, 3, 4)]),
+    "matmul_batch_of_one": (lambda L, a, b: a @ b, [arr(1, 2, 3), arr(4, 3, 2)]),
+    "matmul_transposed_batch": (lambda L, a, b: a.transpose(0, 1) @ b, [arr(2, 3, 3), arr(3,)]),
+    "mm_function": (lambda L, a, b: L.mm(a, b), [arr(2, 3), arr(3, 4)]),
+    "mv_method": (lambda L, a, b: a.mv(b), [arr(2, 3), arr(3)]),
+    "dot_function": (lambda L, a, b: L.dot(a, b), [arr(3), arr(3)]),
+    "bmm_method": (lambda L, a, b: a.bmm(b), [arr(2, 2, 3), arr(2, 3, 4)]),
+    "linear_3d": (lambda L, a, w, b: L.nn.functional.linear(a, w, b), [arr(2, 2, 3), arr(4, 3), arr(4)]),
+    "linear_3d_no_bias": (lambda L, a, w: L.nn.functional.linear(a, w), [arr(2, 2, 3), arr(4, 3)]),
+    "linear_transposed_input": (
+        lambda L, a, w, b: L.nn.functional.linear(a.transpose(0, 1), w, b),
+        [arr(2, 2, 3), arr(4, 3), arr(4)],
+    ),
+    "squeeze_": (lambda L, a: (a * 1).squeeze_(), [arr(1, 3, 1)]),
+    "squeeze_dim_": (lambda L, a: (a * 1).squeeze_(-1), [arr(1, 3, 1)]),
+    "unsqueeze_": (lambda L, a: (a * 1).unsqueeze_(0), [arr(3)]),
 }
 
 
@@ -511,9 +532,7 @@ NN_SECTION = {
 def test_matches_torch(name):
     fn, arrays = CASES[name]
     ours, theirs = run_both(fn, arrays)
-    # Composed from simpler nodes here, one fused node in PyTorch: compare values and grads.
-    names_that_differ = {"batched", "vec_mat"}
-    assert_same(ours, theirs, check_name=name not in names_that_differ)
+    assert_same(ours, theirs)
 
 
 def test_every_primitive_has_a_parity_case():

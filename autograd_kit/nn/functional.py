@@ -122,7 +122,9 @@ def linear(input, weight, bias=None):
     """y = x @ weight.T + bias over the last dimension of x.
 
     For 2-D input with a bias this is one `AddmmBackward0` node fed by `TBackward0` (the
-    transposed weight), exactly PyTorch's graph.
+    transposed weight), exactly PyTorch's graph. Other contiguous input with a bias has its
+    leading dimensions flattened into rows for that one node and viewed back; the rest is
+    ``matmul`` (its graph) followed by an in-place ``add_`` of the bias, as in PyTorch.
     """
     in_features = int(weight.shape[-1])
     if input.dim() == 0 or int(input.shape[-1]) != in_features:
@@ -132,13 +134,14 @@ def linear(input, weight, bias=None):
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{columns} and "
             f"{in_features}x{int(weight.shape[0])})"
         )
-    if input.dim() != 2:
+    if bias is not None and input.dim() == 2:
+        return ops.Addmm.apply(bias, input, weight.t())
+    if bias is not None and input.is_contiguous() and (input.dim() == 3 or bias.dim() == 1):
         # PyTorch flattens the leading dimensions into rows and views the result back.
         rows = linear(input.reshape(-1, in_features), weight, bias)
         return rows.reshape(*tuple(input.shape[:-1]), int(weight.shape[0]))
-    if bias is None:
-        return input.mm(weight.t())
-    return ops.Addmm.apply(bias, input, weight.t())
+    out = input.matmul(weight.t())
+    return out if bias is None else out.add_(bias)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):

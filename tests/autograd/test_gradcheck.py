@@ -327,6 +327,10 @@ CASES = {
         lambda a, b, c: ak.addcdiv(a, b, c, value=-2), [arr(2, 3), arr(3), positive(2, 1)], None
     ),
     "NanToNum": (lambda a: a.nan_to_num() * a, [arr(4)], None),
+    # ---- matmul-graph ----
+    "SqueezeInplace": (lambda a: (a * 1).squeeze_(), [arr(1, 3, 1)], None),
+    "SqueezeDimInplace": (lambda a, b: a @ b, [arr(3), arr(3, 2)], None),
+    "UnsqueezeInplace": (lambda a: (a * 1).unsqueeze_(-1), [arr(3)], None),
 }
 
 
