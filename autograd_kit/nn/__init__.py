@@ -42,6 +42,9 @@ from .normalization import LayerNorm
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
+# ---- recurrent ----
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
+
 __all__ = [
     "Module", "Parameter", "Linear", "Conv2d", "MaxPool2d", "Flatten", "Unflatten", "Dropout",
     "BatchNorm1d", "Embedding", "Sequential", "ModuleList", "ModuleDict", "ReLU", "LeakyReLU",
@@ -52,4 +55,6 @@ __all__ = [
     "GELU", "SiLU", "Softplus", "ELU", "Hardtanh", "ReLU6", "LayerNorm", "BatchNorm2d",
     "AvgPool2d", "AdaptiveAvgPool2d", "ParameterList", "ParameterDict", "SmoothL1Loss",
     "HuberLoss",
+    # ---- recurrent ----
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
 ]
