@@ -452,6 +452,14 @@ CASES = {
     "huber_loss": (
         lambda L, a, b: L.nn.functional.huber_loss(a, b, "sum", 0.5), [arr(3, 4), arr(3, 4)]
     ),
+    # ---- recurrent ----
+    "conv1d": (
+        lambda L, a, w, b: L.nn.functional.conv1d(a, w, b, stride=2, padding=1),
+        [arr(2, 3, 7), arr(4, 3, 3), arr(4)],
+    ),
+    "conv1d_unbatched": (
+        lambda L, a, w: L.nn.functional.conv1d(a, w, padding=(2,)), [arr(3, 5), arr(2, 3, 2)]
+    ),
 }
 
 
