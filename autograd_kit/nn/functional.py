@@ -24,7 +24,7 @@ __all__ = [
     "gelu", "silu", "softplus", "elu", "relu6", "hardtanh", "normalize", "pad", "layer_norm",
     "avg_pool2d", "adaptive_avg_pool2d", "smooth_l1_loss", "huber_loss",
     # ---- recurrent ----
-    "conv1d",
+    "conv1d", "scaled_dot_product_attention",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -741,3 +741,67 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups: int, di
 def _ntuple(value, dims: int) -> tuple:
     return _pair(value) if dims == 2 else _single(value)
 
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False):
+    """softmax(query @ key^T * scale + bias) @ value over the last two dimensions, with
+    scale = 1/sqrt(E) unless given.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). A boolean
+    `attn_mask` keeps the positions where it is True (the others get bias -inf); a float one is
+    added to the scores; `is_causal` lets position i attend to positions j <= i only.
+
+    PyTorch runs one fused kernel (one node, e.g. `ScaledDotProductFlashAttentionForCpuBackward0`);
+    here the steps are recorded one by one (matmul, softmax, matmul): the same values and
+    gradients, a longer graph.
+
+    Example:
+        >>> q = ak.ones(2, 3, 4)
+        >>> ak.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).shape
+        torch.Size([2, 3, 4])
+    """
+    if dropout_p != 0.0 or enable_gqa:
+        raise NotImplementedError(
+            "autograd-kit's scaled_dot_product_attention supports dropout_p=0 and "
+            "enable_gqa=False only"
+        )
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    if is_causal:
+        from .. import ones
+
+        length, source_length = int(query.shape[-2]), int(key.shape[-2])
+        attn_mask = ones(length, source_length, device=query.device).tril() > 0
+    bias = None
+    if attn_mask is not None:
+        bias = _additive_mask(attn_mask, query, keep_where_true=True)
+    scale = 1.0 / math.sqrt(int(query.shape[-1])) if scale is None else scale
+    out, _ = _attention(query, key, value, bias, scale)
+    return out
+
+
+def _additive_mask(mask, like, keep_where_true: bool):
+    """A mask as a float bias to add to attention scores: a float mask as it is; a boolean one
+    as 0 where attention is allowed and -inf where it is not (SDPA's True means allowed,
+    MultiheadAttention's True means masked out)."""
+    if mask.dtype != dtypes.bool_:
+        return mask
+    from .. import zeros
+
+    blocked = mask.logical_not() if keep_where_true else mask
+    return zeros(tuple(mask.shape), dtype=like.dtype, device=like.device).masked_fill(
+        blocked, float("-inf")
+    )
+
+
+def _attention(query, key, value, bias, scale: float):
+    """weights = softmax(query @ key^T * scale + bias, -1);  out = weights @ value."""
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    if bias is not None:
+        scores = scores + bias
+    weights = scores.softmax(-1)
+    return weights.matmul(value), weights

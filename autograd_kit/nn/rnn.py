@@ -13,6 +13,7 @@ import numbers
 import warnings
 
 from .. import cat, empty, stack, zeros
+from .._errors import explain
 from . import functional as F
 from . import init
 from .module import Module
@@ -170,7 +171,9 @@ class RNNBase(Module):
                            message: str = "Expected hidden size {}, got {}") -> None:
         expected = (self.num_layers * self._directions, batch, self.hidden_size)
         if tuple(hidden.shape) != expected:
-            raise RuntimeError(message.format(expected, list(hidden.size())))
+            raise RuntimeError(
+                explain(message.format(expected, list(hidden.size())), "rnn_hidden_shape")
+            )
 
     def _prepare(self, input, hx, name: str):
         """Validate shapes; return (input as (T, B, C) or (B, T, C), hx batched, is_batched)."""

@@ -18,7 +18,7 @@ MODULES = [
     # ---- nn-more ----
     "nn.normalization", "nn.functional", "optim.adagrad",
     # ---- recurrent ----
-    "nn.rnn",
+    "nn.rnn", "nn.attention",
 ]
 
 
