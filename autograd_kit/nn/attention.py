@@ -96,6 +96,11 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights: bool = True,
                 attn_mask=None, average_attn_weights: bool = True, is_causal: bool = False):
+        if is_causal and attn_mask is None:
+            raise RuntimeError(
+                "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+                "module method `generate_square_subsequent_mask` to create this mask."
+            )
         is_batched = query.dim() == 3
         if self.batch_first and is_batched:
             query, key, value = (t.transpose(1, 0) for t in (query, key, value))
@@ -121,8 +126,10 @@ class MultiheadAttention(Module):
         k = split_heads(F.linear(key, weight_k, bias_k), source_length)
         v = split_heads(F.linear(value, weight_v, bias_v), source_length)
         out, weights = F._attention(q, k, v, bias, 1.0 / math.sqrt(head_dim))
-        if self.dropout > 0.0 and self.training:  # dropout on the weights (PyTorch's order)
-            out = F.dropout(weights, self.dropout).matmul(v)
+        if self.dropout > 0.0 and self.training:
+            # PyTorch drops attention weights (and returns them dropped), then re-weights v.
+            weights = F.dropout(weights, self.dropout)
+            out = weights.matmul(v)
         # (B*H, L, hd) -> (L * B, E), one matrix product with out_proj, then (L, B, E).
         out = out.transpose(0, 1).reshape(length * batch, embed_dim)
         out = self.out_proj(out).view(length, batch, embed_dim)

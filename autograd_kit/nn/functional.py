@@ -780,7 +780,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: f
     if attn_mask is not None:
         bias = _additive_mask(attn_mask, query, keep_where_true=True)
     scale = 1.0 / math.sqrt(int(query.shape[-1])) if scale is None else scale
-    out, _ = _attention(query, key, value, bias, scale)
+    out, _ = _attention(query, key, value, bias, scale, masked_rows_to_zero=True)
     return out
 
 
@@ -798,10 +798,22 @@ def _additive_mask(mask, like, keep_where_true: bool):
     )
 
 
-def _attention(query, key, value, bias, scale: float):
-    """weights = softmax(query @ key^T * scale + bias, -1);  out = weights @ value."""
+def _attention(query, key, value, bias, scale: float, masked_rows_to_zero: bool = False):
+    """weights = softmax(query @ key^T * scale + bias, -1);  out = weights @ value.
+
+    A query whose keys are all masked out (a row of -inf scores) has no softmax: it gives NaN,
+    as in MultiheadAttention, or with `masked_rows_to_zero` weights of 0 and a zero gradient,
+    as PyTorch's scaled_dot_product_attention does.
+    """
+    from .. import where
+
     scores = query.matmul(key.transpose(-2, -1)) * scale
     if bias is not None:
         scores = scores + bias
-    weights = scores.softmax(-1)
+    if bias is None or not masked_rows_to_zero:
+        weights = scores.softmax(-1)
+        return weights.matmul(value), weights
+    no_key = (scores == float("-inf")).all(-1, keepdim=True)
+    # Softmax of zeros on those rows keeps every number finite (no NaN in the gradient).
+    weights = where(no_key, 0.0, where(no_key, 0.0, scores).softmax(-1))
     return weights.matmul(value), weights

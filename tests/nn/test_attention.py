@@ -186,3 +186,46 @@ def test_causal_attention_with_an_explicit_mask_is_refused_like_pytorch():
         return lib.nn.functional.scaled_dot_product_attention(x, x, x, mask, is_causal=True)
 
     assert_raises_like(lambda: run(torch), lambda: run(ak))
+
+
+@pytest.mark.parametrize("mask_kind", ["bool", "float"])
+def test_queries_with_every_key_masked_give_zeros_like_pytorch(mask_kind):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 4, requires_grad=True)
+    if mask_kind == "bool":
+        mask = torch.ones(3, 3, dtype=torch.bool)
+        mask[1] = False
+    else:
+        mask = torch.zeros(3, 3)
+        mask[2] = float("-inf")
+    ax = to_ak(x, requires_grad=True)
+    out = torch.nn.functional.scaled_dot_product_attention(x, x, x, mask)
+    ak_out = ak.nn.functional.scaled_dot_product_attention(ax, ax, ax, to_ak(mask))
+    assert_close(ak_out, out)
+    upstream = torch.randn_like(out)
+    out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    assert_close(ax.grad, x.grad, atol=1e-5)
+
+
+def test_multihead_attention_is_causal_is_a_hint_that_needs_the_mask_like_pytorch():
+    def run(lib, module, with_mask):
+        x = lib.ones(3, 2, 4)
+        mask = lib.ones(3, 3).triu(1) > 0 if with_mask else None
+        return module(x, x, x, attn_mask=mask, is_causal=True)[0]
+
+    torch.manual_seed(0)
+    torch_mha, ak_mha = torch.nn.MultiheadAttention(4, 2), ak.nn.MultiheadAttention(4, 2)
+    copy_weights(torch_mha, ak_mha)
+    assert_raises_like(lambda: run(torch, torch_mha, False), lambda: run(ak, ak_mha, False))
+    assert_close(run(ak, ak_mha, True), run(torch, torch_mha, True))
+
+
+def test_multihead_attention_dropout_acts_in_training_only():
+    ak.manual_seed(0)
+    attention = ak.nn.MultiheadAttention(8, 2, dropout=0.5)
+    x = ak.randn(4, 2, 8)
+    first, second = attention(x, x, x)[0], attention(x, x, x)[0]
+    assert not ak.allclose(first, second)
+    attention.eval()
+    assert ak.equal(attention(x, x, x)[0], attention(x, x, x)[0])
