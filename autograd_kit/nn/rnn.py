@@ -74,7 +74,15 @@ def _sizes(shape) -> str:
 
 class RNNBase(Module):
     """What `RNN`, `LSTM` and `GRU` share: the stacked, optionally bidirectional parameters
-    and the loop over layers, directions and time steps (`mode` picks the step)."""
+    and the loop over layers, directions and time steps (`mode` picks the step).
+
+    Layer l, direction d reads the previous layer's outputs (both directions concatenated),
+    the reverse direction runs the sequence backwards, and dropout (training only) acts
+    between layers. The graph ends in PyTorch's nodes (StackBackward0 for h_n, Stack/Cat for
+    the output) except where PyTorch's kernel is fused or in place: its CPU LSTM records
+    MkldnnRnnLayerBackward0, and batch_first RNN/GRU output a TransposeBackward1 (ours is
+    TransposeBackward0). PackedSequence input and LSTM's proj_size are not supported.
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -146,6 +154,10 @@ class RNNBase(Module):
         weights = self._flat_weights
         return [weights[start:start + per_direction]
                 for start in range(0, len(weights), per_direction)]
+
+    def flatten_parameters(self) -> None:
+        """Nothing to do: PyTorch packs the weights into one buffer for cuDNN; here they are
+        used where they are."""
 
     def reset_parameters(self) -> None:
         """Every weight and bias uniform in (-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
