@@ -140,6 +140,12 @@ HINTS: dict[str, str] = {
         "Hint: normalized_shape names the LAST dimensions of the input, the ones each sample is "
         "normalised over: LayerNorm(x.shape[-1]) for features in the last dimension."
     ),
+    # ---- recurrent ----
+    "rnn_hidden_shape": (
+        "Hint: the initial state is (num_layers * num_directions, batch, hidden_size) even with "
+        "batch_first=True; without batch_first the input is (seq_len, batch, features), so a "
+        "(batch, seq_len, features) input needs batch_first=True."
+    ),
 }
 
 

@@ -3024,11 +3024,20 @@ class Convolution(Primitive):
     matrix, the convolution is one matrix product, out = rows @ W.T + bias, so with G the
     incoming gradient as an (N*OH*OW, O) matrix:
         grad_x = Col2Im(G @ W),  grad_weight = G.T @ rows,  grad_bias = G summed over rows.
+
+    A 1-D convolution (x (N, C, L), weight (O, C, k)) is the same computation on a
+    (N, C, 1, L) image with (O, C, 1, k) filters; stride and padding then come as 2-tuples
+    (1, s) and (0, p), and the result and gradients keep the 1-D shapes.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding):
         xp = xp_of(x)
+        ctx.save_for_backward(x, weight)
+        one_d = x.ndim == 3
+        if one_d:
+            x = xp.reshape(x, x.shape[:2] + (1,) + x.shape[2:])
+            weight = xp.reshape(weight, weight.shape[:2] + (1,) + weight.shape[2:])
         n, _, h, w = x.shape
         out_channels, _, kh, kw = weight.shape
         kernel = (kh, kw)
@@ -3040,16 +3049,20 @@ class Convolution(Primitive):
         out = rows @ xp.permute_dims(xp.reshape(weight, (out_channels, -1)), (1, 0))
         if bias is not None:
             out = out + bias
-        ctx.save_for_backward(x, weight)
         ctx.rows, ctx.kernel, ctx.stride, ctx.padding = rows, kernel, stride, padding
         # Computed channels-last, then laid out (N, O, OH, OW) row by row as PyTorch's output
         # is, so strides, flatten and view behave the same on it.
         out = xp.reshape(out, (n,) + out_size + (out_channels,))
-        return _contiguous(xp, xp.permute_dims(out, (0, 3, 1, 2)))
+        out = _contiguous(xp, xp.permute_dims(out, (0, 3, 1, 2)))
+        return xp.reshape(out, (n, out_channels, out_size[1])) if one_d else out
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
+        one_d = x.dim() == 3
+        if one_d:  # the 1-D case as an image of height 1 (see the docstring)
+            grad = grad.unsqueeze(2)
+            x = x.unsqueeze(2)
         out_channels = weight.shape[0]
         grad_rows = grad.permute(0, 2, 3, 1).reshape(-1, out_channels)
         if not grad_state.enabled:
@@ -3066,6 +3079,7 @@ class Convolution(Primitive):
                 stride=ctx.stride,
                 padding=ctx.padding,
             )
+            grad_x = grad_x.squeeze(2) if one_d else grad_x
         if ctx.needs_input_grad[1]:
             # Recording (create_graph): rebuild rows from x so second derivatives reach x.
             rows = (

@@ -632,3 +632,50 @@ def test_matmul_errors_match_torch(name):
     theirs, ours = (_error_of(MATMUL_ERRORS[name], lib) for lib in (torch, ak))
     assert type(ours) is type(theirs)
     assert str(ours).split("\n")[0] == str(theirs)
+
+
+# ---- recurrent ----
+
+
+def lstm_given_batch_first_input_and_state(L):
+    L.manual_seed(0)
+    lstm = L.nn.LSTM(3, 4)  # expects (seq_len, batch, 3): here seq_len 5 and batch 2
+    state = L.zeros(1, 2, 4)
+    lstm(L.zeros(2, 5, 3), (state, state))
+
+
+def test_rnn_hidden_shape_error_matches_torch_and_teaches():
+    test_error_matches_torch_and_teaches(
+        lstm_given_batch_first_input_and_state,
+        RuntimeError,
+        "Expected hidden[0] size (1, 5, 4), got [1, 2, 4]",
+        "batch_first=True",
+    )
+
+
+RECURRENT_ERRORS = {
+    "rnn_input_size": lambda L: L.nn.RNN(3, 4)(L.ones(5, 2, 6)),
+    "rnn_4d_input": lambda L: L.nn.GRU(3, 4)(L.ones(1, 5, 2, 3)),
+    "rnn_hidden_dims": lambda L: L.nn.RNN(3, 4)(L.ones(5, 2, 3), L.zeros(2, 4)),
+    "rnn_dtype": lambda L: L.nn.RNN(3, 4)(L.ones(5, 2, 3, dtype=L.float64)),
+    "rnn_nonlinearity": lambda L: L.nn.RNN(3, 4, nonlinearity="sigmoid"),
+    "lstm_cell_input_size": lambda L: L.nn.LSTMCell(3, 4)(L.ones(2, 5)),
+    "gru_cell_batch": lambda L: L.nn.GRUCell(3, 4)(L.ones(2, 3), L.zeros(3, 4)),
+    "conv1d_channels": lambda L: L.nn.Conv1d(3, 4, 3)(L.ones(2, 2, 8)),
+    "conv1d_kernel_too_big": lambda L: L.nn.functional.conv1d(L.ones(1, 2, 2), L.ones(3, 2, 3)),
+    "conv1d_of_an_image": lambda L: L.nn.Conv1d(3, 4, 3)(L.ones(2, 3, 8, 8)),
+    "mha_heads": lambda L: L.nn.MultiheadAttention(6, 4),
+    "mha_mask_shape": lambda L: L.nn.MultiheadAttention(4, 2)(
+        L.ones(3, 2, 4), L.ones(3, 2, 4), L.ones(3, 2, 4), attn_mask=L.zeros(2, 3)
+    ),
+    "sdpa_causal_and_mask": lambda L: L.nn.functional.scaled_dot_product_attention(
+        L.ones(3, 4), L.ones(3, 4), L.ones(3, 4), L.ones(3, 3), is_causal=True
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECURRENT_ERRORS))
+def test_recurrent_errors_match_torch(name):
+    from tests.nn.parity import assert_raises_like
+
+    assert_raises_like(lambda: RECURRENT_ERRORS[name](torch), lambda: RECURRENT_ERRORS[name](ak))

@@ -473,6 +473,26 @@ CASES = {
     "squeeze_": (lambda L, a: (a * 1).squeeze_(), [arr(1, 3, 1)]),
     "squeeze_dim_": (lambda L, a: (a * 1).squeeze_(-1), [arr(1, 3, 1)]),
     "unsqueeze_": (lambda L, a: (a * 1).unsqueeze_(0), [arr(3)]),
+    # ---- recurrent ----
+    "conv1d": (
+        lambda L, a, w, b: L.nn.functional.conv1d(a, w, b, stride=2, padding=1),
+        [arr(2, 3, 7), arr(4, 3, 3), arr(4)],
+    ),
+    "conv1d_unbatched": (
+        lambda L, a, w: L.nn.functional.conv1d(a, w, padding=(2,)), [arr(3, 5), arr(2, 3, 2)]
+    ),
+    # (PyTorch's fused attention kernel ends in other nodes than our matmul: a final sum gives
+    # both the same last node, and values and gradients are compared through it)
+    "scaled_dot_product_attention": (
+        lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(q, k, v).sum(-1),
+        [arr(2, 3, 4), arr(2, 5, 4), arr(2, 5, 3)],
+    ),
+    "scaled_dot_product_attention_causal": (
+        lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(
+            q, k, v, is_causal=True, scale=0.5
+        ).sum(-1),
+        [arr(4, 3), arr(4, 3), arr(4, 2)],
+    ),
 }
 
 

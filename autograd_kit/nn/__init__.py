@@ -20,9 +20,10 @@ from .activation import (
     Softplus,
     Tanh,
 )
+from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .conv import Conv2d
+from .conv import Conv1d, Conv2d
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Unflatten
@@ -41,6 +42,7 @@ from .module import Module
 from .normalization import LayerNorm
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "Module", "Parameter", "Linear", "Conv2d", "MaxPool2d", "Flatten", "Unflatten", "Dropout",
@@ -52,4 +54,7 @@ __all__ = [
     "GELU", "SiLU", "Softplus", "ELU", "Hardtanh", "ReLU6", "LayerNorm", "BatchNorm2d",
     "AvgPool2d", "AdaptiveAvgPool2d", "ParameterList", "ParameterDict", "SmoothL1Loss",
     "HuberLoss",
+    # ---- recurrent ----
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Conv1d",
+    "MultiheadAttention",
 ]

@@ -23,6 +23,8 @@ __all__ = [
     # ---- nn-more ----
     "gelu", "silu", "softplus", "elu", "relu6", "hardtanh", "normalize", "pad", "layer_norm",
     "avg_pool2d", "adaptive_avg_pool2d", "smooth_l1_loss", "huber_loss",
+    # ---- recurrent ----
+    "conv1d", "scaled_dot_product_attention",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -151,35 +153,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     out[n, o, i, j] = bias[o] + sum_{c, p, q} input_padded[n, c, i*sh + p, j*sw + q]
                                               * weight[o, c, p, q]
     """
-    if groups != 1 or _pair(dilation) != (1, 1):
-        raise NotImplementedError("autograd-kit's conv2d supports groups=1 and dilation=1 only")
-    if input.dim() not in (3, 4):
-        raise RuntimeError(
-            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-            f"[{', '.join(str(int(n)) for n in input.shape)}]"
-        )
-    unbatched = input.dim() == 3
-    if unbatched:
-        input = input.unsqueeze(0)
-    stride, padding = _pair(stride), _pair(padding)
-    channels = int(weight.shape[1])
-    if int(input.shape[1]) != channels:
-        raise RuntimeError(
-            f"Given groups=1, weight of size [{', '.join(str(int(n)) for n in weight.shape)}], "
-            f"expected input[{', '.join(str(int(n)) for n in input.shape)}] to have "
-            f"{channels} channels, but got {int(input.shape[1])} channels instead"
-        )
-    padded_h = int(input.shape[2]) + 2 * padding[0]
-    padded_w = int(input.shape[3]) + 2 * padding[1]
-    kernel_h, kernel_w = int(weight.shape[2]), int(weight.shape[3])
-    if padded_h < kernel_h or padded_w < kernel_w:
-        raise RuntimeError(
-            f"Calculated padded input size per channel: ({padded_h} x {padded_w}). "
-            f"Kernel size: ({kernel_h} x {kernel_w}). Kernel size can't be greater than "
-            "actual input size"
-        )
-    out = ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
-    return out.squeeze(0) if unbatched else out
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, dims=2)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
@@ -705,3 +679,144 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     return ops.HuberLoss.apply(input, target, reduction=reduction, delta=delta)
+
+
+# ---- recurrent: layers ---------------------------------------------------------------------
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1):
+    """1-D cross-correlation of (N, C, L) input with (O, C, k) filters
+    (`ConvolutionBackward0`, the same node as conv2d).
+
+    out[n, o, i] = bias[o] + sum_{c, p} input_padded[n, c, i*s + p] * weight[o, c, p]
+
+    Example:
+        >>> F = ak.nn.functional
+        >>> F.conv1d(ak.ones(1, 2, 5), ak.ones(3, 2, 3)).shape
+        torch.Size([1, 3, 3])
+    """
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, dims=1)
+
+
+def _single(value) -> tuple[int]:
+    if isinstance(value, (tuple, list)):
+        return (int(value[0]),)
+    return (int(value),)
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, groups: int, dims: int):
+    """conv1d and conv2d: check the shapes in PyTorch's words, then one `Convolution` node
+    (a 1-D convolution runs as a 2-D one over an image of height 1, inside the primitive)."""
+    if groups != 1 or _ntuple(dilation, dims) != (1,) * dims:
+        raise NotImplementedError(
+            f"autograd-kit's conv{dims}d supports groups=1 and dilation=1 only"
+        )
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(
+            f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to conv{dims}d, "
+            f"but got input of size: [{', '.join(str(int(n)) for n in input.shape)}]"
+        )
+    unbatched = input.dim() == dims + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    stride, padding = _ntuple(stride, dims), _ntuple(padding, dims)
+    channels = int(weight.shape[1])
+    if int(input.shape[1]) != channels:
+        raise RuntimeError(
+            f"Given groups=1, weight of size [{', '.join(str(int(n)) for n in weight.shape)}], "
+            f"expected input[{', '.join(str(int(n)) for n in input.shape)}] to have "
+            f"{channels} channels, but got {int(input.shape[1])} channels instead"
+        )
+    padded = [int(size) + 2 * pad for size, pad in zip(input.shape[2:], padding, strict=True)]
+    kernel = [int(size) for size in weight.shape[2:]]
+    if any(size < k for size, k in zip(padded, kernel, strict=True)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater "
+            "than actual input size"
+        )
+    if dims == 1:  # the primitive's image of height 1: no stride or padding along it
+        stride, padding = (1,) + stride, (0,) + padding
+    out = ops.Convolution.apply(input, weight, bias, stride=stride, padding=padding)
+    return out.squeeze(0) if unbatched else out
+
+
+def _ntuple(value, dims: int) -> tuple:
+    return _pair(value) if dims == 2 else _single(value)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False):
+    """softmax(query @ key^T * scale + bias) @ value over the last two dimensions, with
+    scale = 1/sqrt(E) unless given.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). A boolean
+    `attn_mask` keeps the positions where it is True (the others get bias -inf); a float one is
+    added to the scores; `is_causal` lets position i attend to positions j <= i only.
+
+    PyTorch runs one fused kernel (one node, e.g. `ScaledDotProductFlashAttentionForCpuBackward0`);
+    here the steps are recorded one by one (matmul, softmax, matmul): the same values and
+    gradients, a longer graph.
+
+    Example:
+        >>> q = ak.ones(2, 3, 4)
+        >>> ak.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True).shape
+        torch.Size([2, 3, 4])
+    """
+    if dropout_p != 0.0 or enable_gqa:
+        raise NotImplementedError(
+            "autograd-kit's scaled_dot_product_attention supports dropout_p=0 and "
+            "enable_gqa=False only"
+        )
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
+        )
+    if is_causal:
+        from .. import ones
+
+        length, source_length = int(query.shape[-2]), int(key.shape[-2])
+        attn_mask = ones(length, source_length, device=query.device).tril() > 0
+    bias = None
+    if attn_mask is not None:
+        bias = _additive_mask(attn_mask, query, keep_where_true=True)
+    scale = 1.0 / math.sqrt(int(query.shape[-1])) if scale is None else scale
+    out, _ = _attention(query, key, value, bias, scale, masked_rows_to_zero=True)
+    return out
+
+
+def _additive_mask(mask, like, keep_where_true: bool):
+    """A mask as a float bias to add to attention scores: a float mask as it is; a boolean one
+    as 0 where attention is allowed and -inf where it is not (SDPA's True means allowed,
+    MultiheadAttention's True means masked out)."""
+    if mask.dtype != dtypes.bool_:
+        return mask
+    from .. import zeros
+
+    blocked = mask.logical_not() if keep_where_true else mask
+    return zeros(tuple(mask.shape), dtype=like.dtype, device=like.device).masked_fill(
+        blocked, float("-inf")
+    )
+
+
+def _attention(query, key, value, bias, scale: float, masked_rows_to_zero: bool = False):
+    """weights = softmax(query @ key^T * scale + bias, -1);  out = weights @ value.
+
+    A query whose keys are all masked out (a row of -inf scores) has no softmax: it gives NaN,
+    as in MultiheadAttention, or with `masked_rows_to_zero` weights of 0 and a zero gradient,
+    as PyTorch's scaled_dot_product_attention does.
+    """
+    from .. import where
+
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    if bias is not None:
+        scores = scores + bias
+    if bias is None or not masked_rows_to_zero:
+        weights = scores.softmax(-1)
+        return weights.matmul(value), weights
+    no_key = (scores == float("-inf")).all(-1, keepdim=True)
+    # Softmax of zeros on those rows keeps every number finite (no NaN in the gradient).
+    weights = where(no_key, 0.0, where(no_key, 0.0, scores).softmax(-1))
+    return weights.matmul(value), weights

@@ -95,3 +95,16 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
 def node_name(node) -> str | None:
     """A grad_fn's name without PyTorch's C++ namespace (torch::autograd::AccumulateGrad)."""
     return None if node is None else node.name().rsplit("::", 1)[-1]
+
+
+def assert_raises_like(torch_call, ak_call) -> None:
+    """Both calls raise the same exception type with PyTorch's words (ak's teaching hint, on
+    the lines after the message, aside)."""
+    import pytest
+
+    with pytest.raises(Exception) as expected:
+        torch_call()
+    with pytest.raises(Exception) as actual:
+        ak_call()
+    assert type(actual.value) is type(expected.value)
+    assert str(actual.value).split("\nHint:")[0] == str(expected.value)

@@ -112,3 +112,45 @@ def test_new_layers_train_on_a_second_device_like_the_cpu(strict_devices):
         return huber + ak.nn.functional.smooth_l1_loss(out.erf(), target)
 
     _train_both_and_compare(cpu_net, moved_net, optimizers, device, loss_of)
+
+
+# ---- recurrent ----------------------------------------------------------------------------------
+
+
+class _SequenceNet(ak.nn.Module):
+    """Conv1d over time, a bidirectional 2-layer LSTM, masked multi-head and causal attention,
+    a GRU cell: all on one device."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = ak.nn.Conv1d(2, 3, 3, padding=1, padding_mode="reflect")
+        self.lstm = ak.nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+        self.attention = ak.nn.MultiheadAttention(8, 2, batch_first=True)
+        self.cell = ak.nn.GRUCell(8, 3)
+
+    def forward(self, x):
+        features = self.conv(x).transpose(1, 2)
+        output, (h_n, _) = self.lstm(features)
+        padding = ak.arange(6, device=x.device) > 3  # the last two time steps are padding
+        attended, _ = self.attention(output, output, output, key_padding_mask=padding.expand(4, 6))
+        causal = ak.nn.functional.scaled_dot_product_attention(attended, output, output,
+                                                               is_causal=True)
+        return self.cell(causal[:, -1], h_n[-1, :, :3])
+
+
+def test_sequence_layers_train_on_a_second_device_like_the_cpu(strict_devices):
+    device = strict_devices[1]
+    ak.manual_seed(0)
+    cpu_net = _SequenceNet()
+    ak.manual_seed(0)
+    moved_net = _SequenceNet().to(device)
+    rng = np.random.default_rng(0)
+    sequences = rng.standard_normal((4, 2, 6)).astype(np.float32)
+    targets = rng.standard_normal((4, 3)).astype(np.float32)
+    optimizers = [ak.optim.SGD(net.parameters(), lr=0.1) for net in (cpu_net, moved_net)]
+
+    def loss_of(net, where):
+        out = net(ak.tensor(sequences, device=where))
+        return ak.nn.functional.mse_loss(out, ak.tensor(targets, device=where))
+
+    _train_both_and_compare(cpu_net, moved_net, optimizers, device, loss_of)
