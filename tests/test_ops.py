@@ -452,6 +452,43 @@ CASES = {
     "huber_loss": (
         lambda L, a, b: L.nn.functional.huber_loss(a, b, "sum", 0.5), [arr(3, 4), arr(3, 4)]
     ),
+    # ---- nn-tail ----
+    "logsigmoid": (lambda L, a: L.nn.functional.logsigmoid(a * 10), [arr(3, 4)]),
+    "logsigmoid_float32": (lambda L, a: L.nn.functional.logsigmoid(a.float()), [arr(5)]),
+    "softsign": (lambda L, a: L.nn.functional.softsign(a * 3), [arr(3, 4)]),
+    "softsign_of_integers": (
+        lambda L, a: L.nn.functional.softsign(L.tensor([-3, 0, 2])) * a, [arr(3)]
+    ),
+    "tanhshrink": (lambda L, a: L.nn.functional.tanhshrink(a), [arr(3, 4)]),
+    "hardswish": (lambda L, a: L.nn.functional.hardswish(a * 3), [arr(3, 4)]),
+    "hardsigmoid": (lambda L, a: L.nn.functional.hardsigmoid(a * 3), [arr(3, 4)]),
+    "mish": (lambda L, a: L.nn.functional.mish(a * 5), [arr(3, 4)]),
+    "glu": (lambda L, a: L.nn.functional.glu(a), [arr(3, 4)]),
+    "glu_dim0": (lambda L, a: L.nn.functional.glu(a, 0), [arr(2, 3, 5)]),
+    "glu_negative_dim": (lambda L, a: L.nn.functional.glu(a, -2), [arr(2, 4, 3)]),
+    "softmin": (lambda L, a: L.nn.functional.softmin(a, 1), [arr(3, 4)]),
+    "softmin_last_dim": (lambda L, a: L.nn.functional.softmin(a, -1), [arr(2, 3, 4)]),
+    "prelu_per_channel": (
+        lambda L, a, w: L.nn.functional.prelu(a, w), [arr(2, 3, 4), positive(3)]
+    ),
+    "prelu_shared": (lambda L, a, w: L.nn.functional.prelu(a, w), [arr(3, 4), positive(1)]),
+    "prelu_vector": (lambda L, a, w: L.nn.functional.prelu(a, w), [arr(5), positive(1)]),
+    "threshold": (lambda L, a: L.nn.functional.threshold(a, 0.3, -2.0), [arr(3, 4)]),
+    "threshold_of_integers": (
+        lambda L, a: L.nn.functional.threshold(L.tensor([-3, 0, 2]), 1, 9) * a, [arr(3)]
+    ),
+    "celu": (lambda L, a: L.nn.functional.celu(a, 0.5), [arr(3, 4)]),
+    "celu_inplace": (lambda L, a: L.nn.functional.celu(a * 1, 2.0, inplace=True), [arr(3, 4)]),
+    "threshold_inplace": (
+        lambda L, a: L.nn.functional.threshold(a * 1, 0.3, -2.0, inplace=True), [arr(3, 4)]
+    ),
+    "selu_inplace": (lambda L, a: L.nn.functional.selu(a * 1, inplace=True), [arr(3, 4)]),
+    "hardswish_inplace": (
+        lambda L, a: L.nn.functional.hardswish(a * 4, inplace=True), [arr(3, 4)]
+    ),
+    "selu": (lambda L, a: L.nn.functional.selu(a), [arr(3, 4)]),
+    "hardshrink": (lambda L, a: L.nn.functional.hardshrink(a, 0.7), [arr(3, 4)]),
+    "softshrink": (lambda L, a: L.nn.functional.softshrink(a), [arr(3, 4)]),
 }
 
 
