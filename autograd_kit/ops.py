@@ -3982,3 +3982,81 @@ class Softshrink(Hardshrink):
         ctx.save_for_backward(x)
         ctx.lambd = lambd
         return x - xp_of(x).clip(x, -lambd, lambd)
+
+
+# ---- nn-tail: the nodes PyTorch's C++ losses record ------------------------------------------
+# Inside ATen, ``x + 1e-6`` calls add's Scalar overload and records AddBackward1 (from Python the
+# number becomes a tensor and the node is AddBackward0); the losses written in C++ (pairwise
+# distance, margin ranking, cross-entropy, ...) therefore show these nodes, and so do ours.
+
+
+class AddScalar(Primitive):
+    """out = x + other (a number);  grad_x = grad."""
+
+    backward_on_arrays = True
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        return x + other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class MulScalar(Primitive):
+    """out = x * other (a number);  grad_x = grad * other."""
+
+    backward_on_arrays = True
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        return x * other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.other, None
+
+
+class DivScalar(Primitive):
+    """out = x / other (a number);  grad_x = grad / other."""
+
+    backward_on_arrays = True
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        return x / other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad / ctx.other, None
+
+
+class Norm(LinalgVectorNorm):
+    """``at::norm(x, p, dim)``, what pairwise_distance calls: LinalgVectorNorm's formulas,
+    recorded as PyTorch's NormBackward1."""
+
+    node_name = "NormBackward1"
+
+
+class MaskedFill(Primitive):
+    """out = value where mask holds, else x (``value`` a number);  grad_x = grad where mask
+    does not hold, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        xp = xp_of(x)
+        ctx.keep = ~mask
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype, **_same_device(xp, x)), x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        keep = _wrap(ctx.keep) if isinstance(grad, Tensor) else ctx.keep
+        return masked(grad, keep), None, None

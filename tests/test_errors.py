@@ -601,6 +601,35 @@ NN_TAIL_ERRORS = {
     "softmin_of_integers_dim0": lambda L: L.nn.Softmin(0)(L.ones(2, 3).long()),
     "threshold_of_a_leaf_in_place": lambda L: L.nn.functional.threshold(
         L.ones(2, requires_grad=True), 0.1, 0.0, True
+    ),    "cross_entropy_probabilities_ignore_index": lambda L: L.nn.functional.cross_entropy(
+        L.ones(3, 4), L.ones(3, 4) / 4, ignore_index=1
+    ),
+    "cross_entropy_probabilities_of_integers": lambda L: L.nn.functional.cross_entropy(
+        L.ones(3, 4), L.ones(3, 4).long()
+    ),
+    "cross_entropy_label_smoothing_range": lambda L: L.nn.CrossEntropyLoss(label_smoothing=1.5)(
+        L.ones(3, 4), L.ones(3, 4) / 4
+    ),
+    "kl_div_reduction": lambda L: L.nn.functional.kl_div(L.ones(3), L.ones(3), reduction="avg"),
+    "margin_ranking_dims": lambda L: L.nn.functional.margin_ranking_loss(
+        L.ones(3), L.ones(3), L.ones(3, 1)
+    ),
+    "triplet_dims": lambda L: L.nn.functional.triplet_margin_loss(
+        L.ones(3, 4), L.ones(4), L.ones(3, 4)
+    ),
+    "triplet_margin": lambda L: L.nn.functional.triplet_margin_loss(
+        L.ones(3, 4), L.ones(3, 4), L.ones(3, 4), margin=0.0
+    ),
+    "TripletMarginLoss_margin": lambda L: L.nn.TripletMarginLoss(margin=-1.0),
+    "poisson_reduction": lambda L: L.nn.functional.poisson_nll_loss(
+        L.ones(3), L.ones(3), reduction="x"
+    ),
+    "gaussian_var_size": lambda L: L.nn.GaussianNLLLoss()(L.ones(3, 4), L.ones(3, 4), L.ones(3, 5)),
+    "gaussian_var_negative": lambda L: L.nn.functional.gaussian_nll_loss(
+        L.ones(3, 4), L.ones(3, 4), -L.ones(3, 4)
+    ),
+    "gaussian_reduction": lambda L: L.nn.functional.gaussian_nll_loss(
+        L.ones(3), L.ones(3), L.ones(3), reduction="avg"
     ),
 }
 

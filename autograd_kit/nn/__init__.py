@@ -37,6 +37,7 @@ from .activation import (
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Unflatten
@@ -45,11 +46,17 @@ from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
     HuberLoss,
+    KLDivLoss,
     L1Loss,
+    MarginRankingLoss,
     MSELoss,
     NLLLoss,
+    PoissonNLLLoss,
     SmoothL1Loss,
+    TripletMarginLoss,
 )
 from .module import Module
 from .normalization import LayerNorm
@@ -68,5 +75,7 @@ __all__ = [
     "HuberLoss",
     # ---- nn-tail ----
     "LogSigmoid", "Softsign", "Tanhshrink", "Hardswish", "Hardsigmoid", "Mish", "GLU", "Softmin",
-    "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink",
+    "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink", "KLDivLoss",
+    "CosineSimilarity", "PairwiseDistance", "MarginRankingLoss", "TripletMarginLoss",
+    "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
 ]

@@ -349,6 +349,11 @@ CASES = {
     "Softshrink": (
         lambda x: F.softshrink(x, 0.5), [np.array([-1.4, -0.2, 0.3, 0.9])], None
     ),
+    "AddScalar": (lambda x: ops.AddScalar.apply(x, 0.5), [arr(2, 3)], None),
+    "MulScalar": (lambda x: ops.MulScalar.apply(x, -1.5), [arr(2, 3)], None),
+    "DivScalar": (lambda x: ops.DivScalar.apply(x, 4.0), [arr(2, 3)], None),
+    "Norm": (lambda a, b: F.pairwise_distance(a, b, 3.0), [arr(2, 3), arr(3)], None),
+    "MaskedFill": (lambda x: x.masked_fill(x > 0.5, -1.0), [away_from_zero(2, 3)], None),
 }
 
 
