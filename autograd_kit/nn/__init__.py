@@ -60,6 +60,16 @@ from .loss import (
 )
 from .module import Module
 from .normalization import LayerNorm
+from .padding import (
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
@@ -77,5 +87,7 @@ __all__ = [
     "LogSigmoid", "Softsign", "Tanhshrink", "Hardswish", "Hardsigmoid", "Mish", "GLU", "Softmin",
     "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink", "KLDivLoss",
     "CosineSimilarity", "PairwiseDistance", "MarginRankingLoss", "TripletMarginLoss",
-    "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+    "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "ZeroPad1d", "ZeroPad2d",
+    "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d",
+    "ReplicationPad2d",
 ]

@@ -607,7 +607,7 @@ def _pad_by_copying(input, pad: tuple, mode: str, value):
             before, after = pad[2 * k], pad[2 * k + 1]
             if before >= int(input.shape[dim]) or after >= int(input.shape[dim]):
                 raise RuntimeError(
-                    f"Argument #{2 + 2 * count}: Padding size should be less than the "
+                    f"Argument #{4 + 2 * k}: Padding size should be less than the "
                     f"corresponding input dimension, but got: padding ({before}, {after}) at "
                     f"dimension {dim} of input {_size_list(input.shape)}"
                 )
