@@ -17,6 +17,8 @@ MODULES = [
     "optim.adam", "optim.lr_scheduler", "utils.data.dataset", "utils.data.dataloader",
     # ---- nn-more ----
     "nn.normalization", "nn.functional", "optim.adagrad",
+    # ---- nn-tail ----
+    "nn.distance", "nn.padding", "nn.init",
 ]
 
 
