@@ -454,7 +454,10 @@ def minimum(self: Tensor, other: Tensor) -> Tensor:
 
 
 def masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """``value`` where ``mask`` is true, ``self`` elsewhere."""
+    """``value`` where ``mask`` is true, ``self`` elsewhere (`MaskedFillBackward0` for a
+    number ``value``, as in PyTorch)."""
+    if not isinstance(value, Tensor) and isinstance(mask, Tensor) and mask.dtype == dtypes.bool_:
+        return ops.MaskedFill.apply(self, mask, _as_number(value))
     return where(mask, _as_number(value) if not isinstance(value, Tensor) else value, self)
 
 

@@ -3499,21 +3499,26 @@ class Softplus(Primitive):
 
 class Elu(Primitive):
     """out = x where x > 0, else alpha (exp(x) - 1);  grad_x = grad where x > 0, else
-    grad * alpha exp(x)."""
+    grad * alpha exp(x).
+
+    (PyTorch's general form, which SELU and CELU use: out = scale * x where x > 0, else
+    scale * alpha (exp(input_scale * x) - 1), and grad_x follows.)
+    """
 
     backward_on_arrays = True
 
     @staticmethod
-    def forward(ctx, x, alpha=1.0):
+    def forward(ctx, x, alpha=1.0, scale=1.0, input_scale=1.0):
         xp = xp_of(x)
         ctx.save_for_backward(x)
-        ctx.alpha = alpha
-        return xp.where(x > 0, x, alpha * xp.expm1(x))
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
+        return scale * xp.where(x > 0, x, alpha * xp.expm1(x * input_scale))
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return choose(x > 0, grad, grad * ctx.alpha * exp(x))
+        grad = grad * ctx.scale
+        return choose(x > 0, grad, grad * (ctx.alpha * ctx.input_scale) * exp(x * ctx.input_scale))
 
 
 class EluInplace(Elu):
@@ -3826,3 +3831,270 @@ class HuberLoss(SmoothL1Loss):
     @staticmethod
     def forward(ctx, x, y, reduction="mean", delta=1.0):
         return SmoothL1Loss.forward(ctx, x, y, reduction, beta=delta, scale=delta)
+
+
+# ---- nn-tail: activations PyTorch records as one node each -------------------------------------
+
+
+class LogSigmoid(Primitive):
+    """out = log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|));  grad_x = grad * sigmoid(-x)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * sigmoid(-x)
+
+
+class Hardswish(Primitive):
+    """out = x * min(max(x + 3, 0), 6) / 6;  grad_x = 0 where x <= -3, grad * (x/3 + 1/2) where
+    -3 < x < 3, grad where x >= 3 (PyTorch's choice at the two corners)."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        return x * xp.clip(x + 3, 0, 6) / 6
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        inside = choose(x < 3, grad * (x / 3 + 0.5), grad)
+        return masked(inside, x > -3)
+
+
+class Hardsigmoid(Primitive):
+    """out = min(max(x + 3, 0), 6) / 6;  grad_x = grad / 6 where -3 < x < 3, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        return xp.clip(x + 3, 0, 6) / 6
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return masked(grad / 6, (x > -3) & (x < 3))
+
+
+def _tanh_of_softplus(x: Any) -> Any:
+    """tanh(log(1 + exp(x))) = (1 - q^2) / (1 + q^2) with q = sigmoid(-x) = 1 / (1 + exp(x)):
+    no exp that could overflow."""
+    q = sigmoid(-x)
+    return (1 - q * q) / (1 + q * q)
+
+
+class Mish(Primitive):
+    """out = x * tanh(softplus(x));  grad_x = grad * (t + x * sigmoid(x) * (1 - t^2)),
+    t = tanh(softplus(x))."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * _tanh_of_softplus(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        t = _tanh_of_softplus(x)
+        return grad * (t + x * sigmoid(x) * (1 - t * t))
+
+
+class Glu(Primitive):
+    """out = a * sigmoid(b), with a and b the two halves of x along ``dim``;
+    grad_a = grad * sigmoid(b),  grad_b = grad * a * sigmoid(b) * (1 - sigmoid(b)),
+    grad_x = the two joined back along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, x, dim=-1):
+        half = x.shape[dim] // 2
+        before = (slice(None),) * (dim % x.ndim)
+        ctx.save_for_backward(x)
+        ctx.dim, ctx.half = dim, half
+        first = x[before + (slice(0, half), Ellipsis)]
+        return first * sigmoid(x[before + (slice(half, None), Ellipsis)])
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        first = x.narrow(ctx.dim, 0, ctx.half)
+        gate = x.narrow(ctx.dim, ctx.half, ctx.half).sigmoid()
+        grad_first = grad * gate
+        grad_second = grad_first * first * (1 - gate)
+        return Cat.apply(grad_first, grad_second, dim=ctx.dim)
+
+
+class PreluKernel(Primitive):
+    """out = x where x > 0, else weight * x (weight broadcast along the channels);
+    grad_x = grad where x > 0, else grad * weight;  grad_weight = grad * x where x <= 0, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        xp = xp_of(x)
+        ctx.save_for_backward(x, weight)
+        return xp.where(x > 0, x, weight * x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        positive = x > 0
+        grad_x = choose(positive, grad, grad * weight) if ctx.needs_input_grad[0] else None
+        grad_weight = masked(grad * x, x <= 0) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_weight
+
+
+class Threshold(Primitive):
+    """out = x where x > threshold, else value;  grad_x = grad where x > threshold, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, threshold=0.0, value=0.0):
+        xp = xp_of(x)
+        ctx.save_for_backward(x)
+        ctx.threshold = threshold
+        return xp.where(x > threshold, x, xp.asarray(value, dtype=x.dtype, **_same_device(xp, x)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return masked(grad, x > ctx.threshold)
+
+
+class ThresholdInplace(Threshold):
+    """``threshold(x, inplace=True)``: Threshold's formulas, recorded as PyTorch's in-place node."""
+
+    node_name = "ThresholdBackward1"
+
+
+class Celu(Elu):
+    """out = x where x > 0, else alpha (exp(x / alpha) - 1);  grad_x = grad where x > 0, else
+    grad * exp(x / alpha): Elu's formulas with input_scale = 1 / alpha."""
+
+
+class CeluInplace(Elu):
+    """``celu(x, inplace=True)``: Celu's formulas, recorded as PyTorch's in-place node."""
+
+    node_name = "CeluBackward1"
+
+
+class Hardshrink(Primitive):
+    """out = x where |x| > lambd, else 0;  grad_x = grad where |x| > lambd, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, lambd=0.5):
+        ctx.save_for_backward(x)
+        ctx.lambd = lambd
+        return masked(x, (x > lambd) | (x < -lambd))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return masked(grad, (x > ctx.lambd) | (x < -ctx.lambd))
+
+
+class Softshrink(Hardshrink):
+    """out = x - lambd where x > lambd, x + lambd where x < -lambd, else 0;
+    grad_x = grad where |x| > lambd, else 0 (Hardshrink's gradient)."""
+
+    @staticmethod
+    def forward(ctx, x, lambd=0.5):
+        ctx.save_for_backward(x)
+        ctx.lambd = lambd
+        return x - xp_of(x).clip(x, -lambd, lambd)
+
+
+# ---- nn-tail: the nodes PyTorch's C++ losses record ------------------------------------------
+# Inside ATen, ``x + 1e-6`` calls add's Scalar overload and records AddBackward1 (from Python the
+# number becomes a tensor and the node is AddBackward0); the losses written in C++ (pairwise
+# distance, margin ranking, cross-entropy, ...) therefore show these nodes, and so do ours.
+
+
+class AddScalar(Primitive):
+    """out = x + other (a number);  grad_x = grad."""
+
+    backward_on_arrays = True
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        return x + other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class MulScalar(Primitive):
+    """out = x * other (a number);  grad_x = grad * other."""
+
+    backward_on_arrays = True
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        return x * other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.other, None
+
+
+class DivScalar(Primitive):
+    """out = x / other (a number);  grad_x = grad / other."""
+
+    backward_on_arrays = True
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        return x / other
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad / ctx.other, None
+
+
+class Norm(LinalgVectorNorm):
+    """``at::norm(x, p, dim)``, what pairwise_distance calls: LinalgVectorNorm's formulas,
+    recorded as PyTorch's NormBackward1."""
+
+    node_name = "NormBackward1"
+
+
+class MaskedFill(Primitive):
+    """out = value where mask holds, else x (``value`` a number);  grad_x = grad where mask
+    does not hold, else 0."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        xp = xp_of(x)
+        ctx.keep = ~mask
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype, **_same_device(xp, x)), x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        keep = _wrap(ctx.keep) if isinstance(grad, Tensor) else ctx.keep
+        return masked(grad, keep), None, None

@@ -452,6 +452,146 @@ CASES = {
     "huber_loss": (
         lambda L, a, b: L.nn.functional.huber_loss(a, b, "sum", 0.5), [arr(3, 4), arr(3, 4)]
     ),
+    # ---- nn-tail ----
+    "logsigmoid": (lambda L, a: L.nn.functional.logsigmoid(a * 10), [arr(3, 4)]),
+    "logsigmoid_float32": (lambda L, a: L.nn.functional.logsigmoid(a.float()), [arr(5)]),
+    "softsign": (lambda L, a: L.nn.functional.softsign(a * 3), [arr(3, 4)]),
+    "softsign_of_integers": (
+        lambda L, a: L.nn.functional.softsign(L.tensor([-3, 0, 2])) * a, [arr(3)]
+    ),
+    "tanhshrink": (lambda L, a: L.nn.functional.tanhshrink(a), [arr(3, 4)]),
+    "hardswish": (lambda L, a: L.nn.functional.hardswish(a * 3), [arr(3, 4)]),
+    "hardsigmoid": (lambda L, a: L.nn.functional.hardsigmoid(a * 3), [arr(3, 4)]),
+    "mish": (lambda L, a: L.nn.functional.mish(a * 5), [arr(3, 4)]),
+    "glu": (lambda L, a: L.nn.functional.glu(a), [arr(3, 4)]),
+    "glu_dim0": (lambda L, a: L.nn.functional.glu(a, 0), [arr(2, 3, 5)]),
+    "glu_negative_dim": (lambda L, a: L.nn.functional.glu(a, -2), [arr(2, 4, 3)]),
+    "softmin": (lambda L, a: L.nn.functional.softmin(a, 1), [arr(3, 4)]),
+    "softmin_last_dim": (lambda L, a: L.nn.functional.softmin(a, -1), [arr(2, 3, 4)]),
+    "prelu_per_channel": (
+        lambda L, a, w: L.nn.functional.prelu(a, w), [arr(2, 3, 4), positive(3)]
+    ),
+    "prelu_shared": (lambda L, a, w: L.nn.functional.prelu(a, w), [arr(3, 4), positive(1)]),
+    "prelu_vector": (lambda L, a, w: L.nn.functional.prelu(a, w), [arr(5), positive(1)]),
+    "threshold": (lambda L, a: L.nn.functional.threshold(a, 0.3, -2.0), [arr(3, 4)]),
+    "threshold_of_integers": (
+        lambda L, a: L.nn.functional.threshold(L.tensor([-3, 0, 2]), 1, 9) * a, [arr(3)]
+    ),
+    "celu": (lambda L, a: L.nn.functional.celu(a, 0.5), [arr(3, 4)]),
+    "celu_inplace": (lambda L, a: L.nn.functional.celu(a * 1, 2.0, inplace=True), [arr(3, 4)]),
+    "threshold_inplace": (
+        lambda L, a: L.nn.functional.threshold(a * 1, 0.3, -2.0, inplace=True), [arr(3, 4)]
+    ),
+    "selu_inplace": (lambda L, a: L.nn.functional.selu(a * 1, inplace=True), [arr(3, 4)]),
+    "hardswish_inplace": (
+        lambda L, a: L.nn.functional.hardswish(a * 4, inplace=True), [arr(3, 4)]
+    ),
+    "selu": (lambda L, a: L.nn.functional.selu(a), [arr(3, 4)]),
+    "hardshrink": (lambda L, a: L.nn.functional.hardshrink(a, 0.7), [arr(3, 4)]),
+    "softshrink": (lambda L, a: L.nn.functional.softshrink(a), [arr(3, 4)]),
+    "masked_fill": (lambda L, a: a.masked_fill(a < 0, 2.5), [arr(3, 4)]),
+    "masked_fill_broadcast_mask": (
+        lambda L, a: a.masked_fill(L.tensor([True, False, True, False]), 0.0), [arr(3, 4)]
+    ),
+    "kl_div": (
+        lambda L, a, t: L.nn.functional.kl_div(a, t.detach(), reduction="sum"),
+        [arr(3, 4), positive(3, 4)],
+    ),
+    "kl_div_batchmean": (
+        lambda L, a, t: L.nn.functional.kl_div(a, t.detach(), reduction="batchmean"),
+        [arr(3, 4), positive(3, 4)],
+    ),
+    "kl_div_log_target": (
+        lambda L, a, t: L.nn.functional.kl_div(a, t, reduction="none", log_target=True),
+        [arr(3, 4), arr(3, 4)],
+    ),
+    "cosine_similarity": (
+        lambda L, a, b: L.nn.functional.cosine_similarity(a, b), [arr(3, 4), arr(3, 4)]
+    ),
+    "cosine_similarity_broadcast": (
+        lambda L, a, b: L.nn.functional.cosine_similarity(a, b, -1), [arr(2, 3, 4), arr(4)]
+    ),
+    "pairwise_distance": (
+        lambda L, a, b: L.nn.functional.pairwise_distance(a, b), [arr(3, 4), arr(3, 4)]
+    ),
+    "pairwise_distance_p1_keepdim": (
+        lambda L, a, b: L.nn.functional.pairwise_distance(a, b, 1.0, keepdim=True),
+        [arr(3, 4), arr(4)],
+    ),
+    "margin_ranking_loss": (
+        lambda L, a, b: L.nn.functional.margin_ranking_loss(
+            a, b, L.tensor([1.0, -1.0, 1.0, -1.0, 1.0], dtype=a.dtype), margin=0.3
+        ),
+        [arr(5), arr(5)],
+    ),
+    "triplet_margin_loss": (
+        lambda L, a, p, n: L.nn.functional.triplet_margin_loss(a, p, n),
+        [arr(3, 4), arr(3, 4), arr(3, 4)],
+    ),
+    "triplet_margin_loss_swap": (
+        lambda L, a, p, n: L.nn.functional.triplet_margin_loss(
+            a, p, n, margin=2.0, p=1, swap=True, reduction="sum"
+        ),
+        [arr(5, 4), arr(5, 4), arr(5, 4)],
+    ),
+    "poisson_nll_loss": (
+        lambda L, a, t: L.nn.functional.poisson_nll_loss(a, t.detach()),
+        [arr(3, 4), positive(3, 4)],
+    ),
+    "poisson_nll_loss_full_rate": (
+        lambda L, a, t: L.nn.functional.poisson_nll_loss(
+            a, t.detach() * 2, log_input=False, full=True, reduction="none"
+        ),
+        [positive(3, 4), positive(3, 4)],
+    ),
+    "gaussian_nll_loss": (
+        lambda L, a, t, v: L.nn.functional.gaussian_nll_loss(a, t, v),
+        [arr(3, 4), arr(3, 4), positive(3, 4)],
+    ),
+    "gaussian_nll_loss_shared_var": (
+        lambda L, a, t, v: L.nn.functional.gaussian_nll_loss(a, t, v, full=True, reduction="sum"),
+        [arr(3, 4), arr(3, 4), positive(3)],
+    ),
+    "hinge_embedding_loss": (
+        lambda L, a: L.nn.functional.hinge_embedding_loss(
+            a, L.tensor([[1.0, -1.0, 1.0, -1.0]] * 3, dtype=a.dtype), margin=0.5
+        ),
+        [arr(3, 4)],
+    ),
+    "cross_entropy_probabilities": (
+        lambda L, a, t: L.nn.functional.cross_entropy(a, t.detach().softmax(1)),
+        [arr(3, 4), arr(3, 4)],
+    ),
+    "cross_entropy_probabilities_weighted_smoothed": (
+        lambda L, a, t, w: L.nn.functional.cross_entropy(
+            a, t.detach().softmax(1), w.detach(), reduction="sum", label_smoothing=0.2
+        ),
+        [arr(3, 4), arr(3, 4), positive(4)],
+    ),
+    "cross_entropy_probabilities_4d": (
+        lambda L, a, t: L.nn.functional.cross_entropy(
+            a, t.detach().softmax(1), reduction="none"
+        ),
+        [arr(2, 3, 2, 2), arr(2, 3, 2, 2)],
+    ),
+    "cross_entropy_label_smoothing": (
+        lambda L, a: L.nn.functional.cross_entropy(
+            a, L.tensor([0, 2, -100]), label_smoothing=0.1
+        ),
+        [arr(3, 4)],
+    ),
+    "cross_entropy_label_smoothing_weighted": (
+        lambda L, a, w: L.nn.functional.cross_entropy(
+            a, L.tensor([0, 2, 1]), w.detach(), ignore_index=2, label_smoothing=0.3
+        ),
+        [arr(3, 4), positive(4)],
+    ),
+    "cross_entropy_label_smoothing_none": (
+        lambda L, a: L.nn.functional.cross_entropy(
+            a, L.tensor([0, 2, 1]), reduction="none", label_smoothing=0.1
+        ),
+        [arr(3, 4)],
+    ),
     # ---- matmul-graph ----
     "matmul_batch_at_vector": (lambda L, a, b: a @ b, [arr(2, 2, 3), arr(3)]),
     "matmul_vector_at_batch": (lambda L, a, b: a @ b, [arr(3), arr(2, 3, 4)]),

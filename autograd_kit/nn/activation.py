@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import warnings
 
+from .. import empty
 from . import functional as F
+from .init import constant_
 from .module import Module
+from .parameter import Parameter
 
 __all__ = [
     "ReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Identity", "LeakyReLU",
     # ---- nn-more ----
     "GELU", "SiLU", "Softplus", "ELU", "Hardtanh", "ReLU6",
+    # ---- nn-tail ----
+    "LogSigmoid", "Softsign", "Tanhshrink", "Hardswish", "Hardsigmoid", "Mish", "GLU", "Softmin",
+    "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink",
 ]
 
 
@@ -219,3 +225,192 @@ class ReLU6(Hardtanh):
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
+
+
+# ---- nn-tail --------------------------------------------------------------------------------
+
+
+class LogSigmoid(Module):
+    """`log(sigmoid(x))`, computed without overflow; always negative."""
+
+    def forward(self, input):
+        return F.logsigmoid(input)
+
+
+class Softsign(Module):
+    """`x / (1 + |x|)`: like tanh, but its tails approach +-1 slowly."""
+
+    def forward(self, input):
+        return F.softsign(input)
+
+
+class Tanhshrink(Module):
+    """`x - tanh(x)`."""
+
+    def forward(self, input):
+        return F.tanhshrink(input)
+
+
+class Hardswish(Module):
+    """`x * relu6(x + 3) / 6` (its repr never shows `inplace`, as in PyTorch)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardswish(input, self.inplace)
+
+
+class Hardsigmoid(Module):
+    """`relu6(x + 3) / 6` (its repr never shows `inplace`, as in PyTorch)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Mish(Module):
+    """`x * tanh(softplus(x))`."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.mish(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class GLU(Module):
+    """`a * sigmoid(b)` for the halves a, b of the input along `dim`: the output is half as
+    wide there.
+
+    Example:
+        >>> ak.nn.GLU()(ak.tensor([[1.0, 2.0, 0.0, 0.0]]))
+        tensor([[0.5000, 1.0000]])
+    """
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmin(Module):
+    """`softmax(-x, dim)`: the smallest score gets the largest probability."""
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.softmin(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class PReLU(Module):
+    """`x` where x > 0, `weight * x` elsewhere, with the slope `weight` learnt: one per
+    channel (dim 1 of the input) or, by default, one shared by all; it starts at `init`.
+
+    Example:
+        >>> layer = ak.nn.PReLU()
+        >>> layer
+        PReLU(num_parameters=1)
+        >>> layer(ak.tensor([-2.0, 3.0]))
+        tensor([-0.5000,  3.0000], grad_fn=<PreluKernelBackward0>)
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        constant_(self.weight, self.init)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Threshold(Module):
+    """`x` where x > threshold, `value` elsewhere."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False):
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}{_inplace_repr(self.inplace)}"
+
+
+class CELU(Module):
+    """`x` where x > 0, `alpha * (exp(x / alpha) - 1)` elsewhere."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False):
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}{_inplace_repr(self.inplace)}"
+
+
+class SELU(Module):
+    """`scale * elu(x, alpha)` with PyTorch's constants (self-normalising networks)."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.selu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class Hardshrink(Module):
+    """`x` where |x| > lambd, 0 elsewhere."""
+
+    def __init__(self, lambd: float = 0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """`x - lambd` where x > lambd, `x + lambd` where x < -lambd, 0 elsewhere."""
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)

@@ -25,6 +25,11 @@ __all__ = [
     "avg_pool2d", "adaptive_avg_pool2d", "smooth_l1_loss", "huber_loss",
     # ---- recurrent ----
     "conv1d", "scaled_dot_product_attention",
+    # ---- nn-tail ----
+    "logsigmoid", "softsign", "tanhshrink", "hardswish", "hardsigmoid", "mish", "glu",
+    "softmin", "prelu", "threshold", "celu", "selu", "hardshrink", "softshrink", "kl_div",
+    "cosine_similarity", "pairwise_distance", "margin_ranking_loss", "triplet_margin_loss",
+    "poisson_nll_loss", "gaussian_nll_loss", "hinge_embedding_loss",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -325,45 +330,77 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
                   reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
-    """`nll_loss(log_softmax(input, 1), target)`: cross-entropy of raw scores (logits).
+    """Cross-entropy of raw scores (logits) `input` against class indices or, when `target`
+    has the input's shape, class probabilities.
 
-    PyTorch's graph is the same two nodes: `NllLossBackward0` fed by `LogSoftmaxBackward0`.
+    Class indices: `nll_loss(log_softmax(input, 1), target)`, PyTorch's two nodes
+    `NllLossBackward0` fed by `LogSoftmaxBackward0`. Probabilities: -sum_c target_c
+    log_softmax(input)_c, averaged over the samples. `label_smoothing` e mixes the target with
+    the uniform distribution: (1 - e) * target + e / C.
     """
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
     _check_reduction(reduction)
-    if "float" in str(target.dtype):
-        raise NotImplementedError(
-            "autograd-kit's cross_entropy takes class indices, not class probabilities"
-        )
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(
             f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
         )
-    _check_target(input, target)
     class_dim = 0 if input.dim() == 1 else 1
+    if tuple(target.shape) == tuple(input.shape):
+        return _cross_entropy_of_probabilities(input, target, weight, ignore_index, reduction,
+                                               label_smoothing, class_dim)
+    _check_target(input, target)
     log_probs = log_softmax(input, class_dim)
     loss = nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return loss
-    # Mix the hard target with the uniform distribution: (1-e) * nll + e * mean_c(-log p_c).
-    classes = int(input.shape[class_dim])
-    weighted = log_probs if weight is None else log_probs * weight.reshape(
-        (classes,) + (1,) * (input.dim() - class_dim - 1))
-    smooth = -weighted.sum(class_dim)
-    keep = (target != ignore_index)
-    smooth = smooth * keep.to(smooth.dtype)
+    # PyTorch's graph, node for node: the hard-target loss and the mean of -log p_c over the
+    # classes (0 for ignored targets), mixed as (1 - e) * nll + e / C * smooth.
+    smooth = -_class_weighted(log_probs, weight, class_dim).sum(class_dim)
+    ignored = target == ignore_index
+    smooth = smooth.masked_fill(ignored, 0.0)
     if reduction == "mean":
         if weight is None:
-            smooth = smooth.sum() / keep.sum().to(smooth.dtype)
+            smooth = smooth.sum() / (~ignored).sum()
         else:
-            from .. import where
-
-            safe = where(keep, target, 0)
-            smooth = smooth.sum() / (weight[safe] * keep.to(weight.dtype)).sum()
+            smooth = smooth.sum() / weight[target.masked_select(~ignored)].sum()
     elif reduction == "sum":
         smooth = smooth.sum()
-    return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
+    classes = int(input.shape[class_dim])
+    return ops.MulScalar.apply(loss, 1 - label_smoothing) + \
+        ops.MulScalar.apply(smooth, label_smoothing / classes)
+
+
+def _class_weighted(values, weight, class_dim: int):
+    """values * weight, the class weights laid along `class_dim` (no change without weight)."""
+    if weight is None:
+        return values
+    shape = [1] * values.dim()
+    shape[class_dim] = int(weight.shape[0])
+    return values * weight.view(shape)
+
+
+def _cross_entropy_of_probabilities(input, target, weight, ignore_index: int, reduction: str,
+                                    label_smoothing: float, class_dim: int):
+    """-sum_c target_c log_softmax(input)_c (`NegBackward0` of a `SumBackward`), divided by
+    the number of samples for "mean" (`DivBackward1`)."""
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if not target.dtype.is_floating_point:
+        name = dtypes.LEGACY_NAMES[target.dtype.name].removesuffix("Tensor")
+        raise RuntimeError(
+            f"Expected floating point type for target with class probabilities, got {name}"
+        )
+    classes = int(input.shape[class_dim])
+    log_probs = log_softmax(input, class_dim)
+    if label_smoothing > 0.0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    products = _class_weighted(log_probs * target, weight, class_dim)
+    if reduction == "none":
+        return -products.sum(class_dim)
+    if reduction == "sum":
+        return -products.sum()
+    return ops.DivScalar.apply(-products.sum(), input.numel() / classes)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -547,7 +584,7 @@ def _pad_by_copying(input, pad: tuple, mode: str, value):
             before, after = pad[2 * k], pad[2 * k + 1]
             if before >= int(input.shape[dim]) or after >= int(input.shape[dim]):
                 raise RuntimeError(
-                    f"Argument #{2 + 2 * count}: Padding size should be less than the "
+                    f"Argument #{4 + 2 * k}: Padding size should be less than the "
                     f"corresponding input dimension, but got: padding ({before}, {after}) at "
                     f"dimension {dim} of input {_size_list(input.shape)}"
                 )
@@ -820,3 +857,314 @@ def _attention(query, key, value, bias, scale: float, masked_rows_to_zero: bool 
     # Softmax of zeros on those rows keeps every number finite (no NaN in the gradient).
     weights = where(no_key, 0.0, where(no_key, 0.0, scores).softmax(-1))
     return weights.matmul(value), weights
+
+
+# ---- nn-tail: activations --------------------------------------------------------------------
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) = -softplus(-x), computed stably (`LogSigmoidBackward0`)."""
+    _check_floating(input, "log_sigmoid_cpu")
+    return ops.LogSigmoid.apply(input)
+
+
+def softsign(input):
+    """x / (1 + |x|): PyTorch's graph is `AbsBackward0` -> `AddBackward0` -> `DivBackward0`."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    """x - tanh(x) (`SubBackward0` fed by `TanhBackward0`)."""
+    return input - input.tanh()
+
+
+def hardswish(input, inplace: bool = False):
+    """x * relu6(x + 3) / 6, MobileNetV3's cheap swish (`HardswishBackward0`)."""
+    _check_floating(input, "hardswish_cpu")
+    return _maybe_inplace(input, ops.Hardswish, inplace)
+
+
+def hardsigmoid(input, inplace: bool = False):
+    """relu6(x + 3) / 6, a piecewise-linear sigmoid (`HardsigmoidBackward0`)."""
+    _check_floating(input, "hardsigmoid_cpu")
+    return _maybe_inplace(input, ops.Hardsigmoid, inplace)
+
+
+def mish(input, inplace: bool = False):
+    """x * tanh(softplus(x)) (`MishBackward0`).
+
+    Example:
+        >>> ak.nn.functional.mish(ak.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.3034,  0.0000,  0.8651])
+    """
+    _check_floating(input, "mish_cpu")
+    return _maybe_inplace(input, ops.Mish, inplace)
+
+
+def glu(input, dim: int = -1):
+    """a * sigmoid(b), where a and b are the first and second halves of the input along
+    `dim` (`GluBackward0`): the gated linear unit; `dim` must have an even size."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = _wrapped_dim(dim, input.dim())
+    if int(input.shape[dim]) % 2:
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {dim} is size {int(input.shape[dim])}"
+        )
+    _check_floating(input, "glu_cpu")
+    return ops.Glu.apply(input, dim=dim)
+
+
+def _wrapped_dim(dim: int, ndim: int) -> int:
+    if not -ndim <= dim < ndim:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got "
+            f"{dim})"
+        )
+    return dim % ndim
+
+
+def softmin(input, dim: int | None = None, _stacklevel: int = 3, dtype=None):
+    """softmax(-x, dim): small scores get large probabilities (`SoftmaxBackward0` fed by
+    `NegBackward0`)."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim())
+    if dtype is not None:
+        input = input.to(dtype)
+    last = input.dim() <= 1 or _wrapped_dim(dim, input.dim()) == input.dim() - 1
+    _check_floating(input, "softmax_lastdim_kernel_impl" if last else "softmax_kernel_impl")
+    return (-input).softmax(dim)
+
+
+def prelu(input, weight):
+    """x where x > 0, weight * x elsewhere, with one learnt slope per channel (dim 1) or one
+    for all (`PreluKernelBackward0`; the weight is first viewed to broadcast over the input,
+    `ViewBackward0`)."""
+    channels = int(input.shape[1]) if input.dim() > 1 else 1
+    if weight.numel() not in (1, channels):
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{weight.numel()} and channel size = {channels}."
+        )
+    _check_floating(input, "prelu_cpu")
+    if input.dim() != weight.dim():
+        shape = [1] * input.dim()
+        if input.dim() > 1:
+            shape[1] = weight.numel()
+        weight = weight.reshape(shape)
+    return ops.PreluKernel.apply(input, weight)
+
+
+def threshold(input, threshold: float, value: float, inplace: bool = False):
+    """x where x > threshold, else value (`ThresholdBackward0`; in place
+    `ThresholdBackward1`)."""
+    primitive = ops.ThresholdInplace if inplace else ops.Threshold
+    return _maybe_inplace(input, primitive, inplace, threshold=threshold, value=value)
+
+
+def celu(input, alpha: float = 1.0, inplace: bool = False):
+    """x where x > 0, alpha (exp(x / alpha) - 1) elsewhere (`CeluBackward0`; in place
+    `CeluBackward1`): an ELU whose slope at 0 is 1 for every alpha."""
+    _check_floating(input, "elu_cpu")
+    primitive = ops.CeluInplace if inplace else ops.Celu
+    return _maybe_inplace(input, primitive, inplace, alpha=alpha, input_scale=1.0 / alpha)
+
+
+def selu(input, inplace: bool = False):
+    """scale * elu(x, alpha) with PyTorch's fixed alpha ~ 1.6733 and scale ~ 1.0507, chosen so
+    activations keep mean 0 and variance 1; PyTorch records it as `EluBackward0`
+    (in place `EluBackward1`)."""
+    _check_floating(input, "elu_cpu")
+    primitive = ops.EluInplace if inplace else ops.Elu
+    return _maybe_inplace(input, primitive, inplace, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
+
+
+def hardshrink(input, lambd: float = 0.5):
+    """x where |x| > lambd, else 0 (`HardshrinkBackward0`)."""
+    _check_floating(input, "hardshrink_cpu")
+    return ops.Hardshrink.apply(input, lambd=lambd)
+
+
+def softshrink(input, lambd: float = 0.5):
+    """x shrunk towards 0 by lambd, and 0 where |x| <= lambd (`SoftshrinkBackward0`)."""
+    _check_floating(input, "softshrink_check")
+    return ops.Softshrink.apply(input, lambd=lambd)
+
+
+# ---- nn-tail: losses and distances -----------------------------------------------------------
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
+           log_target: bool = False):
+    """KL(target || exp(input)) for log-probabilities `input`: target (log target - input)
+    elementwise, a `SubBackward0` of a `MulBackward0` as in PyTorch; "batchmean" is the sum
+    divided by the batch size (the true KL divergence per sample), "mean" divides by the
+    number of elements (and warns, as PyTorch does).
+
+    Example:
+        >>> p = ak.tensor([[0.5, 0.5]])
+        >>> ak.nn.functional.kl_div(ak.tensor([[0.25, 0.75]]).log(), p, reduction="batchmean")
+        tensor(0.1438)
+    """
+    from .. import where
+
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            stacklevel=2,
+        )
+    if reduction != "batchmean":
+        _check_reduction(reduction)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:  # xlogy(t, t) - t * input, with 0 log 0 = 0
+        losses = where(target > 0, target * target.log(), 0.0) - target * input
+    if reduction == "batchmean":
+        total = losses.sum()
+        return total / int(input.shape[0]) if input.dim() != 0 else total
+    return _reduce(losses, reduction)
+
+
+def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
+    """sum(x1 * x2) / (||x1|| ||x2||) along `dim`, each norm clamped to at least eps.
+
+    As in PyTorch each input is divided by its own norm first (the result stays in [-1, 1]):
+    `(x1 / ||x1||) * (x2 / ||x2||)` summed over `dim`; the clamp happens outside the graph.
+    """
+    from .. import broadcast_shapes, no_grad
+
+    if tuple(x1.shape) != tuple(x2.shape):  # (PyTorch then expands both, ExpandBackward0)
+        shape = broadcast_shapes(x1.shape, x2.shape)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    norms = []
+    for x in (x1, x2):
+        norm = x.norm(2, dim, keepdim=True).clone()
+        with no_grad():
+            norm.clamp_(min=eps)
+        norms.append(norm)
+    return ((x1 / norms[0]) * (x2 / norms[1])).sum(dim)
+
+
+def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False):
+    """||x1 - x2 + eps||_p over the last dimension (`NormBackward1` of `AddBackward1`, the
+    eps keeping the gradient finite where x1 = x2)."""
+    last = max(x1.dim(), x2.dim()) - 1
+    shifted = ops.AddScalar.apply(x1 - x2, eps)
+    return ops.Norm.apply(shifted, dims=(last,) if last >= 0 else (), keepdim=keepdim, ord=p)
+
+
+def margin_ranking_loss(input1, input2, target, margin: float = 0.0, size_average=None,
+                        reduce=None, reduction: str = "mean"):
+    """max(0, -target (input1 - input2) + margin): target 1 asks input1 to rank higher by at
+    least margin, -1 lower."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {_shape_repr(input1.shape)}, input2: {_shape_repr(input2.shape)}, "
+            f"target: {_shape_repr(target.shape)} "
+        )
+    unclamped = ops.AddScalar.apply(-target * (input1 - input2), margin)
+    return _reduce(unclamped.clamp_min(0), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
+                        reduction: str = "mean"):
+    """max(0, d(anchor, positive) + margin - d(anchor, negative)), d the pairwise p-distance;
+    with swap, d(anchor, negative) is replaced by d(positive, negative) where that is smaller."""
+    from .. import minimum
+
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not anchor.dim() == positive.dim() == negative.dim():
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {anchor.dim()}D, positive {positive.dim()}D, and "
+            f"negative {negative.dim()}D inputs"
+        )
+    to_positive = pairwise_distance(anchor, positive, p, eps)
+    to_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        to_negative = minimum(to_negative, pairwise_distance(positive, negative, p, eps))
+    losses = (ops.AddScalar.apply(to_positive, margin) - to_negative).clamp_min(0)
+    return _reduce(losses, reduction)
+
+
+def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
+                     size_average=None, eps: float = 1e-8, reduce=None, reduction: str = "mean"):
+    """Negative log-likelihood of a Poisson count `target` with rate exp(input) (or `input`
+    itself with log_input=False): exp(input) - target * input, or input - target log(input +
+    eps); `full` adds Stirling's term target log target - target + log(2 pi target) / 2 where
+    target > 1."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
+    if log_input:
+        losses = input.exp() - target * input
+    else:
+        losses = input - target * ops.AddScalar.apply(input, eps).log()
+    if full:
+        stirling = target * target.log() - target + (target * (2 * math.pi)).log() * 0.5
+        losses = losses + stirling.masked_fill(target <= 1, 0)
+    return _reduce(losses, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean"):
+    """Negative log-likelihood of `target` under a normal distribution with mean `input` and
+    variance `var` (clamped to at least eps): (log var + (input - target)^2 / var) / 2, plus
+    log(2 pi) / 2 with `full`. `var` may have one dimension fewer (or one of size 1): one
+    variance shared along it."""
+    from .. import no_grad, ones_like
+
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (input.dim() == var.dim() and sum(
+                int(v) for i, v in zip(input.shape, var.shape) if int(i) != int(v)) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(reduction + " is not valid")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
+                         reduction: str = "mean"):
+    """input where target is 1, max(0, margin - input) where target is -1 (distances of
+    similar and dissimilar pairs)."""
+    from .. import full_like, where, zeros_like
+
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    _check_reduction(reduction)
+    zeros = zeros_like(input)
+    # (PyTorch fills a tensor with margin and subtracts: SubBackward0, not RsubBackward1)
+    below_margin = (full_like(input, margin) - input).clamp_min(0)
+    losses = where(target != 1, below_margin, zeros) + where(target != -1, input, zeros)
+    return _reduce(losses, reduction)

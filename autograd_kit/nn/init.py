@@ -7,12 +7,18 @@ generator seeded by `ak.manual_seed`, and returns the tensor it filled.
 from __future__ import annotations
 
 import math
+import statistics
+import warnings
+
+import numpy as np
 
 from ..autograd.grad_mode import no_grad
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros_", "eye_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+    # ---- nn-tail ----
+    "trunc_normal_", "orthogonal_",
 ]
 
 
@@ -138,3 +144,87 @@ def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in",
     fan = _calculate_correct_fan(tensor, mode)
     gain = calculate_gain(nonlinearity, a)
     return normal_(tensor, 0.0, gain / math.sqrt(fan))
+
+
+# ---- nn-tail ------------------------------------------------------------------------------------
+
+# The inverse of the standard normal distribution function, elementwise on a NumPy array
+# (NumPy has none and SciPy is not a dependency; Python's is accurate to float64).
+_normal_quantile = np.frompyfunc(statistics.NormalDist().inv_cdf, 1, 1)
+
+
+def _fill_on_host(tensor, sample):
+    """Fill `tensor` (outside the graph) with `sample(numpy_generator, shape)`, an array
+    computed with NumPy on the host from the generator `ak.manual_seed` seeds."""
+    from .._tensor_methods import _fill_random
+    from ..random import numpy_generator
+
+    with no_grad():
+        return _fill_random(tensor, lambda shape: sample(numpy_generator(None), tuple(shape)))
+
+
+def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator=None):
+    """Fill with values from N(mean, std**2) truncated to [a, b].
+
+    Inverse transform sampling, as PyTorch does it: draw p uniformly between Phi(alpha) and
+    Phi(beta), where alpha = (a - mean) / std and beta = (b - mean) / std, and return
+    mean + std * Phi^-1(p) (Phi the standard normal distribution function).
+
+    Example:
+        >>> w = ak.nn.init.trunc_normal_(ak.empty(1000), std=0.02, a=-0.04, b=0.04)
+        >>> bool((w.abs() <= 0.04).all())
+        True
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of "
+            "values may be incorrect.",
+            stacklevel=2,
+        )
+    low = _normal_cdf((a - mean) / std)
+    high = _normal_cdf((b - mean) / std)
+
+    def sample(rng, shape):
+        p = np.clip(rng.uniform(low, high, shape), np.nextafter(0.0, 1.0), np.nextafter(1.0, 0.0))
+        values = mean + std * _normal_quantile(p).astype(np.float64)
+        return np.clip(values, a, b)
+
+    return _fill_on_host(tensor, sample)
+
+
+def _normal_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def orthogonal_(tensor, gain: float = 1, generator=None):
+    """Fill with a (semi-)orthogonal matrix times `gain` (Saxe et al., 2013): the rows (or
+    columns, whichever are fewer) are orthonormal. Dimensions after the first are flattened.
+
+    As in PyTorch: Q from the QR decomposition of a matrix of N(0, 1) draws, with each column
+    multiplied by the sign of R's diagonal so that Q is uniformly distributed (NumPy's QR, on
+    the host: `ak.linalg` has none).
+
+    Example:
+        >>> w = ak.nn.init.orthogonal_(ak.empty(3, 5))
+        >>> bool(((w @ w.T) - ak.eye(3)).abs().max() < 1e-5)
+        True
+    """
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = int(tensor.shape[0])
+    columns = tensor.numel() // rows
+
+    def sample(rng, shape):
+        draws = rng.standard_normal((rows, columns))
+        if rows < columns:  # QR of the tall transpose: orthonormal rows instead of columns
+            draws = draws.T
+        q, r = np.linalg.qr(draws)
+        q = q * np.sign(np.diag(r))
+        if rows < columns:
+            q = q.T
+        return (q * gain).reshape(shape)
+
+    return _fill_on_host(tensor, sample)

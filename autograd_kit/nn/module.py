@@ -15,6 +15,7 @@ from collections import OrderedDict, namedtuple
 from ..autograd.grad_mode import no_grad
 from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
+from .backward_hook import BackwardHook
 from .parameter import Parameter
 from .utils.zero_grad import zero_grads
 
@@ -104,6 +105,8 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
 
     # ---- the forward pass -------------------------------------------------------------------
 
@@ -117,26 +120,52 @@ class Module:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if getattr(self, "_backward_hooks", None) or getattr(self, "_backward_pre_hooks", None):
+            backward_hook = BackwardHook(self, list(self._backward_hooks.values()),
+                                         list(self._backward_pre_hooks.values()))
+            args = backward_hook.setup_input_hook(args)
         out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             result = hook(self, args, out)
             if result is not None:
                 out = result
+        if backward_hook is not None:
+            out = backward_hook.setup_output_hook(out)
         return out
 
     def register_forward_hook(self, hook) -> RemovableHandle:
         """Call `hook(module, args, output)` after every forward; a non-None return replaces
         the output. Returns a handle whose `.remove()` unregisters the hook."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        return handle
+        return _add_module_hook(self._forward_hooks, hook, prepend=False)
 
     def register_forward_pre_hook(self, hook) -> RemovableHandle:
         """Call `hook(module, args)` before every forward; a non-None return replaces the
         positional arguments."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
-        return handle
+        return _add_module_hook(self._forward_pre_hooks, hook, prepend=False)
+
+    # ---- nn-tail: backward hooks -------------------------------------------------------------
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients with respect to
+        the module's inputs are computed: tuples with one entry per positional input (None
+        for an input that is not a tensor or needs no gradient) and per output. A non-None
+        return replaces grad_input. Returns a handle whose `.remove()` unregisters the hook.
+
+        Example:
+            >>> layer = ak.nn.Linear(2, 1)
+            >>> _ = layer.register_full_backward_hook(
+            ...     lambda module, grad_input, grad_output: print(grad_output[0].shape))
+            >>> layer(ak.ones(3, 2, requires_grad=True)).sum().backward()
+            torch.Size([3, 1])
+        """
+        return _add_module_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_output)` when the gradients with respect to the module's
+        outputs arrive, before the module's own backward; a non-None return replaces
+        grad_output."""
+        return _add_module_hook(self._backward_pre_hooks, hook, prepend)
 
     # ---- registration by attribute ----------------------------------------------------------
 
@@ -573,6 +602,17 @@ class Module:
     def double(self):
         return self._apply(lambda t: t.double() if _is_floating(t) else t)
 
+    # ---- nn-tail ----
+
+    def half(self):
+        """Cast floating point parameters and buffers to float16 (integer buffers stay)."""
+        return self._apply(lambda t: t.half() if _is_floating(t) else t)
+
+    def type(self, dst_type):
+        """Cast every parameter and buffer to `dst_type`, integer buffers included (unlike
+        `to`, `float`, `double` and `half`), as PyTorch does."""
+        return self._apply(lambda t: t.type(dst_type))
+
     # ---- printing ---------------------------------------------------------------------------
 
     def extra_repr(self) -> str:
@@ -597,6 +637,14 @@ class Module:
         if lines:
             main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
+
+
+def _add_module_hook(hooks: OrderedDict, hook, prepend: bool) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
 
 
 def _is_dtype(value) -> bool:

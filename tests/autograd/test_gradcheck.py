@@ -331,6 +331,33 @@ CASES = {
     "SqueezeInplace": (lambda a: (a * 1).squeeze_(), [arr(1, 3, 1)], None),
     "SqueezeDimInplace": (lambda a, b: a @ b, [arr(3), arr(3, 2)], None),
     "UnsqueezeInplace": (lambda a: (a * 1).unsqueeze_(-1), [arr(3)], None),
+    # ---- nn-tail ----
+    "LogSigmoid": (lambda x: F.logsigmoid(x * 3), [arr(2, 3)], None),
+    # (one value on each piece, away from the corners at -3 and 3)
+    "Hardswish": (lambda x: F.hardswish(x), [np.array([-4.1, -1.3, 0.4, 2.2, 3.7])], None),
+    "Hardsigmoid": (lambda x: F.hardsigmoid(x), [np.array([-4.1, -1.3, 0.4, 2.2, 3.7])], None),
+    "Mish": (lambda x: F.mish(x * 2), [arr(2, 3)], None),
+    "Glu": (lambda x: F.glu(x, 0), [arr(4, 3)], None),
+    "PreluKernel": (lambda x, w: F.prelu(x, w), [away_from_zero(2, 3, 2), arr(3)], None),
+    "Threshold": (
+        lambda x: F.threshold(x, 0.2, -1.5), [np.array([-1.2, 0.1, 0.5, 1.7])], None
+    ),
+    "ThresholdInplace": (
+        lambda x: F.threshold(x * 1, 0.2, -1.5, inplace=True), [np.array([-1.2, 0.5])], None
+    ),
+    "Celu": (lambda x: F.celu(x, alpha=0.7), [away_from_zero(2, 3)], None),
+    "CeluInplace": (lambda x: F.celu(x * 1, 1.5, inplace=True), [away_from_zero(2, 3)], None),
+    "Hardshrink": (
+        lambda x: F.hardshrink(x, 0.5), [np.array([-1.4, -0.2, 0.3, 0.9])], None
+    ),
+    "Softshrink": (
+        lambda x: F.softshrink(x, 0.5), [np.array([-1.4, -0.2, 0.3, 0.9])], None
+    ),
+    "AddScalar": (lambda x: ops.AddScalar.apply(x, 0.5), [arr(2, 3)], None),
+    "MulScalar": (lambda x: ops.MulScalar.apply(x, -1.5), [arr(2, 3)], None),
+    "DivScalar": (lambda x: ops.DivScalar.apply(x, 4.0), [arr(2, 3)], None),
+    "Norm": (lambda a, b: F.pairwise_distance(a, b, 3.0), [arr(2, 3), arr(3)], None),
+    "MaskedFill": (lambda x: x.masked_fill(x > 0.5, -1.0), [away_from_zero(2, 3)], None),
 }
 
 

@@ -19,6 +19,8 @@ MODULES = [
     "nn.normalization", "nn.functional", "optim.adagrad",
     # ---- recurrent ----
     "nn.rnn", "nn.attention",
+    # ---- nn-tail ----
+    "nn.distance", "nn.padding", "nn.init",
 ]
 
 

@@ -69,3 +69,65 @@ def test_same_seed_same_initial_network():
     second = ak.nn.Sequential(ak.nn.Linear(4, 4), ak.nn.Conv2d(1, 2, 3)).state_dict()
     for name in first:
         np.testing.assert_array_equal(first[name].numpy(), second[name].numpy())
+
+
+# ---- nn-tail: trunc_normal_ and orthogonal_ ------------------------------------------------------
+
+
+@pytest.mark.parametrize("options", [{}, dict(mean=0.5, std=2.0, a=-1.0, b=3.0),
+                                     dict(std=0.02, a=-0.04, b=0.04)])
+def test_trunc_normal_draws_pytorch_s_distribution(options):
+    """The same truncated normal as PyTorch's (the generators differ, so compare moments)."""
+    ak.manual_seed(0)
+    torch.manual_seed(0)
+    ours = ak.nn.init.trunc_normal_(ak.empty(200_000), **options)
+    theirs = torch.nn.init.trunc_normal_(torch.empty(200_000), **options)
+    low, high = options.get("a", -2.0), options.get("b", 2.0)
+    assert low <= float(ours.min()) and float(ours.max()) <= high
+    scale = options.get("std", 1.0)
+    assert abs(float(ours.mean()) - float(theirs.mean())) < 0.01 * scale
+    assert abs(float(ours.std()) - float(theirs.std())) < 0.01 * scale
+    assert str(ours.dtype) == str(theirs.dtype)
+
+
+def test_trunc_normal_fills_in_place_outside_the_graph_and_follows_the_seed():
+    weight = ak.nn.Parameter(ak.empty(3, 4))
+    ak.manual_seed(1)
+    assert ak.nn.init.trunc_normal_(weight) is weight
+    assert weight.grad_fn is None and weight.requires_grad
+    first = weight.tolist()
+    ak.manual_seed(1)
+    assert ak.nn.init.trunc_normal_(weight).tolist() == first
+
+
+def test_trunc_normal_warns_like_pytorch():
+    messages = []
+    for lib in (torch, ak):
+        with pytest.warns(UserWarning) as caught:
+            lib.nn.init.trunc_normal_(lib.empty(3), mean=10.0)
+        messages.append(str(caught[0].message))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (4, 2, 3)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_gain(shape, dtype):
+    ak.manual_seed(0)
+    weight = ak.nn.Parameter(ak.empty(*shape, dtype=getattr(ak, dtype)))
+    assert ak.nn.init.orthogonal_(weight, gain=2.0) is weight
+    assert weight.grad_fn is None and str(weight.dtype) == f"torch.{dtype}"
+    matrix = np.asarray(weight.tolist(), dtype=np.float64).reshape(shape[0], -1)
+    smaller = min(matrix.shape)
+    gram = matrix @ matrix.T if matrix.shape[0] == smaller else matrix.T @ matrix
+    np.testing.assert_allclose(gram, 4.0 * np.eye(smaller), atol=1e-5)
+    # PyTorch's weights have the same property.
+    theirs = torch.nn.init.orthogonal_(torch.empty(*shape), gain=2.0).reshape(shape[0], -1)
+    torch_gram = theirs @ theirs.T if theirs.shape[0] == smaller else theirs.T @ theirs
+    np.testing.assert_allclose(torch_gram.numpy(), 4.0 * np.eye(smaller), atol=1e-5)
+
+
+def test_orthogonal_errors_and_empty_tensors_like_pytorch():
+    for lib in (torch, ak):
+        with pytest.raises(ValueError, match="Only tensors with 2 or more dimensions are supported"):
+            lib.nn.init.orthogonal_(lib.empty(3))
+        assert tuple(lib.nn.init.orthogonal_(lib.empty(0, 3)).shape) == (0, 3)

@@ -21,9 +21,8 @@ def _run(name, options, make_inputs):
     ak_out = getattr(ak.nn, name)(**ak_options)(ak_inputs, ak_target)
     assert_close(ak_out, torch_out, atol=1e-6)
     assert ak_out.grad_fn.name() == torch_out.grad_fn.name()
-    if not options.get("label_smoothing"):  # (smoothing adds nodes PyTorch names differently)
-        assert [node_name(n) for n, _ in ak_out.grad_fn.next_functions] == \
-            [node_name(n) for n, _ in torch_out.grad_fn.next_functions]
+    assert [node_name(n) for n, _ in ak_out.grad_fn.next_functions] == \
+        [node_name(n) for n, _ in torch_out.grad_fn.next_functions]
     upstream = torch.randn(torch_out.shape)
     torch_out.backward(upstream)
     ak_out.backward(to_ak(upstream))
@@ -213,3 +212,104 @@ def test_gradcheck_in_float64(name, kwargs):
     target = ak.randn(3, 4, dtype=ak.float64, requires_grad=True)
     assert gradcheck(lambda a, b: getattr(ak.nn.functional, name)(a, b, reduction="sum", **kwargs),
                      (x, target))
+
+
+# ---- nn-tail ----------------------------------------------------------------------------------
+
+
+def graph_names(output) -> list:
+    """Every node of output's graph with its depth, in a canonical order."""
+    names, stack = [], [(output.grad_fn, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node is not None:
+            names.append((depth, node_name(node)))
+            stack.extend((child, depth + 1) for child, _ in node.next_functions)
+    return sorted(names)
+
+
+def run_loss(name, options, tensors, needs_grad):
+    """The loss module `name` on copies of `tensors` in both libraries: same repr, value,
+    dtype, whole graph and gradient for every tensor in `needs_grad` (indices)."""
+    torch_inputs = [t.detach().clone().requires_grad_(i in needs_grad)
+                    for i, t in enumerate(tensors)]
+    ak_inputs = [to_ak(t, requires_grad=i in needs_grad) for i, t in enumerate(tensors)]
+    torch_module = getattr(torch.nn, name)(**options)
+    ak_module = getattr(ak.nn, name)(
+        **{k: to_ak(v) if isinstance(v, torch.Tensor) else v for k, v in options.items()})
+    assert repr(ak_module) == repr(torch_module)
+    torch_out, ak_out = torch_module(*torch_inputs), ak_module(*ak_inputs)
+    assert str(ak_out.dtype) == str(torch_out.dtype)
+    assert_close(ak_out, torch_out, atol=1e-6)
+    assert graph_names(ak_out) == graph_names(torch_out)
+    upstream = torch.randn(torch_out.shape, dtype=torch_out.dtype)
+    torch_out.backward(upstream)
+    ak_out.backward(to_ak(upstream))
+    for i in needs_grad:
+        assert_close(ak_inputs[i].grad, torch_inputs[i].grad, atol=1e-6)
+
+
+def _signs(*shape):
+    return torch.randint(0, 2, shape).double() * 2 - 1
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name,options,make_tensors,needs_grad", [
+    ("KLDivLoss", {}, lambda: [torch.randn(4, 3), torch.rand(4, 3)], [0]),
+    ("KLDivLoss", dict(log_target=True), lambda: [torch.randn(4, 3), torch.randn(4, 3)], [0, 1]),
+    ("MarginRankingLoss", dict(margin=0.2),
+     lambda: [torch.randn(6), torch.randn(6), _signs(6)], [0, 1]),
+    ("TripletMarginLoss", {}, lambda: [torch.randn(4, 3) for _ in range(3)], [0, 1, 2]),
+    ("TripletMarginLoss", dict(margin=0.5, p=1.0, swap=True),
+     lambda: [torch.randn(5, 3) for _ in range(3)], [0, 1, 2]),
+    ("PoissonNLLLoss", {}, lambda: [torch.randn(4, 3), torch.rand(4, 3) * 3], [0]),
+    ("PoissonNLLLoss", dict(log_input=False, full=True),
+     lambda: [torch.rand(4, 3) + 0.1, torch.rand(4, 3) * 4], [0]),
+    ("GaussianNLLLoss", {}, lambda: [torch.randn(4, 3), torch.randn(4, 3), torch.rand(4, 3)],
+     [0, 1, 2]),
+    ("GaussianNLLLoss", dict(full=True, eps=0.1),
+     lambda: [torch.randn(4, 3), torch.randn(4, 3), torch.rand(4)], [0, 2]),
+    ("HingeEmbeddingLoss", dict(margin=0.5), lambda: [torch.randn(4, 3), _signs(4, 3)], [0]),
+    ("CrossEntropyLoss", {}, lambda: [torch.randn(4, 3), torch.rand(4, 3).softmax(1)], [0]),
+    ("CrossEntropyLoss", dict(label_smoothing=0.2, weight=torch.rand(3, dtype=torch.float64)),
+     lambda: [torch.randn(4, 3, 2), torch.rand(4, 3, 2).softmax(1)], [0]),
+    ("CrossEntropyLoss", dict(label_smoothing=0.1),
+     lambda: [torch.randn(4, 3), torch.tensor([0, 2, 1, 1])], [0]),
+    ("CrossEntropyLoss", dict(label_smoothing=0.3, ignore_index=1,
+                              weight=torch.rand(3, dtype=torch.float64)),
+     lambda: [torch.randn(5, 3), torch.tensor([0, 2, 1, 1, 0])], [0]),
+])
+def test_tail_losses_match_pytorch(name, options, make_tensors, needs_grad, reduction):
+    torch.manual_seed(0)
+    torch.set_default_dtype(torch.float64)
+    try:
+        tensors = make_tensors()
+    finally:
+        torch.set_default_dtype(torch.float32)
+    run_loss(name, dict(options, reduction=reduction), tensors, needs_grad)
+
+
+def test_kl_div_mean_warns_like_pytorch():
+    torch.manual_seed(0)
+    x, target = torch.randn(3, 4), torch.rand(3, 4)
+    with pytest.warns(UserWarning) as theirs:
+        expected = torch.nn.functional.kl_div(x, target)
+    with pytest.warns(UserWarning) as ours:
+        actual = ak.nn.functional.kl_div(to_ak(x), to_ak(target))
+    assert str(ours[0].message) == str(theirs[0].message)
+    assert ours[0].filename == __file__  # (pointing at the caller, as PyTorch's does)
+    assert_close(actual, expected)
+
+
+@pytest.mark.parametrize("name,options", [
+    ("CosineSimilarity", {}), ("CosineSimilarity", dict(dim=0, eps=1e-3)),
+    ("PairwiseDistance", {}), ("PairwiseDistance", dict(p=1.0, keepdim=True)),
+    ("PairwiseDistance", dict(p=3.0, eps=0.0)),
+])
+def test_distance_modules_match_pytorch(name, options):
+    torch.manual_seed(0)
+    tensors = [torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)]
+    run_loss(name, options, tensors, [0, 1])
+    module = getattr(ak.nn, name)(**options)
+    assert list(module.parameters()) == []
+    assert list(module.state_dict()) == list(getattr(torch.nn, name)(**options).state_dict())

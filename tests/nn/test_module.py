@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -212,3 +213,104 @@ def test_copy_weights_gives_identical_outputs():
     x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
     for a, t in zip(ak_net(ak.tensor(x)), torch_net(torch.tensor(x)), strict=True):
         np.testing.assert_allclose(a.detach().numpy(), t.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+# ---- nn-tail: half, type and the full backward hooks -------------------------------------------
+
+
+@pytest.mark.parametrize("cast", ["half", "type_float64", "type_float16"])
+def test_half_and_type_cast_parameters_and_buffers_like_pytorch(cast):
+    dtypes = []
+    for lib in (torch, ak):
+        module = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+        if cast == "half":
+            returned = module.half()
+        else:
+            returned = module.type(getattr(lib, cast.removeprefix("type_")))
+        assert returned is module
+        dtypes.append([(name, str(t.dtype)) for name, t in module.state_dict().items()])
+    # (type casts the integer num_batches_tracked too; half leaves it an integer)
+    assert dtypes[0] == dtypes[1]
+
+
+def _rounded(grads):
+    return [None if g is None else np.round(g.detach().numpy(), 9).tolist() for g in grads]
+
+
+def _hooked_network_log(lib, input_requires_grad=True, replace_grad_input=False,
+                        replace_grad_output=False):
+    """Everything the hooks of a Sequential and two of its layers see, in order, then the
+    gradients that reach the input and the first weight, and the warnings."""
+    lib.manual_seed(0)
+    log = []
+    net = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 2)).double()
+    with lib.no_grad():
+        for i, param in enumerate(net.parameters()):
+            values = np.linspace(-1, 1, param.numel()).reshape(tuple(param.shape)) * (i + 1)
+            param.copy_(lib.tensor(values, dtype=param.dtype))
+
+    def hook(name):
+        def run(module, grad_input, grad_output):
+            log.append((name, "hook", _rounded(grad_input), _rounded(grad_output)))
+            if replace_grad_input and name == "last":
+                return tuple(None if g is None else g * 2 for g in grad_input)
+        return run
+
+    def pre_hook(name):
+        def run(module, grad_output):
+            log.append((name, "pre", _rounded(grad_output)))
+            if replace_grad_output and name == "net":
+                return tuple(g * 10 for g in grad_output)
+        return run
+
+    net.register_full_backward_hook(hook("net"))
+    net.register_full_backward_pre_hook(pre_hook("net"))
+    net[2].register_full_backward_hook(hook("last"))
+    handle = net[2].register_full_backward_pre_hook(pre_hook("last"))
+    net[0].register_full_backward_hook(hook("first"))
+    net[0].register_full_backward_pre_hook(pre_hook("removed")).remove()
+    x = lib.tensor(np.linspace(-1, 1, 6).reshape(2, 3), dtype=lib.float64,
+                   requires_grad=input_requires_grad)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = net(x)
+        out.sum().backward()
+    log.append(("input", None if x.grad is None else _rounded([x.grad])))
+    log.append(("weight", _rounded([net[0].weight.grad])))
+    log.append(("grad_fn", out.grad_fn.name()))
+    log.append(("warnings", [str(w.message) for w in caught]))
+    handle.remove()
+    return log
+
+
+@pytest.mark.parametrize("options", [
+    {}, dict(input_requires_grad=False), dict(replace_grad_input=True),
+    dict(replace_grad_output=True),
+])
+def test_full_backward_hooks_see_and_replace_what_pytorch_hooks_do(options):
+    """The same calls in the same order (inner modules first, pre-hooks before hooks), the
+    same grad_input/grad_output tuples, replacements flowing on, and the output's node
+    BackwardHookFunctionBackward; with an input that needs no gradient the hooks fire from
+    the output with grad_input (None,) and PyTorch's warning."""
+    assert _hooked_network_log(ak, **options) == _hooked_network_log(torch, **options)
+
+
+@pytest.mark.parametrize("register", [
+    lambda L, layer: layer.register_full_backward_hook(lambda m, gi, go: (L.ones(1, 2),)),
+    lambda L, layer: layer.register_full_backward_hook(lambda m, gi, go: (None, None)),
+    lambda L, layer: layer.register_full_backward_pre_hook(lambda m, go: (None, None)),
+])
+@pytest.mark.parametrize("input_requires_grad", [True, False])
+def test_full_backward_hook_errors_match_pytorch(register, input_requires_grad):
+    errors = []
+    for lib in (torch, ak):
+        layer = lib.nn.Linear(2, 1)
+        register(lib, layer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                layer(lib.ones(1, 2, requires_grad=input_requires_grad)).sum().backward()
+                errors.append(None)  # (all None is fine when no input requires grad)
+            except RuntimeError as error:
+                errors.append(str(error))
+    assert errors[1] == errors[0]
