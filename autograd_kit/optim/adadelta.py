@@ -1,0 +1,65 @@
+"""`Adadelta`: steps whose size is the ratio of the running RMS of past updates to the running
+RMS of gradients, so no lr needs tuning in principle (Zeiler, 2012); the same arithmetic as
+`torch.optim.Adadelta`."""
+
+from __future__ import annotations
+
+from .. import tensor, zeros_like
+from .optimizer import Optimizer, _no_grad_step
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """For each parameter p with gradient g (after weight decay `g + wd * p`):
+        v = rho * v + (1 - rho) * g^2                      (square_avg)
+        delta = sqrt(u + eps) / sqrt(v + eps) * g
+        u = rho * u + (1 - rho) * delta^2                  (acc_delta)
+        p = p - lr * delta
+
+    Example:
+        >>> w = ak.nn.Parameter(ak.tensor([1.0]))
+        >>> opt = ak.optim.Adadelta([w])
+        >>> (w * 5).sum().backward()
+        >>> opt.step()   # tiny first steps: sqrt(eps) / sqrt(0.1 * 25 + eps) * 5
+        >>> w.detach()
+        tensor([0.9968])
+    """
+
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach=None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        capturable=capturable, foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    @_no_grad_step
+    def step(self):
+        """Apply one Adadelta update to every parameter that has a `.grad`."""
+        for group in self.param_groups:
+            rho, eps = group["rho"], group["eps"]
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                grad = param.grad if not group["maximize"] else -param.grad
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = tensor(0.0)
+                    state["square_avg"] = zeros_like(param)
+                    state["acc_delta"] = zeros_like(param)
+                state["step"].add_(1)
+                if group["weight_decay"] != 0:
+                    grad = grad + param * group["weight_decay"]
+                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+                square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+                delta = (acc_delta + eps).sqrt() / (square_avg + eps).sqrt() * grad
+                acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+                param.add_(delta, alpha=-group["lr"])
