@@ -134,7 +134,7 @@ class LBFGS(Optimizer):
         ...     return loss
         >>> loss = opt.step(closure)
         >>> w.detach()
-        tensor([1., 1.])
+        tensor([1.0000, 1.0000])
     """
 
     def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,

@@ -25,7 +25,7 @@ class NAdam(Optimizer):
         >>> (w * 5).sum().backward()
         >>> opt.step()
         >>> w.detach()
-        tensor([0.9000])
+        tensor([0.8944])
     """
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
