@@ -17,6 +17,9 @@ MODULES = [
     "optim.adam", "optim.lr_scheduler", "utils.data.dataset", "utils.data.dataloader",
     # ---- nn-more ----
     "nn.normalization", "nn.functional", "optim.adagrad",
+    # ---- optim-data ----
+    "optim.nadam", "optim.radam", "optim.adamax", "optim.adadelta", "optim.lbfgs",
+    "utils.data.sampler",
 ]
 
 

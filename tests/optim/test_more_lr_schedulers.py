@@ -270,5 +270,6 @@ def _error(lib, make):
     lambda lib, opt, s: s.ChainedScheduler([]),
     lambda lib, opt, s: s.ChainedScheduler([s.ConstantLR(opt), s.ReduceLROnPlateau(opt)]),
 ], ids=lambda make: "error")
+@pytest.mark.filterwarnings(r"ignore:Detected call of `lr_scheduler.step\(\)`")
 def test_errors_match_pytorch(make):
     assert _error(ak, make) == _error(torch, make)
