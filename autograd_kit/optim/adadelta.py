@@ -4,7 +4,7 @@ RMS of gradients, so no lr needs tuning in principle (Zeiler, 2012); the same ar
 
 from __future__ import annotations
 
-from .. import tensor, zeros_like
+from .adam import apply_weight_decay
 from .optimizer import Optimizer, _no_grad_step
 
 __all__ = ["Adadelta"]
@@ -46,18 +46,10 @@ class Adadelta(Optimizer):
         """Apply one Adadelta update to every parameter that has a `.grad`."""
         for group in self.param_groups:
             rho, eps = group["rho"], group["eps"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                grad = param.grad if not group["maximize"] else -param.grad
-                state = self.state[param]
-                if len(state) == 0:
-                    state["step"] = tensor(0.0)
-                    state["square_avg"] = zeros_like(param)
-                    state["acc_delta"] = zeros_like(param)
-                state["step"].add_(1)
-                if group["weight_decay"] != 0:
-                    grad = grad + param * group["weight_decay"]
+            for param, grad, state, _ in self._params_to_update(group, "square_avg",
+                                                                 "acc_delta"):
+                grad = apply_weight_decay(param, grad, group["lr"], group["weight_decay"],
+                                          decoupled=False)
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
                 square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
                 delta = (acc_delta + eps).sqrt() / (square_avg + eps).sqrt() * grad

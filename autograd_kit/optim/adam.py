@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-from .. import tensor, zeros_like
 from .optimizer import Optimizer, _no_grad_step
 
 __all__ = ["Adam"]
@@ -64,19 +63,8 @@ def adam_update(optimizer: Optimizer, group: dict, decoupled: bool) -> None:
     lr = group["lr"]
     eps = group["eps"]
     weight_decay = group["weight_decay"]
-    for param in group["params"]:
-        if param.grad is None:
-            continue
-        grad = param.grad if not group["maximize"] else -param.grad
-        state = optimizer.state[param]
-        if len(state) == 0:
-            state["step"] = tensor(0.0)
-            state["exp_avg"] = zeros_like(param)
-            state["exp_avg_sq"] = zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = zeros_like(param)
-        state["step"].add_(1)
-        step = state["step"].item()
+    buffers = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
+    for param, grad, state, step in optimizer._params_to_update(group, *buffers):
         grad = apply_weight_decay(param, grad, lr, weight_decay, decoupled)
         exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         bias_correction1 = 1 - beta1**step

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from .. import maximum, tensor, zeros_like
-from .adam import _check_adam_args
+from .. import maximum
+from .adam import _check_adam_args, apply_weight_decay
 from .optimizer import Optimizer, _no_grad_step
 
 __all__ = ["Adamax"]
@@ -39,20 +39,12 @@ class Adamax(Optimizer):
         """Apply one Adamax update to every parameter that has a `.grad`."""
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                grad = param.grad if not group["maximize"] else -param.grad
-                state = self.state[param]
-                if len(state) == 0:
-                    state["step"] = tensor(0.0)
-                    state["exp_avg"] = zeros_like(param)
-                    state["exp_inf"] = zeros_like(param)
-                state["step"].add_(1)
-                if group["weight_decay"] != 0:
-                    grad = grad + param * group["weight_decay"]
+            for param, grad, state, step in self._params_to_update(group, "exp_avg",
+                                                                    "exp_inf"):
+                grad = apply_weight_decay(param, grad, group["lr"], group["weight_decay"],
+                                          decoupled=False)
                 exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
                 exp_avg.add_((grad - exp_avg) * (1 - beta1))
                 exp_inf.copy_(maximum(exp_inf * beta2, grad.abs() + group["eps"]))
-                clr = group["lr"] / (1 - beta1 ** state["step"].item())
+                clr = group["lr"] / (1 - beta1**step)
                 param.addcdiv_(exp_avg, exp_inf, value=-clr)

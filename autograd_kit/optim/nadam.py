@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from .. import tensor, zeros_like
 from .adam import _check_adam_args, apply_weight_decay, update_moments
 from .optimizer import Optimizer, _no_grad_step
 
@@ -48,18 +47,8 @@ class NAdam(Optimizer):
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
             lr, eps = group["lr"], group["eps"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                grad = param.grad if not group["maximize"] else -param.grad
-                state = self.state[param]
-                if len(state) == 0:
-                    state["step"] = tensor(0.0)
-                    state["mu_product"] = tensor(1.0)
-                    state["exp_avg"] = zeros_like(param)
-                    state["exp_avg_sq"] = zeros_like(param)
-                state["step"].add_(1)
-                step = state["step"].item()
+            for param, grad, state, step in self._params_to_update(
+                    group, "exp_avg", "exp_avg_sq", mu_product=1.0):
                 grad = apply_weight_decay(param, grad, lr, group["weight_decay"],
                                           group["decoupled_weight_decay"])
                 momentum_decay = group["momentum_decay"]
