@@ -163,6 +163,7 @@ class LBFGS(Optimizer):
     def _add_grad(self, step_size, update) -> None:
         """p = p + step_size * update, slicing the flat `update` back into parameters."""
         offset = 0
+        step_size = float(step_size)  # (t may be a 0-d tensor; alpha wants a number)
         for param in self._params:
             numel = param.numel()
             param.add_(update[offset:offset + numel].view_as(param), alpha=step_size)
@@ -238,15 +239,16 @@ class LBFGS(Optimizer):
                 if "al" not in state:
                     state["al"] = [None] * history_size
                 al = state["al"]
-                # The two-loop recursion.
+                # The two-loop recursion (alpha takes a number; torch converts a 0-d
+                # tensor the same way).
                 q = flat_grad.neg()
                 for i in range(num_old - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    q.add_(old_dirs[i], alpha=-al[i])
+                    q.add_(old_dirs[i], alpha=-float(al[i]))
                 d = r = q * H_diag
                 for i in range(num_old):
                     be_i = old_dirs[i].dot(r) * ro[i]
-                    r.add_(old_stps[i], alpha=al[i] - be_i)
+                    r.add_(old_stps[i], alpha=float(al[i] - be_i))
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.clone()
             else:

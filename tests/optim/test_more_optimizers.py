@@ -147,3 +147,33 @@ def test_lbfgs_errors_match_pytorch():
             optimizer.step(closure)
         messages.append(str(error.value))
     assert messages[:2] == messages[2:]
+
+
+@pytest.mark.parametrize("name,options", [
+    ("NAdam", dict(lr=0.05, weight_decay=0.01)), ("RAdam", dict(lr=0.01)),
+    ("Adamax", dict(lr=0.05, weight_decay=0.01)), ("Adadelta", dict(lr=1.0)),
+    ("LBFGS", dict(history_size=3)), ("LBFGS", dict(line_search_fn="strong_wolfe")),
+])
+def test_optimizers_run_on_a_device_like_on_the_cpu(name, options):
+    """On array-api-strict's simulated device (registered in conftest.py) every buffer and
+    step stays there, and the parameters follow the CPU's trajectory."""
+    trajectories = []
+    for device in ("cpu", "strict:1"):
+        w = ak.nn.Parameter(ak.tensor([3.0, -2.0, 0.5], device=device))
+        optimizer = getattr(ak.optim, name)([w], **options)
+
+        def closure(w=w, optimizer=optimizer):
+            optimizer.zero_grad()
+            loss = ((w - 1) ** 4).sum()
+            loss.backward()
+            return loss
+
+        for _ in range(5):
+            if name == "LBFGS":
+                optimizer.step(closure)
+            else:
+                closure()
+                optimizer.step()
+        assert w.device == ak.device(device)
+        trajectories.append(w.detach().cpu().numpy())
+    np.testing.assert_allclose(trajectories[1], trajectories[0], rtol=1e-6, atol=1e-7)
