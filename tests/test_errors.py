@@ -745,3 +745,58 @@ def test_recurrent_errors_match_torch(name):
     from tests.nn.parity import assert_raises_like
 
     assert_raises_like(lambda: RECURRENT_ERRORS[name](torch), lambda: RECURRENT_ERRORS[name](ak))
+
+
+# ---- optim-data ----
+
+
+def _sgd(L):
+    return L.optim.SGD([L.nn.Parameter(L.ones(1))], lr=0.1)
+
+
+def _stepped_past_the_end(L):
+    optimizer = _sgd(L)
+    scheduler = L.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, epochs=1,
+                                                steps_per_epoch=2)
+    for _ in range(3):
+        optimizer.step()
+        scheduler.step()
+
+
+def _stream(L):
+    """An IterableDataset of 0, 1, 2 with no length."""
+
+    class Stream(L.utils.data.IterableDataset):
+        def __iter__(self):
+            return iter(range(3))
+
+    return Stream()
+
+
+OPTIM_DATA_ERRORS = {
+    "lbfgs_step_without_closure": lambda L: L.optim.LBFGS([L.nn.Parameter(L.ones(1))]).step(),
+    "plateau_step_without_metric": lambda L: L.optim.lr_scheduler.ReduceLROnPlateau(
+        _sgd(L)).step(),
+    "plateau_factor_one": lambda L: L.optim.lr_scheduler.ReduceLROnPlateau(_sgd(L), factor=1),
+    "one_cycle_stepped_past_the_end": _stepped_past_the_end,
+    "one_cycle_without_length": lambda L: L.optim.lr_scheduler.OneCycleLR(_sgd(L), max_lr=1.0),
+    "nadam_negative_momentum_decay": lambda L: L.optim.NAdam([L.nn.Parameter(L.ones(1))],
+                                                            momentum_decay=-0.1),
+    "adadelta_rho_above_one": lambda L: L.optim.Adadelta([L.nn.Parameter(L.ones(1))], rho=2.0),
+    "loader_shuffle_with_sampler": lambda L: L.utils.data.DataLoader(
+        [1, 2, 3], shuffle=True, sampler=L.utils.data.SequentialSampler([1, 2, 3])),
+    "loader_batch_sampler_with_batch_size": lambda L: L.utils.data.DataLoader(
+        [1, 2, 3], batch_size=2, batch_sampler=[[0, 1], [2]]),
+    "loader_iterable_with_shuffle": lambda L: L.utils.data.DataLoader(_stream(L),
+                                                                      shuffle=True),
+    "loader_len_of_unsized_stream": lambda L: len(L.utils.data.DataLoader(_stream(L))),
+    "concat_index_too_negative": lambda L: L.utils.data.ConcatDataset([[1, 2], [3]])[-4],
+    "weighted_sampler_zero_samples": lambda L: L.utils.data.WeightedRandomSampler([1.0], 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIM_DATA_ERRORS))
+def test_optim_data_errors_match_torch(name, monkeypatch):
+    # The same check as the nn-more cases (type and whole message), run on our case.
+    monkeypatch.setitem(NN_MORE_ERRORS, name, OPTIM_DATA_ERRORS[name])
+    test_nn_more_errors_match_torch(name)

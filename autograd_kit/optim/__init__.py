@@ -8,4 +8,14 @@ from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler", "Adagrad"]
+# ---- optim-data ----
+# isort: split
+from .adadelta import Adadelta
+from .adamax import Adamax
+from .lbfgs import LBFGS
+from .nadam import NAdam
+from .radam import RAdam
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler", "Adagrad",
+           # ---- optim-data ----
+           "NAdam", "RAdam", "Adamax", "Adadelta", "LBFGS"]

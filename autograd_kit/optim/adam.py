@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-from .. import tensor, zeros_like
 from .optimizer import Optimizer, _no_grad_step
 
 __all__ = ["Adam"]
@@ -24,6 +23,32 @@ def _check_adam_args(lr, eps, betas, weight_decay) -> None:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def apply_weight_decay(param, grad, lr: float, weight_decay: float, decoupled: bool):
+    """The weight-decay step shared by the Adam family; returns the gradient to use.
+
+    Coupled (Adam's L2 penalty): g = g + wd * p.  Decoupled (AdamW): p = p * (1 - lr * wd),
+    and g is unchanged.
+    """
+    if weight_decay != 0:
+        if decoupled:
+            param.mul_(1 - lr * weight_decay)
+        else:
+            grad = grad + param * weight_decay
+    return grad
+
+
+def update_moments(state: dict, grad, beta1: float, beta2: float):
+    """Update the running moments `state["exp_avg"]` (m) and `state["exp_avg_sq"]` (v) in
+    place, as Adam, NAdam and RAdam all do, and return them:
+        m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g^2
+    """
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    # m.lerp_(g, 1 - beta1) is m + (1 - beta1) * (g - m)
+    exp_avg.add_((grad - exp_avg) * (1 - beta1))
+    exp_avg_sq.mul_(beta2).add_(grad * grad * (1 - beta2))
+    return exp_avg, exp_avg_sq
+
+
 def adam_update(optimizer: Optimizer, group: dict, decoupled: bool) -> None:
     """One Adam step over `group`; `decoupled=True` is AdamW's weight decay.
 
@@ -38,28 +63,10 @@ def adam_update(optimizer: Optimizer, group: dict, decoupled: bool) -> None:
     lr = group["lr"]
     eps = group["eps"]
     weight_decay = group["weight_decay"]
-    for param in group["params"]:
-        if param.grad is None:
-            continue
-        grad = param.grad if not group["maximize"] else -param.grad
-        state = optimizer.state[param]
-        if len(state) == 0:
-            state["step"] = tensor(0.0)
-            state["exp_avg"] = zeros_like(param)
-            state["exp_avg_sq"] = zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = zeros_like(param)
-        state["step"].add_(1)
-        step = state["step"].item()
-        if weight_decay != 0:
-            if decoupled:
-                param.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad + param * weight_decay
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        # m.lerp_(g, 1 - beta1) is m + (1 - beta1) * (g - m)
-        exp_avg.add_((grad - exp_avg) * (1 - beta1))
-        exp_avg_sq.mul_(beta2).add_(grad * grad * (1 - beta2))
+    buffers = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
+    for param, grad, state, step in optimizer._params_to_update(group, *buffers):
+        grad = apply_weight_decay(param, grad, lr, weight_decay, decoupled)
+        exp_avg, exp_avg_sq = update_moments(state, grad, beta1, beta2)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1

@@ -120,6 +120,30 @@ class Optimizer:
     def step(self, closure=None):
         raise NotImplementedError
 
+    def _params_to_update(self, group: dict, *buffers: str, **scalars: float):
+        """Yield `(param, grad, state, step)` for every parameter of `group` that has a
+        `.grad`: `grad` is negated under `maximize`, `state` is created on the first step
+        (`step` = 0, then each of `scalars` as a 0-d tensor, then each of `buffers` as zeros
+        shaped like the parameter), and `step` counts this update (1, 2, ...).
+
+        The bookkeeping every Adam-like optimizer repeats, written once.
+        """
+        from .. import tensor, zeros_like
+
+        for param in group["params"]:
+            if param.grad is None:
+                continue
+            grad = param.grad if not group["maximize"] else -param.grad
+            state = self.state[param]
+            if len(state) == 0:
+                state["step"] = tensor(0.0)
+                for name, value in scalars.items():
+                    state[name] = tensor(value)
+                for name in buffers:
+                    state[name] = zeros_like(param)
+            state["step"].add_(1)
+            yield param, grad, state, state["step"].item()
+
     def _run_closure(self, closure):
         if closure is None:
             return None

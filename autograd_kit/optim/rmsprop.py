@@ -3,7 +3,6 @@ lecture notes), the same arithmetic as `torch.optim.RMSprop`."""
 
 from __future__ import annotations
 
-from .. import tensor, zeros_like
 from .optimizer import Optimizer, _no_grad_step
 
 __all__ = ["RMSprop"]
@@ -45,19 +44,9 @@ class RMSprop(Optimizer):
             lr = group["lr"]
             momentum = group["momentum"]
             weight_decay = group["weight_decay"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                grad = param.grad if not group["maximize"] else -param.grad
-                state = self.state[param]
-                if len(state) == 0:
-                    state["step"] = tensor(0.0)
-                    state["square_avg"] = zeros_like(param)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_like(param)
-                    if group["centered"]:
-                        state["grad_avg"] = zeros_like(param)
-                state["step"].add_(1)
+            buffers = ("square_avg",) + (("momentum_buffer",) if momentum > 0 else ()) + (
+                ("grad_avg",) if group["centered"] else ())
+            for param, grad, state, _ in self._params_to_update(group, *buffers):
                 if weight_decay != 0:
                     grad = grad + param * weight_decay
                 square_avg = state["square_avg"]

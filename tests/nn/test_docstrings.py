@@ -21,6 +21,9 @@ MODULES = [
     "nn.rnn", "nn.attention",
     # ---- nn-tail ----
     "nn.distance", "nn.padding", "nn.init",
+    # ---- optim-data ----
+    "optim.nadam", "optim.radam", "optim.adamax", "optim.adadelta", "optim.lbfgs",
+    "utils.data.sampler",
 ]
 
 

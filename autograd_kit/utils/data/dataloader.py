@@ -3,6 +3,8 @@ epoch, and stack each batch's rows into tensors."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 __all__ = ["DataLoader", "default_collate"]
@@ -40,11 +42,25 @@ def default_collate(batch):
     return batch
 
 
+class _InfiniteConstantSampler:
+    """The sampler of a DataLoader over an IterableDataset: the stream decides the order,
+    so it only says "next" (None) forever."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
 class DataLoader:
     """Iterate over `dataset` in batches of `batch_size`.
 
-    `shuffle=True` draws a new order every epoch (from `generator`, or the global seed set by
-    `ak.manual_seed`); `drop_last=True` drops a final batch smaller than `batch_size`.
+    The order of the samples comes from `sampler` (default: `SequentialSampler`, or a
+    `RandomSampler` drawing a new order every epoch with `shuffle=True`, from `generator` or
+    the global seed set by `ak.manual_seed`); they are grouped by a `BatchSampler(sampler,
+    batch_size, drop_last)`, or by your own `batch_sampler` (then batch_size, shuffle,
+    sampler and drop_last must stay at their defaults). `drop_last=True` drops a final batch
+    smaller than `batch_size`; `batch_size=None` yields single samples, uncollated.
+    An `IterableDataset` is batched in stream order, without samplers.
     For a `TensorDataset` a batch is gathered with one indexing call per tensor, which is
     much faster than stacking rows one by one.
 
@@ -60,63 +76,92 @@ class DataLoader:
                  worker_init_fn=None, multiprocessing_context=None, generator=None, *,
                  prefetch_factor=None, persistent_workers: bool = False,
                  pin_memory_device: str = "", in_order: bool = True):
+        from .dataset import IterableDataset
+        from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
         if num_workers < 0:
             raise ValueError(
                 "num_workers option should be non-negative; use num_workers=0 to disable "
                 "multiprocessing."
             )
+        self.dataset = dataset
+        self.num_workers = num_workers  # batches are always made in this process
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in {False, None}:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified shuffle option, "
+                    f"but got shuffle={shuffle}"
+                )
+            if sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified sampler option, "
+                    f"but got sampler={sampler}"
+                )
+            if batch_sampler is not None:
+                raise ValueError(
+                    "DataLoader with IterableDataset: expected unspecified batch_sampler "
+                    f"option, but got batch_sampler={batch_sampler}"
+                )
+        else:
+            shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
-        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
-                                          or drop_last):
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                    "sampler, and drop_last"
+                )
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
             raise ValueError(
-                "batch_sampler option is mutually exclusive with batch_size, shuffle, "
-                "sampler, and drop_last"
+                "batch_size=None option disables auto-batching and is mutually exclusive "
+                "with drop_last"
             )
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
-            raise ValueError(
-                f"batch_size should be a positive integer value, but got batch_size={batch_size}"
-            )
-        self.dataset = dataset
-        self.batch_size = batch_size if batch_sampler is None else None
-        self.shuffle = bool(shuffle)
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
-        self.num_workers = num_workers  # batches are always made in this process
+        self.generator = generator
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
         self._default_collate = collate_fn is None
-        self.drop_last = drop_last
-        self.generator = generator
 
-    def _order(self) -> list[int]:
-        if self.sampler is not None:
-            return list(self.sampler)
-        if self.shuffle:
-            return _permutation(len(self.dataset), self.generator)
-        return list(range(len(self.dataset)))
-
-    def _batches_of_indices(self):
-        if self.batch_sampler is not None:
-            yield from self.batch_sampler
-            return
-        order = self._order()
+    def _iterate_stream(self):
+        """An IterableDataset: cut its stream into batches of batch_size, in order."""
+        stream = iter(self.dataset)
         if self.batch_size is None:
-            yield from order
+            yield from stream
             return
-        for start in range(0, len(order), self.batch_size):
-            indices = order[start:start + self.batch_size]
-            if self.drop_last and len(indices) < self.batch_size:
+        while True:
+            batch = list(itertools.islice(stream, self.batch_size))
+            if not batch or (self.drop_last and len(batch) < self.batch_size):
                 return
-            yield indices
+            yield self.collate_fn(batch)
 
     def __iter__(self):
         from .dataset import TensorDataset
 
+        if self._iterable:
+            yield from self._iterate_stream()
+            return
+        if self.batch_sampler is None:  # batch_size=None: one sample at a time
+            for index in self.sampler:
+                yield self.dataset[index]
+            return
         fast = self._default_collate and isinstance(self.dataset, TensorDataset)
-        for indices in self._batches_of_indices():
-            if self.batch_size is None and self.batch_sampler is None:
-                yield self.dataset[indices]
-            elif fast:
+        for indices in self.batch_sampler:
+            if fast:
                 # One gather per tensor: tensor[[i, j, k]] equals stacking rows i, j and k.
                 key = np.asarray(indices, dtype=np.int64)
                 yield tuple(tensor[key] for tensor in self.dataset.tensors)
@@ -124,11 +169,13 @@ class DataLoader:
                 yield self.collate_fn([self.dataset[index] for index in indices])
 
     def __len__(self) -> int:
+        if self._iterable:
+            length = len(self.dataset)
+            if self.batch_size is None:
+                return length
+            if self.drop_last:
+                return length // self.batch_size
+            return -(-length // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
-        count = len(self.sampler) if self.sampler is not None else len(self.dataset)
-        if self.batch_size is None:
-            return count
-        if self.drop_last:
-            return count // self.batch_size
-        return -(-count // self.batch_size)
+        return len(self.sampler)
