@@ -613,12 +613,28 @@ def std(
     )
 
 
-def softmax(self: Tensor, dim: int) -> Tensor:
-    return ops.Softmax.apply(_floating(self), dim=_normalize_dim(dim, self.ndim))
+def softmax(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """exp(x) / exp(x).sum(dim) (SoftmaxBackward0); ``dtype`` converts the input first."""
+    self, dim = _softmax_input(self, dim, dtype, "softmax")
+    return ops.Softmax.apply(self, dim=dim)
 
 
-def log_softmax(self: Tensor, dim: int) -> Tensor:
-    return ops.LogSoftmax.apply(_floating(self), dim=_normalize_dim(dim, self.ndim))
+def log_softmax(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """x - logsumexp(x, dim) (LogSoftmaxBackward0); ``dtype`` converts the input first."""
+    self, dim = _softmax_input(self, dim, dtype, "log_softmax")
+    return ops.LogSoftmax.apply(self, dim=dim)
+
+
+def _softmax_input(self: Tensor, dim: int, dtype: Any, name: str) -> tuple[Tensor, int]:
+    """The input in ``dtype`` (if given) and the normalised dim; integers are refused, as
+    PyTorch's kernels have no integer version."""
+    if dtype is not None:
+        self = self.to(dtype)
+    dim = _normalize_dim(dim, self.ndim)
+    if not self.dtype.is_floating_point:
+        kernel = "lastdim_kernel_impl" if dim == builtins.max(self.ndim - 1, 0) else "kernel_impl"
+        raise _not_implemented_for(f"{name}_{kernel}", self.dtype)
+    return self, dim
 
 
 def logsumexp(self: Tensor, dim: int, keepdim: builtins.bool = False) -> Tensor:

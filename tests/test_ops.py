@@ -1093,3 +1093,26 @@ def test_bincount_matches_torch(name):
             return type(error).__name__, str(error)
 
     assert result(ak) == result(__import__("torch"))
+
+
+SOFTMAX_INPUTS = {
+    "long_last_dim": lambda L: L.tensor([1, 2]).softmax(0),
+    "long_other_dim": lambda L: L.tensor([[1, 2]]).softmax(0),
+    "log_softmax_long": lambda L: L.tensor([1, 2]).log_softmax(0),
+    "bool": lambda L: L.tensor([True]).softmax(0),
+    "functional_long": lambda L: L.nn.functional.softmax(L.tensor([1, 2]), 0),
+    "long_with_dtype": lambda L: L.tensor([1, 2]).softmax(0, dtype=L.float32),
+    "module_function_with_dtype": lambda L: L.softmax(L.tensor([1, 2]), 0, dtype=L.float64),
+    "log_softmax_to_float64": lambda L: L.tensor([[1.0, 2.0]]).log_softmax(-1, dtype=L.float64),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOFTMAX_INPUTS))
+def test_softmax_refuses_integers_and_takes_a_dtype_like_torch(name):
+    def result(L):
+        try:
+            return str(SOFTMAX_INPUTS[name](L))
+        except Exception as error:  # noqa: BLE001  (the error is what is compared)
+            return type(error).__name__, str(error)
+
+    assert result(ak) == result(__import__("torch"))

@@ -108,18 +108,14 @@ def softmax(input, dim: int | None = None, _stacklevel: int = 3, dtype=None):
     """exp(x) / exp(x).sum(dim, keepdim=True), computed stably (`SoftmaxBackward0`)."""
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
-    if dtype is not None:
-        input = input.to(dtype)
-    return input.softmax(dim)
+    return input.softmax(dim, dtype=dtype)
 
 
 def log_softmax(input, dim: int | None = None, _stacklevel: int = 3, dtype=None):
     """x - logsumexp(x, dim) (`LogSoftmaxBackward0`); the input NLL loss expects."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
-    if dtype is not None:
-        input = input.to(dtype)
-    return input.log_softmax(dim)
+    return input.log_softmax(dim, dtype=dtype)
 
 
 # ---- layers -------------------------------------------------------------------------------
