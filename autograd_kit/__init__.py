@@ -149,6 +149,7 @@ gather, scatter, scatter_add, index_select, index_add, masked_select, take = (
     _methods.take,
 )
 nonzero, count_nonzero, bincount = _methods.nonzero, _methods.count_nonzero, _methods.bincount
+nansum, cross = _methods.nansum, _methods.cross
 diagonal, diag, tril, triu, trace, outer = (
     _methods.diagonal,
     _methods.diag,

@@ -236,6 +236,16 @@ def strides_of(array: Any) -> tuple[int, ...]:
     return tuple(stride // itemsize for stride in byte_strides)
 
 
+def cross(x: Any, y: Any, axis: int) -> Any:
+    """The cross product along ``axis`` (NumPy and the array API put it in ``linalg``; the
+    standard counts the axis from the end)."""
+    xp = xp_of(x)
+    linalg = getattr(xp, "linalg", None)
+    if linalg is not None and hasattr(linalg, "cross"):
+        return linalg.cross(x, y, axis=axis - x.ndim if axis >= 0 else axis)
+    return xp.cross(x, y, axis=axis)
+
+
 def data_pointer(array: Any) -> int:
     """The address of an array's first element (NumPy and CuPy publish it in their array
     interface; a library that does not, like the array-api-strict test device, has none)."""
@@ -437,7 +447,9 @@ __all__ = [
     "cuda_is_available",
     "cuda_unavailable_reason",
     "device",
+    "cross",
     "cumulative",
+    "data_pointer",
     "device_of",
     "diagonal_of",
     "einsum",

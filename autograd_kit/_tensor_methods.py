@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -481,6 +482,64 @@ def sum(
     if dim is None:
         return ops.Sum.apply(self, dtype=dtype)
     return ops.SumDim.apply(self, dim=_dim_tuple(dim, self.ndim), keepdim=keepdim, dtype=dtype)
+
+
+def nansum(
+    self: Tensor, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None
+) -> Tensor:
+    """Sum that skips NaNs (NansumBackward0): the gradient is 0 at the NaNs, 1 elsewhere."""
+    if not self.dtype.is_floating_point:  # integers hold no NaN: an ordinary sum
+        return sum(self, dim, keepdim, dtype=dtype)
+    dims = None if dim is None else _dim_tuple(dim, self.ndim)
+    chosen = dtypes.to_dtype(dtype) if dtype is not None else None
+    return ops.Nansum.apply(self, dims=dims, keepdim=keepdim, dtype=chosen)
+
+
+_cross_default_dim_warned = False
+
+
+def cross(self: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (LinalgCrossBackward0). Without ``dim``,
+    PyTorch's old default applies: the first dimension of size 3, with its warning (given once
+    per process, as PyTorch's is)."""
+    global _cross_default_dim_warned
+    if dim is None and not _cross_default_dim_warned:
+        _cross_default_dim_warned = True
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\n"
+            "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+            "The default value of dim will change to agree with that of linalg.cross in a "
+            "future release.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if dim is None:
+        sizes = _broadcast_pair(tuple(self.shape), tuple(other.shape))
+        if 3 not in sizes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = sizes.index(3)
+    return linalg_cross(self, other, dim=dim)
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """``ak.linalg.cross``: the cross product of 3-vectors along ``dim`` (the last by default),
+    other dimensions broadcast."""
+    _check_same_device(input, other)
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    position = _normalize_dim(dim, input.ndim)
+    if input.shape[position] != 3 or other.shape[position] != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+            f"{input.shape[position]} and {other.shape[position]}"
+        )
+    if input.dtype is not other.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_word_of(input.dtype)} but found "
+            f"{_type_word_of(other.dtype)}"
+        )
+    _broadcast_pair(tuple(input.shape), tuple(other.shape))
+    return ops.LinalgCross.apply(input, other, dim=position)
 
 
 def mean(self: Tensor, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
@@ -2839,6 +2898,8 @@ _METHODS = {
     "take": take,
     "nonzero": nonzero,
     "count_nonzero": count_nonzero,
+    "nansum": nansum,
+    "cross": cross,
     "bincount": bincount,
     "diagonal": diagonal,
     "diag": diag,

@@ -11,10 +11,11 @@ import builtins
 import math
 from typing import Any
 
+from ._tensor_methods import linalg_cross as cross
 from ._tensor_methods import vector_norm
 from .tensor import Tensor, _normalize_dim
 
-__all__ = ["matrix_norm", "norm", "vector_norm"]
+__all__ = ["cross", "matrix_norm", "norm", "vector_norm"]
 
 
 def matrix_norm(

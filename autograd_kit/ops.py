@@ -165,6 +165,10 @@ choose = _either(  # x where condition holds, else y
     lambda condition, x, y: where(condition, x, y),
     lambda xp, condition, x, y: xp.where(condition, x, y),
 )
+cross = _either(
+    lambda x, y, dim: LinalgCross.apply(x, y, dim=dim),
+    lambda xp, x, y, dim: _backend.cross(x, y, dim),
+)
 placed_back = _either(
     lambda t, shape, key: IndexPut.apply(t, shape=shape, key=key),
     lambda xp, a, shape, key: IndexPut.forward(_UNRECORDED, a, shape, key),
@@ -1345,6 +1349,35 @@ class SumDim(Primitive):
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
+
+
+class Nansum(Primitive):
+    """out = sum of the elements that are not NaN (over ``dims``, all when None);
+    grad_x = grad copied to those elements, 0 at the NaNs."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, dims=None, keepdim=False, dtype=None):
+        xp = xp_of(x)
+        numbers = ~xp.isnan(x)
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.save_for_backward(_wrap(numbers))
+        out = xp.sum(
+            xp.where(numbers, x, xp.zeros_like(x)),
+            axis=dims,
+            keepdims=keepdim,
+            dtype=native_dtype(xp, dtype) if dtype is not None else None,
+        )
+        return _row_by_row(xp, out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (numbers,) = ctx.saved_tensors
+        spread = expand(grad, ctx.shape) if ctx.dims is None else _expand_back(
+            grad, ctx.shape, ctx.dims, ctx.keepdim
+        )
+        return masked(spread, numbers)
 
 
 class Mean(Primitive):
@@ -2731,6 +2764,26 @@ class Bmm(Primitive):
 
 
 # ---- scans-linalg: distances ------------------------------------------------------------------
+
+
+class LinalgCross(Primitive):
+    """out = x × y along ``dim`` (of size 3), batch dimensions broadcast;
+    grad_x = y × grad,  grad_y = grad × x."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, y, dim):
+        ctx.save_for_backward(x, y)
+        ctx.dim = dim
+        return _backend.cross(x, y, dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        grad_x = cross(y, grad, ctx.dim) if ctx.needs_input_grad[0] else None
+        grad_y = cross(grad, x, ctx.dim) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_y
 
 
 def _norm_of_differences(ctx: Any, x: Any, y: Any, differences: Any, p: float, dims: Any) -> Any:

@@ -633,6 +633,12 @@ CASES = {
         ).sum(-1),
         [arr(4, 3), arr(4, 3), arr(4, 2)],
     ),
+    # ---- nansum and cross ----
+    "nansum": (lambda L, a: (a / (a > -1.5)).nansum(), [arr(3, 4)]),
+    "nansum_dim_keepdim": (lambda L, a: L.nansum(a / (a > 0), 1, keepdim=True), [arr(3, 4)]),
+    "nansum_dims": (lambda L, a: a.log().nansum((0, 2)), [arr(2, 3, 2)]),
+    "cross": (lambda L, a, b: L.linalg.cross(a, b), [arr(4, 3), arr(4, 3)]),
+    "cross_dim_broadcast": (lambda L, a, b: a.cross(b, dim=0), [arr(3, 2), arr(3, 1)]),
 }
 
 
@@ -1114,5 +1120,32 @@ def test_softmax_refuses_integers_and_takes_a_dtype_like_torch(name):
             return str(SOFTMAX_INPUTS[name](L))
         except Exception as error:  # noqa: BLE001  (the error is what is compared)
             return type(error).__name__, str(error)
+
+    assert result(ak) == result(__import__("torch"))
+
+
+CROSS_MISUSE = {
+    "different_dimensions": lambda L: L.linalg.cross(L.ones(3), L.ones(2, 3)),
+    "different_dtypes": lambda L: L.linalg.cross(L.ones(2, 3), L.ones(2, 3, dtype=L.float64)),
+    "not_three": lambda L: L.linalg.cross(L.ones(2, 4), L.ones(2, 4)),
+    "no_dimension_of_size_3": lambda L: L.cross(L.ones(2, 4), L.ones(2, 4)),
+    "batch_clash": lambda L: L.linalg.cross(L.ones(2, 3), L.ones(3, 3)),
+    "dim_out_of_range": lambda L: L.cross(L.ones(2, 3), L.ones(2, 3), dim=5),
+    "default_dim_is_the_first_of_size_3": lambda L: L.cross(L.ones(3, 2), L.arange(6.0).reshape(3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_MISUSE))
+def test_cross_misuse_and_its_default_dim_match_torch(name):
+    import warnings
+
+    def result(L):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = str(CROSS_MISUSE[name](L))
+            except Exception as error:  # noqa: BLE001  (the error is what is compared)
+                value = (type(error).__name__, str(error).split("\nHint:")[0])
+        return value, [str(w.message).split(" (Triggered")[0] for w in caught]
 
     assert result(ak) == result(__import__("torch"))

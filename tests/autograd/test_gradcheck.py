@@ -358,6 +358,9 @@ CASES = {
     "DivScalar": (lambda x: ops.DivScalar.apply(x, 4.0), [arr(2, 3)], None),
     "Norm": (lambda a, b: F.pairwise_distance(a, b, 3.0), [arr(2, 3), arr(3)], None),
     "MaskedFill": (lambda x: x.masked_fill(x > 0.5, -1.0), [away_from_zero(2, 3)], None),
+    # ---- nansum and cross ----
+    "Nansum": (lambda a: a.nansum(1), [arr(2, 3)], None),  # (NaNs: test_ops.py)
+    "LinalgCross": (lambda a, b: ak.linalg.cross(a, b), [arr(2, 3), arr(1, 3)], None),
 }
 
 
