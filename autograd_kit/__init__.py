@@ -54,6 +54,7 @@ from .dtypes import (
     set_default_dtype,
     uint8,
 )
+from .i18n import get_language, set_language
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 
