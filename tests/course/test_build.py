@@ -186,3 +186,14 @@ def test_sanitizers_cover_addresses_ids_and_timings_only():
     assert sanitize("cpu: 12.30 ms per step") == "cpu: N ms per step"
     kept = "tensor([0.4000, 18.4000]) 1536.0 step 20  loss 0.1412"
     assert sanitize(kept) == kept
+
+
+def test_index_exercise_links_are_resolved_by_the_build():
+    """``(exercise:NN)`` in src/index.md becomes a real link; none is left for the learner."""
+    assert build.resolve_exercise_links("[q](exercise:01)") == \
+        "[q](" + build.exercise_link("01").removeprefix("../") + ")"
+    index = nbformat.read(str(COURSE / "index.ipynb"), as_version=4)
+    text = "\n".join(cell.source for cell in index.cells)
+    assert "exercise:" not in text
+    for stem in CHAPTER_STEMS:
+        assert f"en/{stem}.ipynb" in text and f"zh/{stem}.ipynb" in text, stem

@@ -44,8 +44,8 @@ def test_scripts_course_serves_the_index_notebook(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             if server.poll() is not None:
-                pytest.fail("scripts/course exited with %s:\n%s"
-                            % (server.returncode, (tmp_path / "jupyter.log").read_text()))
+                log_text = (tmp_path / "jupyter.log").read_text()
+                pytest.fail(f"scripts/course exited with {server.returncode}:\n{log_text}")
             try:
                 get(f"{base}/status?token={token}")
                 break
