@@ -26,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str) -> dict:
+def get(url: str):
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.load(response)
 
@@ -57,6 +57,10 @@ def test_scripts_course_serves_the_index_notebook(tmp_path):
         assert index["type"] == "notebook"
         assert index["content"]["cells"][0]["id"] == "welcome"
         assert "Autograd" in "".join(index["content"]["cells"][0]["source"])
+        # The widgets and chapter 9's draggable explorer (ipympl) need their lab extensions.
+        extensions = {ext["name"] for ext in get(f"{base.removesuffix('/api')}/lab/api/extensions"
+                                                 f"?token={token}")}
+        assert {"jupyter-widgets-jupyterlab-manager", "jupyter-matplotlib"} <= extensions
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
