@@ -18,6 +18,12 @@ Source format (a line starting with ``%%`` opens a cell)::
 cell ids). ``tags=`` is a comma-separated list of cell tags. The first code cell of every
 chapter, the backend switch, is added here so that all chapters start the same way.
 
+Code is written once, but what a learner *reads* in it (comments, printed strings) speaks the
+notebook's language: ``«English|中文»`` inside a code cell becomes ``English`` in the English
+notebook and ``中文`` in the Chinese one::
+
+    print("«before:|更新前：»", w)  # «the update happens below|下面进行更新»
+
 Usage::
 
     .venv/bin/python course/build.py              # build and execute everything
@@ -45,15 +51,21 @@ LANGS = ("en", "zh")
 
 # The one switch: AK_BACKEND=torch makes `ak` PyTorch, and every later cell runs unchanged.
 # The viz helpers come from autograd_kit in both cases: they read torch graphs too.
+# set_language comes from autograd_kit in both cases: widgets and hints speak the notebook's
+# language (torch has no such switch; its error messages stay PyTorch's own).
 SWITCH_CELL = """\
-# The backend switch: run `AK_BACKEND=torch jupyter lab` and every cell below uses PyTorch.
+# «The backend switch: run `AK_BACKEND=torch scripts/course` and every cell below uses PyTorch.\
+|后端开关：用 `AK_BACKEND=torch scripts/course` 启动后，下面的每个单元格都使用 PyTorch。»
 import os
+
+from autograd_kit import set_language
+from autograd_kit.viz import draw_graph
 
 if os.environ.get("AK_BACKEND") == "torch":
     import torch as ak
 else:
     import autograd_kit as ak
-from autograd_kit.viz import draw_graph"""
+set_language("«en|zh»")  # «widgets and hints speak English|控件和提示信息使用中文»"""
 
 SWITCH_ID = "backend-switch"
 
@@ -67,7 +79,9 @@ SWITCH_PROSE = {
 }
 
 HEADER = re.compile(r"^%%\s*(md|zh|code)\b(.*)$")
+BILINGUAL = re.compile(r"«([^«»|]*)\|([^«»]*)»")
 OPTION = re.compile(r"(\w+)=(\S+)")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class SourceError(ValueError):
@@ -141,7 +155,25 @@ def parse_source(text: str, name: str = "<source>") -> list[Cell]:
     for cell in cells:
         if cell.kind == "markdown" and set(cell.text) != {"en", "zh"}:
             raise SourceError(f"{name}: markdown cell {cell.id!r} needs both English and %% zh")
+        if cell.kind == "code":
+            check_bilingual(cell.text[""], f"{name}: code cell {cell.id!r}")
     return cells
+
+
+def localize(code: str, lang: str) -> str:
+    """The code as the ``lang`` notebook shows it: each ``«English|中文»`` picks one side."""
+    return BILINGUAL.sub(lambda m: m.group(1 if lang == "en" else 2), code)
+
+
+def check_bilingual(code: str, where: str) -> None:
+    """Every « is closed by » with an English and a Chinese side; nothing else is left over."""
+    rest = BILINGUAL.sub("", code)
+    if "«" in rest or "»" in rest:
+        raise SourceError(f"{where}: unbalanced «English|中文» in a code cell")
+    for match in BILINGUAL.finditer(code):
+        if not match.group(1).strip() or not CJK.search(match.group(2)):
+            raise SourceError(f"{where}: «{match.group(1)}|{match.group(2)}» needs English "
+                              "on the left and Chinese on the right")
 
 
 def exercise_link(number: str) -> str:
@@ -208,7 +240,7 @@ def to_notebook(cells: list[Cell], lang: str) -> nbformat.NotebookNode:
         if cell.kind == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.text[lang])
         else:
-            new = nbformat.v4.new_code_cell(cell.text[""])
+            new = nbformat.v4.new_code_cell(localize(cell.text[""], lang))
         new.id = cell.id
         if cell.tags:
             new.metadata["tags"] = list(cell.tags)
@@ -258,6 +290,15 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
     nbformat.write(nb, str(path))
 
 
+EXERCISE_LINK = re.compile(r"\(exercise:(\d\d)\)")
+
+
+def resolve_exercise_links(markdown: str) -> str:
+    """``(exercise:NN)`` in the index becomes the link to chapter NN's exercise notebook."""
+    return EXERCISE_LINK.sub(lambda m: "(" + exercise_link(m.group(1)).removeprefix("../") + ")",
+                             markdown)
+
+
 def build_index(execute_it: bool) -> Path:
     cells = parse_source((SRC / "index.md").read_text(encoding="utf-8"), "index")
     # The index is one notebook with both languages, so the README's command opens one file.
@@ -265,7 +306,8 @@ def build_index(execute_it: bool) -> Path:
     nb.metadata = to_notebook([], "en").metadata
     for cell in cells:
         if cell.kind == "markdown":
-            new = nbformat.v4.new_markdown_cell(cell.text["en"] + "\n\n---\n\n" + cell.text["zh"])
+            new = nbformat.v4.new_markdown_cell(
+                resolve_exercise_links(cell.text["en"] + "\n\n---\n\n" + cell.text["zh"]))
         else:
             new = nbformat.v4.new_code_cell(cell.text[""])
         new.id = cell.id

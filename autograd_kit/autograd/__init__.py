@@ -17,6 +17,7 @@ from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401  (public API)
 from .graph import BackwardEvent, Node, observe_backward
+from .variable import Variable
 
 
 def _as_tuple(value: Any) -> tuple:
@@ -138,4 +139,5 @@ __all__ = [
     "observe_backward",
     "once_differentiable",
     "set_grad_enabled",
+    "Variable",
 ]

@@ -4,6 +4,7 @@ These tests read the committed notebooks (fast: nothing is executed here). The b
 (test_backends.py) executes every chapter, and `pytest --nbval course` checks the outputs.
 """
 
+import ast
 import re
 
 import nbformat
@@ -27,7 +28,15 @@ def test_parse_source_reads_cells_ids_tags_and_languages():
     assert cells[1].text == {"": "print(1)"}
 
 
+def test_code_speaks_the_notebooks_language():
+    cells = build.parse_source('%% code\nprint("«done|完成»")  # «a comment|一条注释»\n', "01-x")
+    assert build.localize(cells[0].text[""], "en") == 'print("done")  # a comment'
+    assert build.localize(cells[0].text[""], "zh") == 'print("完成")  # 一条注释'
+
+
 @pytest.mark.parametrize("source, problem", [
+    ('%% code\nprint("«done")\n', "unbalanced"),
+    ('%% code\nprint("«done|done»")\n', "Chinese on the right"),
     ("stray text\n%% md\nA\n%% zh\n甲\n", "before the first"),
     ("%% md\nOnly English\n", "needs both English"),
     ("%% code\nx = 1\n%% zh\n甲\n", "must follow an English"),
@@ -43,20 +52,42 @@ def test_malformed_sources_fail_loudly(source, problem):
 
 # -- the generated notebooks -------------------------------------------------------------------
 
-def test_there_are_eleven_chapters_in_both_languages():
-    assert len(CHAPTER_STEMS) == 11
+def test_there_are_twelve_chapters_in_both_languages():
+    assert len(CHAPTER_STEMS) == 12
     for lang in build.LANGS:
         assert sorted(p.stem for p in (COURSE / lang).glob("*.ipynb")) == CHAPTER_STEMS
 
 
-def test_code_cells_are_identical_between_english_and_chinese(stem):
+def code_without_words(source: str) -> str:
+    """The code with its comments and string contents removed: what runs, not what it says."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree)
+
+
+def test_code_cells_are_the_same_code_in_english_and_chinese(stem):
     en, zh = read("en", stem), read("zh", stem)
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in zh.cells]
     for a, b in zip(en.cells, zh.cells, strict=True):
         assert a.id == b.id
         if a.cell_type == "code":
-            assert a.source == b.source, f"{stem} cell {a.id}"
+            assert code_without_words(a.source) == code_without_words(b.source), \
+                f"{stem} cell {a.id}: only comments and strings may differ"
             assert a.metadata.get("tags") == b.metadata.get("tags")
+
+
+def test_chinese_code_cells_have_no_english_comments(stem):
+    """A comment in a zh notebook is Chinese (code names inside it are fine)."""
+    for cell in read("zh", stem).cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            comment = line.split("# ", 1)[1] if "# " in line else ""
+            words = re.sub(r"`[^`]*`|[\w.]*[_.()=\[\]][\w.()=\[\]]*", "", comment)
+            assert CJK.search(comment) or not re.search(r"[a-z]{3,} [a-z]{3,}", words), \
+                f"zh/{stem} {cell.id}: English comment {line.strip()!r}"
 
 
 def test_prose_is_translated(stem):
@@ -78,9 +109,12 @@ def test_notebooks_are_generated_from_the_current_source(stem):
             [(c.id, c.source) for c in expected.cells], f"{lang}/{stem}: run course/build.py"
 
 
-def test_every_chapter_starts_with_the_backend_switch(stem):
-    code = [c for c in read("en", stem).cells if c.cell_type == "code"]
-    assert code[0].id == build.SWITCH_ID and code[0].source == build.SWITCH_CELL
+def test_every_chapter_starts_with_the_backend_switch_in_its_language(stem):
+    for lang in build.LANGS:
+        code = [c for c in read(lang, stem).cells if c.cell_type == "code"]
+        assert code[0].id == build.SWITCH_ID
+        assert code[0].source == build.localize(build.SWITCH_CELL, lang)
+        assert f'set_language("{lang}")' in code[0].source
 
 
 def test_committed_with_outputs_and_no_unexpected_errors(stem):
@@ -102,6 +136,11 @@ def test_each_chapter_teaches_with_a_picture_a_question_and_exercises(stem):
     assert "Predict, then run" in prose
     assert "先预测，再运行" in "\n".join(c.source for c in read("zh", stem).cells)
     number = stem.split("-")[0]
+    if not list((ROOT / "exercises").glob(f"{number}_*.ipynb")):
+        # A new chapter's graded notebook comes from solutions/ (the grading tools); until it is
+        # generated the footer links the exercises folder, and the build picks the file up.
+        assert "(../../exercises/)" in nb.cells[-1].source
+        pytest.skip(f"exercises/{number}_*.ipynb not generated yet")
     assert re.search(rf"\(\.\./\.\./exercises/{number}_\w+\.ipynb\)", nb.cells[-1].source), \
         f"{stem}: the footer must link the chapter's own exercise notebook"
 
@@ -147,3 +186,14 @@ def test_sanitizers_cover_addresses_ids_and_timings_only():
     assert sanitize("cpu: 12.30 ms per step") == "cpu: N ms per step"
     kept = "tensor([0.4000, 18.4000]) 1536.0 step 20  loss 0.1412"
     assert sanitize(kept) == kept
+
+
+def test_index_exercise_links_are_resolved_by_the_build():
+    """``(exercise:NN)`` in src/index.md becomes a real link; none is left for the learner."""
+    assert build.resolve_exercise_links("[q](exercise:01)") == \
+        "[q](" + build.exercise_link("01").removeprefix("../") + ")"
+    index = nbformat.read(str(COURSE / "index.ipynb"), as_version=4)
+    text = "\n".join(cell.source for cell in index.cells)
+    assert "exercise:" not in text
+    for stem in CHAPTER_STEMS:
+        assert f"en/{stem}.ipynb" in text and f"zh/{stem}.ipynb" in text, stem

@@ -59,3 +59,30 @@ def test_named_questions_exist_in_solutions():
             continue
         notebook, grade_id = re.fullmatch(r"`([\w-]+)\.ipynb` `(\w+)`", question).groups()
         assert (notebook, grade_id) in graded, f"concept {number}: {question}"
+
+
+BOX_ROW = re.compile(r"^\| (\"[^|]*|[^|\d][^|]*) \| ([0-9]{2}-[a-z-]+) \| `([a-z0-9-]+)` \| (.*) \|$")
+BOX_MARKERS = {"misconception": ("**Misconception:**", "**常见误解：**"),
+               "pitfall": ("**Pitfall:**", "**常见陷阱：**")}
+
+
+def box_rows():
+    return [BOX_ROW.match(line).groups()
+            for line in (COURSE / "concepts.md").read_text(encoding="utf-8").splitlines()
+            if BOX_ROW.match(line)]
+
+
+def test_every_misconception_and_pitfall_box_exists_in_both_languages():
+    rows = box_rows()
+    assert len(rows) >= 13
+    for topic, stem, box, cells in rows:
+        for lang in ("en", "zh"):
+            notebook = {cell.id: cell for cell in read(lang, stem).cells}
+            assert box in notebook, f"{lang}/{stem}: no cell {box!r} ({topic})"
+            for kind, markers in BOX_MARKERS.items():
+                if box.startswith(kind):
+                    marker = markers[lang == "zh"]
+                    assert marker in notebook[box].source, f"{lang}/{stem} {box}: no {marker}"
+            for cell_id in re.findall(r"`([a-z0-9-]+)`", cells):
+                assert notebook[cell_id].cell_type == "code", (stem, cell_id)
+                assert notebook[cell_id].outputs, f"{lang}/{stem} {cell_id}: no committed output"
