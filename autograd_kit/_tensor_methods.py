@@ -71,18 +71,19 @@ def _check_not_inference(tensor: Tensor) -> None:
         raise RuntimeError(explain(_INFERENCE_INPLACE, "inference_inplace"))
 
 
-def _meet_on_one_device(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+def _meet_on_one_device(a: Tensor, b: Tensor, keep_a: bool = False) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` on one device, or PyTorch's error.
 
     As in PyTorch, a 0-dim CPU tensor mixes with a tensor on any device, like a number: it is
     moved to the other device, still at its place in the graph, and its gradient comes back to
     the CPU. A CPU tensor with one element but a dimension (``tensor([2.])``) is refused.
+    ``keep_a``: ``a`` is changed in place, so it cannot move.
     """
     if _backend.same_device(a._array, b._array):
         return a, b
     if b.ndim == 0 and b.device.type == "cpu":
         return a, _alias(b, _backend.to_device(b._array, a.device))
-    if a.ndim == 0 and a.device.type == "cpu":
+    if a.ndim == 0 and a.device.type == "cpu" and not keep_a:
         return _alias(a, _backend.to_device(a._array, b.device)), b
     _check_same_device(a, b)
     return a, b
@@ -1408,9 +1409,7 @@ def _type_word_of(dtype: dtypes.dtype) -> str:
 def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
     def method(self: Tensor, other: Any, **settings: Any) -> Tensor:
         if isinstance(other, Tensor):
-            if other.ndim == 0 and other.device.type == "cpu":  # self's device stays
-                other = _meet_on_one_device(self, other)[1]
-            _check_same_device(self, other)
+            other = _meet_on_one_device(self, other, keep_a=True)[1]
             if other._array.shape != self._array.shape:
                 shape = _broadcast_pair(self._array.shape, other._array.shape)
                 if shape != self._array.shape:
