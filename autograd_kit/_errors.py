@@ -67,6 +67,14 @@ HINTS: dict[str, str] = {
         "Hint: inference_mode() promises the result never meets autograd. Compute it under "
         "torch.no_grad() instead, or use x.clone() of it here."
     ),
+    "inference_inplace": (
+        "Hint: a tensor made inside inference_mode() can only be changed inside it. Work on a "
+        "copy (y = x.clone()), or make it under torch.no_grad() if it must change later."
+    ),
+    "inference_requires_grad": (
+        "Hint: a tensor made inside inference_mode() can never join a graph. Use a copy "
+        "(x.clone().requires_grad_()), or make it under torch.no_grad() instead."
+    ),
     "hook_no_grad": "Hint: hooks see gradients, so the tensor must have requires_grad=True.",
     "unused_input": (
         "Hint: the output does not depend on this input, so there is no gradient to return."

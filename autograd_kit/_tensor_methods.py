@@ -54,6 +54,41 @@ def _check_same_device(first: Tensor, second: Tensor) -> None:
         )
 
 
+_INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone "
+    "to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 "
+    "for more details."
+)
+
+
+def _check_not_inference(tensor: Tensor) -> None:
+    """Refuse, as PyTorch does, to change an inference tensor in place outside inference_mode().
+
+    Inference tensors keep no version counter, so a graph that saved one could not notice the
+    change. PyTorch raises only after writing; here nothing has been written yet.
+    """
+    if tensor._is_inference and not grad_state.inference:
+        raise RuntimeError(explain(_INFERENCE_INPLACE, "inference_inplace"))
+
+
+def _meet_on_one_device(a: Tensor, b: Tensor, keep_a: bool = False) -> tuple[Tensor, Tensor]:
+    """``a`` and ``b`` on one device, or PyTorch's error.
+
+    As in PyTorch, a 0-dim CPU tensor mixes with a tensor on any device, like a number: it is
+    moved to the other device, still at its place in the graph, and its gradient comes back to
+    the CPU. A CPU tensor with one element but a dimension (``tensor([2.])``) is refused.
+    ``keep_a``: ``a`` is changed in place, so it cannot move.
+    """
+    if _backend.same_device(a._array, b._array):
+        return a, b
+    if b.ndim == 0 and b.device.type == "cpu":
+        return a, _alias(b, _backend.to_device(b._array, a.device))
+    if a.ndim == 0 and a.device.type == "cpu" and not keep_a:
+        return _alias(a, _backend.to_device(a._array, b.device)), b
+    _check_same_device(a, b)
+    return a, b
+
+
 def broadcast_shapes(*shapes: tuple) -> Size:
     """The shape the given shapes broadcast to, or PyTorch's error naming the clashing dimension.
 
@@ -107,7 +142,14 @@ def _promote(tensor: Tensor, dtype: dtypes.dtype) -> Tensor:
     if tensor.dtype is dtype:
         return tensor
     xp = _backend.xp_of(tensor._array)
-    alias = _wrap(xp.astype(tensor._array, native_dtype(xp, dtype)), tensor.grad_fn)
+    return _alias(tensor, xp.astype(tensor._array, native_dtype(xp, dtype)))
+
+
+def _alias(tensor: Tensor, array: Any) -> Tensor:
+    """``array`` (``tensor``'s values in another dtype or on another device) standing in for
+    ``tensor`` at its place in the graph; its gradient goes back in ``tensor``'s dtype and to
+    ``tensor``'s device."""
+    alias = _wrap(array, tensor.grad_fn)
     alias._requires_grad = tensor._requires_grad
     alias._output_nr = tensor._output_nr
     alias._version_counter = tensor._version_counter
@@ -148,7 +190,8 @@ def _binary(
     if isinstance(b, Tensor):
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:
-            _check_same_device(a, b)
+            a, b = _meet_on_one_device(a, b)
+            array_a, array_b = a._array, b._array
         if array_a.dtype != array_b.dtype or (
             floating and getattr(array_a.dtype, "kind", "?") not in "fc"
         ):
@@ -257,7 +300,7 @@ def _pos(self: Tensor) -> Tensor:
 def _compare(name: str) -> Any:
     def compare(self: Tensor, other: Any) -> Tensor:
         if isinstance(other, Tensor):
-            _check_same_device(self, other)
+            self, other = _meet_on_one_device(self, other)
             if self._array.shape != other._array.shape:
                 _broadcast_pair(self._array.shape, other._array.shape)
             other = other._array
@@ -437,8 +480,9 @@ def where(condition: Tensor, x: Any = None, y: Any = None) -> Tensor | tuple[Ten
         if isinstance(y, Tensor)
         else _scalar_tensor_like(y, tensors[0]).to(result)
     )
-    for value in (x, y):
-        _check_same_device(condition, value)
+    condition, x = _meet_on_one_device(condition, x)
+    condition, y = _meet_on_one_device(condition, y)
+    x, y = _meet_on_one_device(x, y)
     shape = _broadcast_pair(
         condition._array.shape, _broadcast_pair(x._array.shape, y._array.shape)
     )
@@ -1294,14 +1338,15 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
         or builtins.any(isinstance(o, Tensor) and o._requires_grad for o in others)
     )
     views.check_inplace(self, records)
-    if records:
-        if self.grad_fn is None and self._requires_grad:
-            raise RuntimeError(
-                explain(
-                    "a leaf Variable that requires grad is being used in an in-place operation.",
-                    "inplace_leaf",
-                )
+    if records and self.grad_fn is None and self._requires_grad:
+        raise RuntimeError(
+            explain(
+                "a leaf Variable that requires grad is being used in an in-place operation.",
+                "inplace_leaf",
             )
+        )
+    _check_not_inference(self)
+    if records:
         before = _wrap(
             self._array.copy()
             if hasattr(self._array, "copy")
@@ -1364,7 +1409,7 @@ def _type_word_of(dtype: dtypes.dtype) -> str:
 def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
     def method(self: Tensor, other: Any, **settings: Any) -> Tensor:
         if isinstance(other, Tensor):
-            _check_same_device(self, other)
+            other = _meet_on_one_device(self, other, keep_a=True)[1]
             if other._array.shape != self._array.shape:
                 shape = _broadcast_pair(self._array.shape, other._array.shape)
                 if shape != self._array.shape:
@@ -1440,6 +1485,7 @@ def _fill_random(self: Tensor, sample: Any) -> Tensor:
                 "inplace_leaf",
             )
         )
+    _check_not_inference(self)
     values = np.asarray(sample(self.shape), dtype=self.dtype.numpy)
     self._array[...] = _backend.to_device(values, self.device)
     self._version_counter[0] += 1
@@ -2720,6 +2766,7 @@ def _inplace_view(self: Tensor, primitive: type[ops.Primitive], **settings: Any)
                 "inplace_leaf",
             )
         )
+    _check_not_inference(self)
     result = primitive.apply(self, **settings)
     self._array = result._array
     if records:

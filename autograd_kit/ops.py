@@ -1950,6 +1950,7 @@ class _ViewPrimitive(Primitive):
             out._view_chain = (*x._view_chain, (cls, settings))
             out._version_counter = x._version_counter
             out._view_made_without_grad = x._view_made_without_grad or not grad_state.enabled
+            out._is_inference = x._is_inference  # a view is an inference tensor if its base is
             if base._views is None:
                 base._views = weakref.WeakSet()
             base._views.add(out)

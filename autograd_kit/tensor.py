@@ -132,6 +132,14 @@ class Tensor:
                     "int_requires_grad",
                 )
             )
+        if value and self._is_inference and not _inference_mode_on():
+            raise RuntimeError(
+                explain(
+                    "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                    "allowed.",
+                    "inference_requires_grad",
+                )
+            )
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -604,3 +612,9 @@ from .autograd.graph import accumulator_of, warn_non_leaf_grad  # noqa: E402
 from .autograd.hooks import RemovableHandle, add_hook  # noqa: E402, F401
 
 __all__ = ["Size", "Tensor"]
+
+
+def _inference_mode_on() -> bool:
+    from .autograd.grad_mode import grad_state
+
+    return grad_state.inference

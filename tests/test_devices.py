@@ -346,3 +346,88 @@ def test_unrecorded_elementwise_ops_on_another_device(name):
         results.append((str(out.dtype), out.cpu().numpy()))
     assert results[0][0] == results[1][0]
     np.testing.assert_array_equal(results[1][1], results[0][1])
+
+
+# ---- a 0-dim CPU tensor meets another device ----
+# PyTorch treats a 0-dim CPU tensor like a number (cuda_x + torch.tensor(2.) works, on the GPU);
+# tensor([2.]) on the CPU is refused. Its gradient comes back to the CPU (the engine sums it to
+# the scalar's shape and moves it, as PyTorch's engine does).
+
+CPU_SCALAR = {
+    "add": lambda a, s: a + s,
+    "radd": lambda a, s: s + a,
+    "sub": lambda a, s: s - a,
+    "mul": lambda a, s: a * s,
+    "div": lambda a, s: s / a,
+    "pow": lambda a, s: a**s,
+    "maximum": lambda a, s: ak.maximum(a, s),
+    "where_other": lambda a, s: ak.where(a > 1.5, a, s),
+    "where_self": lambda a, s: ak.where(a > 1.5, s, a),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CPU_SCALAR))
+def test_a_cpu_scalar_tensor_joins_an_op_on_another_device(name):
+    results = {}
+    for device in ("cpu", DEVICE):
+        a = ak.tensor([1.0, 2.0], device=device, requires_grad=True)
+        s = ak.tensor(3.0, requires_grad=True)  # always on the CPU
+        out = CPU_SCALAR[name](a, s)
+        assert out.device == ak.device(device)
+        out.sum().backward()
+        assert a.grad.device == ak.device(device) and s.grad.device == ak.device("cpu")
+        assert s.grad.shape == ()
+        results[device] = [*out.detach().cpu().tolist(), *a.grad.cpu().tolist(), s.grad.item()]
+    assert results[DEVICE] == pytest.approx(results["cpu"])
+
+
+COMPARISONS = {
+    "lt": lambda a, s: a < s,
+    "gt_reflected": lambda a, s: s > a,
+    "eq": lambda a, s: a == s,
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPARISONS))
+def test_a_cpu_scalar_tensor_compares_with_another_device(name):
+    a = ak.tensor([1.0, 3.0], device=DEVICE)
+    out = COMPARISONS[name](a, ak.tensor(3.0))
+    assert out.device == ak.device(DEVICE)
+    assert out.cpu().tolist() == COMPARISONS[name](ak.tensor([1.0, 3.0]), ak.tensor(3.0)).tolist()
+
+
+def test_a_cpu_scalar_tensor_updates_another_device_in_place():
+    a = ak.tensor([1.0, 2.0], device=DEVICE)
+    a.mul_(ak.tensor(2.0)).add_(ak.tensor(1))
+    assert a.device == ak.device(DEVICE) and a.cpu().tolist() == [3.0, 5.0]
+    # The tensor changed in place keeps its device: a CPU scalar cannot take another device's
+    # values in place.
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        ak.tensor(2.0).add_(ak.ones((), device=DEVICE))
+
+
+ONE_ELEMENT = {
+    "add": lambda a, s: a + s,
+    "radd": lambda a, s: s + a,
+    "lt": lambda a, s: a < s,
+    "add_": lambda a, s: a.add_(s),
+    "where": lambda a, s: ak.where(a > 0, a, s),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_ELEMENT))
+def test_a_one_element_cpu_tensor_with_a_dimension_is_refused(name):
+    a = ak.tensor([1.0, 2.0], device=DEVICE)
+    with pytest.raises(RuntimeError) as info:
+        ONE_ELEMENT[name](a, ak.tensor([3.0]))
+    first_line = str(info.value).split("\n")[0]
+    assert first_line.startswith(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+    )
+    assert set(first_line.split("devices, ")[1].rstrip("!").split(" and ")) == {"cpu", DEVICE}
+
+
+def test_a_scalar_on_another_device_does_not_join_a_third():
+    a = ak.tensor([1.0, 2.0], device=DEVICE)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        a + ak.tensor(3.0, device=OTHER)

@@ -782,3 +782,102 @@ OPTIM_DATA_ERRORS = {
 @pytest.mark.parametrize("name", sorted(OPTIM_DATA_ERRORS))
 def test_optim_data_errors_match_torch(name):
     assert_same_exception(OPTIM_DATA_ERRORS[name])
+
+
+# ---- inference tensors changed in place ----
+
+# Every in-place change PyTorch refuses on an inference tensor outside inference_mode(): the
+# arithmetic methods, x[...] = ..., copy_, zero_, the random fills, the in-place view ops,
+# requires_grad_(), and an optimizer-style update under no_grad.
+INFERENCE_INPLACE = {
+    "add_": lambda t, L: t.add_(1),
+    "add_tensor": lambda t, L: t.add_(L.ones(3)),
+    "iadd": lambda t, L: t.__iadd__(1),
+    "sub_": lambda t, L: t.sub_(1),
+    "mul_": lambda t, L: t.mul_(2),
+    "div_": lambda t, L: t.div_(2),
+    "pow_": lambda t, L: t.pow_(2),
+    "zero_": lambda t, L: t.zero_(),
+    "fill_": lambda t, L: t.fill_(2.0),
+    "copy_": lambda t, L: t.copy_(L.zeros(3)),
+    "clamp_": lambda t, L: t.clamp_(0.0, 0.5),
+    "relu_": lambda t, L: t.relu_(),
+    "addcmul_": lambda t, L: t.addcmul_(L.ones(3), L.ones(3)),
+    "setitem": lambda t, L: t.__setitem__(0, 5.0),
+    "setitem_tensor": lambda t, L: t.__setitem__(slice(None), L.zeros(3)),
+    "uniform_": lambda t, L: t.uniform_(),
+    "unsqueeze_": lambda t, L: t.unsqueeze_(0),
+    "squeeze_": lambda t, L: t.squeeze_(),
+    "view_add_": lambda t, L: t[:2].add_(1),
+    "requires_grad_": lambda t, L: t.requires_grad_(),
+    "requires_grad_attribute": lambda t, L: setattr(t, "requires_grad", True),
+    "other_requires_grad": lambda t, L: t.add_(L.ones(3, requires_grad=True)),
+    "no_grad_update": lambda t, L: _under_no_grad(L, lambda: t.add_(L.ones(3), alpha=-0.1)),
+    "inference_mode_false": lambda t, L: _under(L.inference_mode(False), lambda: t.mul_(2)),
+}
+
+
+def _under(mode, action):
+    with mode:
+        return action()
+
+
+def _under_no_grad(L, action):
+    return _under(L.no_grad(), action)
+
+
+def _inference_ones(L):
+    with L.inference_mode():
+        return L.ones(3)
+
+
+@pytest.mark.parametrize("name", sorted(INFERENCE_INPLACE))
+def test_inference_tensors_refuse_in_place_changes_outside_inference_mode(name):
+    assert_same_exception(lambda L: INFERENCE_INPLACE[name](_inference_ones(L), L))
+    made = _inference_ones(ak)
+    with pytest.raises(RuntimeError) as info:
+        INFERENCE_INPLACE[name](made, ak)
+    assert "Hint:" in str(info.value)
+    # Nothing was changed (PyTorch itself writes the numbers before it raises).
+    assert made.tolist() == [1.0, 1.0, 1.0] and made.shape == (3,)
+    assert not made.requires_grad and made.is_inference()
+
+
+def test_inference_tensors_change_in_place_inside_inference_mode():
+    for lib in (torch, ak):
+        made = _inference_ones(lib)
+        with lib.inference_mode():
+            made.add_(1)
+            made[0] = 5.0
+            made.requires_grad_()
+        assert made.tolist() == [5.0, 2.0, 2.0] and made.requires_grad
+        # Allowed outside too: turning requires_grad off, detach_, and a normal tensor taking
+        # an inference tensor's values.
+        plain = _inference_ones(lib)
+        assert not plain.requires_grad_(False).requires_grad
+        plain.detach_()
+        normal = lib.zeros(3)
+        normal.add_(plain)
+        normal.copy_(plain)
+        assert normal.tolist() == [1.0, 1.0, 1.0] and not normal.is_inference()
+
+
+def test_views_are_inference_tensors_exactly_when_their_base_is():
+    for lib in (torch, ak):
+        made = _inference_ones(lib)
+        assert made[:2].is_inference() and made.view(3).is_inference()
+        normal = lib.ones(3)
+        with lib.inference_mode():
+            view = normal[:2]
+        assert not view.is_inference()
+        view.add_(1)  # a normal tensor's view, made in inference mode: a normal tensor
+        assert normal.tolist() == [2.0, 2.0, 1.0]
+
+
+def test_the_leaf_error_comes_first_for_an_inference_tensor_that_requires_grad():
+    def leaf_first(L):
+        with L.inference_mode():
+            made = L.ones(3).requires_grad_()
+        made.add_(1)
+
+    assert_same_exception(leaf_first)

@@ -692,13 +692,19 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
         if (where is not None or type(grad._array) is not np.ndarray) and device_of(
             grad._array
         ) != (where or CPU):
-            raise RuntimeError(
-                explain(
-                    f"Function {node.name()} returned an invalid gradient at index {index} - "
-                    f"expected device {where or CPU} but got {device_of(grad._array)}",
-                    "device_mismatch",
+            if shape != ():
+                raise RuntimeError(
+                    explain(
+                        f"Function {node.name()} returned an invalid gradient at index {index} - "
+                        f"expected device {where or CPU} but got {device_of(grad._array)}",
+                        "device_mismatch",
+                    )
                 )
-            )
+            # A 0-dim input (a CPU scalar in an op on another device): as PyTorch does, its
+            # gradient is summed down to it and moved back to its device.
+            from ..ops import sum_to
+
+            grad = sum_to(grad, shape).to(where or CPU)
         if grad._array.shape != shape:
             if not _expandable(shape, grad._array.shape):
                 raise RuntimeError(
