@@ -38,7 +38,7 @@ from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
-from .autograd.graph import gradient_edge, input_meta, next_sequence_nr
+from .autograd.graph import gradient_edge, input_meta, next_sequence_nr, shared
 from .tensor import Tensor, _wrap
 
 PRIMITIVES: dict[str, type[Primitive]] = {}
@@ -111,15 +111,13 @@ class Primitive(Function):
             meta.append(
                 value._grad_meta
                 if value._grad_meta is not None
-                else (array.shape, array.dtype, None)
-                if type(array) is np.ndarray
                 else input_meta(array)
             )
-        node.needs_input_grad = tuple(needs)
+        node.needs_input_grad = shared(tuple(needs))
         output = _wrap(cls.forward(node, *arrays, **settings), node)
         node._sequence_nr = next_sequence_nr()
         node.next_functions = tuple(edges)
-        node._input_meta = tuple(meta)
+        node._input_meta = shared(tuple(meta))
         if grad_state.anomaly:
             remember_forward(node)
         if node._saved:

@@ -733,9 +733,32 @@ def _expandable(shape: tuple, grad_shape: tuple) -> bool:
 def input_meta(array: Any) -> tuple:
     """What the engine remembers about an input to check its gradient: shape, dtype, device.
 
-    The device is stored only off the CPU, so a NumPy input costs one small tuple.
+    The device is stored only off the CPU. A NumPy input's entry is shared by every input of
+    the same shape and dtype (see ``shared``), so recording an operation makes no new one.
     """
-    return (array.shape, array.dtype, None if type(array) is np.ndarray else device_of(array))
+    if type(array) is np.ndarray:
+        return shared((array.shape, array.dtype, None))
+    return (array.shape, array.dtype, device_of(array))
+
+
+# Small immutable records many nodes hold alike: ``needs_input_grad`` flags, input shapes and
+# dtypes. Each node could keep its own copy, but every object a node keeps is one more for
+# Python's cyclic garbage collector to walk, again and again while the graph is alive, and
+# recording then costs about twice as much. Equal records are shared instead (a tuple never
+# changes, so sharing it is invisible). The table only grows with the number of distinct
+# shapes a program uses; it starts afresh past a few thousand.
+_SHARED: dict[tuple, tuple] = {}
+_SHARED_LIMIT = 4096
+
+
+def shared(record: tuple) -> tuple:
+    """The one shared copy of an immutable ``record`` (a tuple of numbers, shapes, dtypes)."""
+    kept = _SHARED.get(record)
+    if kept is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        kept = _SHARED[record] = record
+    return kept
 
 
 def warn_non_leaf_grad() -> None:
