@@ -38,7 +38,8 @@ from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
-from .autograd.graph import gradient_edge, input_meta, next_sequence_nr, shared
+from .autograd.graph import SHARED_FLAGS, SHARED_RECORDS, gradient_edge, input_meta
+from .autograd.graph import next_sequence_nr, shared
 from .tensor import Tensor, _wrap
 
 PRIMITIVES: dict[str, type[Primitive]] = {}
@@ -91,41 +92,53 @@ class Primitive(Function):
     @classmethod
     def _record(cls, inputs: tuple, settings: dict) -> Tensor:
         node = _new(cls._backward_cls)
-        arrays, needs, edges, meta = [], [], [], []
+        arrays, needs, next_nodes, output_nrs, meta = [], [], [], [], []
         for value in inputs:
             if not isinstance(value, Tensor):  # a number or setting: no edge, no gradient
                 arrays.append(value)
                 needs.append(False)
-                edges.append(_NO_EDGE)
+                next_nodes.append(None)
+                output_nrs.append(0)
                 meta.append(None)
                 continue
             array = value._array
             arrays.append(array)
             needs.append(value._requires_grad)
+            # The edge to where this input came from: its grad_fn, or a leaf's accumulator.
             producer = value.grad_fn
-            edges.append(
-                (producer, value._output_nr) if producer is not None else gradient_edge(value)
-            )
+            if producer is not None:
+                next_nodes.append(producer)
+                output_nrs.append(value._output_nr)
+            else:
+                producer, output_nr = gradient_edge(value)
+                next_nodes.append(producer)
+                output_nrs.append(output_nr)
             # What the engine checks the returned gradient against: shape, dtype, device (a
             # dtype-promoted input's gradient goes back in the dtype the input really has).
-            meta.append(
-                value._grad_meta
-                if value._grad_meta is not None
-                else input_meta(array)
-            )
-        node.needs_input_grad = shared(tuple(needs))
+            # Equal records are shared between nodes (see graph.shared): fewer objects for
+            # the garbage collector to walk.
+            entry = value._grad_meta
+            if entry is None:
+                if type(array) is np.ndarray:
+                    key = (array.shape, array.dtype, None)
+                    entry = SHARED_RECORDS.get(key) or shared(key)
+                else:
+                    entry = input_meta(array)
+            meta.append(entry)
+        needs = tuple(needs)
+        node.needs_input_grad = SHARED_FLAGS.get(needs) or shared(needs, SHARED_FLAGS)
         output = _wrap(cls.forward(node, *arrays, **settings), node)
         node._sequence_nr = next_sequence_nr()
-        node.next_functions = tuple(edges)
-        node._input_meta = shared(tuple(meta))
+        node._next_nodes = tuple(next_nodes)
+        output_nrs = tuple(output_nrs)
+        node._next_output_nrs = SHARED_RECORDS.get(output_nrs) or shared(output_nrs)
+        meta = tuple(meta)
+        node._input_meta = SHARED_RECORDS.get(meta) or shared(meta)
         if grad_state.anomaly:
             remember_forward(node)
         if node._saved:
             pack_saved(node, inputs, arrays, (output,))
         return output
-
-
-_NO_EDGE = (None, 0)
 
 
 def _either(on_tensor: Any, on_array: Any) -> Any:

@@ -54,7 +54,7 @@ NAMES = ("dispatch", "mlp", "elementwise", "chain", "chain_backward")
 def start(python: str) -> subprocess.Popen:
     benchmarks = str(Path(__file__).resolve().parent)
     worker = subprocess.Popen(
-        [python, "-c", WORKER, benchmarks],
+        [str(Path(python).absolute()), "-c", WORKER, benchmarks],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

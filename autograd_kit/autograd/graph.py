@@ -60,7 +60,11 @@ class Node:
 
     # Class-level defaults keep the per-operation cost low: instances only get their own
     # attribute when something is registered on them.
-    next_functions: tuple[tuple[Node | None, int], ...] = ()
+    # The edges, stored compactly: the nodes the inputs came from, and (a shared record, see
+    # ``shared``) which output of each node. One (node, output_nr) pair per input would be
+    # one more object per edge for Python's garbage collector to walk while the graph lives.
+    _next_nodes: tuple[Node | None, ...] = ()
+    _next_output_nrs: tuple[int, ...] = ()
     _pre_hooks: dict[int, Callable] | None = None
     _post_hooks: dict[int, Callable] | None = None
     _tensor_hooks: dict[int, dict[int, Callable]] | None = None  # output_nr -> hooks
@@ -72,6 +76,17 @@ class Node:
     _metadata: dict | None = None
     _holds_tensors = False  # True while saved tensors wait for backward
     _hooked = False  # True once a tensor hook, retain_grad or pre-hook is registered here
+
+    @property
+    def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
+        """One ``(node, output_nr)`` pair per input of the forward operation (built on each
+        access, as PyTorch builds it)."""
+        return tuple(zip(self._next_nodes, self._next_output_nrs))
+
+    @next_functions.setter
+    def next_functions(self, edges: Sequence[tuple[Node | None, int]]) -> None:
+        self._next_nodes = tuple([edge[0] for edge in edges])
+        self._next_output_nrs = shared(tuple([edge[1] for edge in edges]))
 
     def name(self) -> str:
         """The node's type name, e.g. ``'MulBackward0'``."""
@@ -313,7 +328,7 @@ def run_backward(
                 elif observed:
                     _emit("node", node=node, grad_outputs=_as_tensors(grads))
                 continue
-            if needed is not None and not any(n in needed for n, _ in node.next_functions):
+            if needed is not None and not any(n in needed for n in node._next_nodes):
                 continue
             grad_inputs = _run_node(node, grads, observed, raw)
             if check_nan:
@@ -323,7 +338,9 @@ def run_backward(
                 if observed:
                     _emit("free", node=node)
             track_fresh = raw and node._forward_cls_is_primitive
-            for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
+            for next_node, output_nr, grad in zip(
+                node._next_nodes, node._next_output_nrs, grad_inputs
+            ):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
@@ -384,7 +401,7 @@ def _count_dependencies(
     stack = list(seen)
     while stack:
         node = stack.pop()
-        for next_node, _ in node.next_functions:
+        for next_node in node._next_nodes:
             if next_node is None or (within is not None and next_node not in within):
                 continue
             dependencies[next_node] = dependencies.get(next_node, 0) + 1
@@ -398,7 +415,7 @@ def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
     """The nodes with a path to any target: walk reversed edges back from the targets."""
     parents: dict[Node, list[Node]] = {}
     for node in reachable:
-        for next_node, _ in node.next_functions:
+        for next_node in node._next_nodes:
             if next_node is not None:
                 parents.setdefault(next_node, []).append(node)
     needed = set(target_nodes)
@@ -620,7 +637,7 @@ def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
         if grad is not None:
             input_meta = meta[position]
             if (
-                node.next_functions[position][0] is None  # (also: an input that was a number)
+                node._next_nodes[position] is None  # (also: an input that was a number)
                 or type(grad) is not np.ndarray
                 or grad.shape != input_meta[0]
                 or grad.dtype is not input_meta[1]
@@ -643,10 +660,10 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
     if len(grad_inputs) != len(meta):
         return None
     reduced = []
-    for grad, input_meta, edge in zip(grad_inputs, meta, node.next_functions):
+    for grad, input_meta, next_node in zip(grad_inputs, meta, node._next_nodes):
         if grad is not None:
             if (
-                edge[0] is None
+                next_node is None
                 or type(grad) is not np.ndarray
                 or input_meta[2] is not None  # an input off the CPU: the full check says why
                 or grad.dtype is not input_meta[1]
@@ -661,7 +678,9 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
 def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
     Tensor = tensor_module.Tensor
     checked = list(grad_inputs)
-    for index, (grad, input_meta, edge) in enumerate(zip(grad_inputs, meta, node.next_functions)):
+    for index, (grad, input_meta, next_node) in enumerate(
+        zip(grad_inputs, meta, node._next_nodes)
+    ):
         if grad is None:
             continue
         if input_meta is None:  # a non-tensor argument of forward
@@ -677,7 +696,7 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
                 f"function {node.name()} returned a gradient that is not a Tensor at index {index} "
                 f"(got {type(grad).__name__})"
             )
-        if edge[0] is None:  # this input needs no gradient: drop it unchecked
+        if next_node is None:  # this input needs no gradient: drop it unchecked
             checked[index] = None
             continue
         array = grad._array
@@ -741,23 +760,28 @@ def input_meta(array: Any) -> tuple:
     return (array.shape, array.dtype, device_of(array))
 
 
-# Small immutable records many nodes hold alike: ``needs_input_grad`` flags, input shapes and
-# dtypes. Each node could keep its own copy, but every object a node keeps is one more for
-# Python's cyclic garbage collector to walk, again and again while the graph is alive, and
-# recording then costs about twice as much. Equal records are shared instead (a tuple never
-# changes, so sharing it is invisible). The table only grows with the number of distinct
-# shapes a program uses; it starts afresh past a few thousand.
-_SHARED: dict[tuple, tuple] = {}
+# Small immutable records many nodes hold alike: input shapes and dtypes, output numbers,
+# ``needs_input_grad`` flags. Each node could keep its own copy, but every object a node keeps
+# is one more for Python's cyclic garbage collector to walk, again and again while the graph
+# is alive (the collector, not the arithmetic, was most of the cost of recording a long
+# chain). Equal records are shared instead: a tuple never changes, so sharing it is invisible.
+# Flags have a table of their own because ``(True, False) == (1, 0)``. A table only grows
+# with the number of distinct shapes a program uses; it starts afresh past a few thousand.
+SHARED_RECORDS: dict[tuple, tuple] = {}
+SHARED_FLAGS: dict[tuple, tuple] = {}
 _SHARED_LIMIT = 4096
 
 
-def shared(record: tuple) -> tuple:
-    """The one shared copy of an immutable ``record`` (a tuple of numbers, shapes, dtypes)."""
-    kept = _SHARED.get(record)
+def shared(record: tuple, table: dict[tuple, tuple] = SHARED_RECORDS) -> tuple:
+    """The one shared copy of an immutable ``record`` (a tuple of numbers, shapes, dtypes).
+
+    Hot paths look the record up in ``table`` themselves first and call this on a miss.
+    """
+    kept = table.get(record)
     if kept is None:
-        if len(_SHARED) >= _SHARED_LIMIT:
-            _SHARED.clear()
-        kept = _SHARED[record] = record
+        if len(table) >= _SHARED_LIMIT:
+            table.clear()
+        kept = table[record] = record
     return kept
 
 
