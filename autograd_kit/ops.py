@@ -38,8 +38,14 @@ from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
-from .autograd.graph import SHARED_FLAGS, SHARED_RECORDS, gradient_edge, input_meta
-from .autograd.graph import next_sequence_nr, shared
+from .autograd.graph import (
+    SHARED_FLAGS,
+    SHARED_RECORDS,
+    gradient_edge,
+    input_meta,
+    next_sequence_nr,
+    shared,
+)
 from .tensor import Tensor, _wrap
 
 PRIMITIVES: dict[str, type[Primitive]] = {}
