@@ -61,7 +61,7 @@ class Node:
     # Class-level defaults keep the per-operation cost low: instances only get their own
     # attribute when something is registered on them.
     # The edges, stored compactly: the nodes the inputs came from, and (a shared record, see
-    # ``shared``) which output of each node. One (node, output_nr) pair per input would be
+    # ``SHARED_OUTPUT_NRS``) which output of each node. One (node, output_nr) pair per input would be
     # one more object per edge for Python's garbage collector to walk while the graph lives.
     _next_nodes: tuple[Node | None, ...] = ()
     _next_output_nrs: tuple[int, ...] = ()
@@ -86,7 +86,7 @@ class Node:
     @next_functions.setter
     def next_functions(self, edges: Sequence[tuple[Node | None, int]]) -> None:
         self._next_nodes = tuple([edge[0] for edge in edges])
-        self._next_output_nrs = shared(tuple([edge[1] for edge in edges]))
+        self._next_output_nrs = shared_output_nrs(tuple([edge[1] for edge in edges]))
 
     def name(self) -> str:
         """The node's type name, e.g. ``'MulBackward0'``."""
@@ -752,37 +752,52 @@ def _expandable(shape: tuple, grad_shape: tuple) -> bool:
 def input_meta(array: Any) -> tuple:
     """What the engine remembers about an input to check its gradient: shape, dtype, device.
 
-    The device is stored only off the CPU. A NumPy input's entry is shared by every input of
-    the same shape and dtype (see ``shared``), so recording an operation makes no new one.
+    The device is stored only off the CPU. A NumPy input's record is shared by every input of
+    the same shape and dtype (see ``SHARED_META``), so recording an operation makes no new one.
     """
     if type(array) is np.ndarray:
-        return shared((array.shape, array.dtype, None))
+        key = (array.shape, id(array.dtype))
+        meta = SHARED_META.get(key)
+        if meta is None:
+            meta = remember(SHARED_META, key, (array.shape, array.dtype, None))
+        return meta
     return (array.shape, array.dtype, device_of(array))
 
 
 # Small immutable records many nodes hold alike: input shapes and dtypes, output numbers,
 # ``needs_input_grad`` flags. Each node could keep its own copy, but every object a node keeps
-# is one more for Python's cyclic garbage collector to walk, again and again while the graph
-# is alive (the collector, not the arithmetic, was most of the cost of recording a long
-# chain). Equal records are shared instead: a tuple never changes, so sharing it is invisible.
-# Flags have a table of their own because ``(True, False) == (1, 0)``. A table only grows
-# with the number of distinct shapes a program uses; it starts afresh past a few thousand.
-SHARED_RECORDS: dict[tuple, tuple] = {}
+# is one more for Python's cyclic garbage collector to count and walk, again and again while
+# the graph is alive (the collector, not the arithmetic, was most of the cost of recording a
+# long chain). Equal records are shared instead: a tuple never changes, so sharing it is
+# invisible. Each kind has its own table, with a key that is quick to hash:
+#   SHARED_META         (shape, id(dtype)) -> (shape, dtype, None), one input's record
+#                       (hashing a NumPy dtype is slow; the record keeps its dtype alive, so
+#                       the id stays that dtype's);
+#   SHARED_INPUT_META   the ids of a node's input records -> the tuple of those records (it
+#                       keeps them alive);
+#   SHARED_OUTPUT_NRS   output numbers, e.g. (0, 0);
+#   SHARED_FLAGS        needs_input_grad, e.g. (True, False) (apart: (True, False) == (1, 0)).
+# A table only grows with the number of distinct shapes a program uses; it starts afresh
+# past a few thousand entries.
+SHARED_META: dict[tuple, tuple] = {}
+SHARED_INPUT_META: dict[tuple, tuple] = {}
+SHARED_OUTPUT_NRS: dict[tuple, tuple] = {}
 SHARED_FLAGS: dict[tuple, tuple] = {}
 _SHARED_LIMIT = 4096
 
 
-def shared(record: tuple, table: dict[tuple, tuple] = SHARED_RECORDS) -> tuple:
-    """The one shared copy of an immutable ``record`` (a tuple of numbers, shapes, dtypes).
+def remember(table: dict[tuple, tuple], key: tuple, record: tuple) -> tuple:
+    """Store ``record`` in one of the tables above and return it (hot paths call
+    ``table.get(key)`` themselves and this only on a miss)."""
+    if len(table) >= _SHARED_LIMIT:
+        table.clear()
+    table[key] = record
+    return record
 
-    Hot paths look the record up in ``table`` themselves first and call this on a miss.
-    """
-    kept = table.get(record)
-    if kept is None:
-        if len(table) >= _SHARED_LIMIT:
-            table.clear()
-        kept = table[record] = record
-    return kept
+
+def shared_output_nrs(output_nrs: tuple) -> tuple:
+    """The shared copy of a node's output numbers (see ``SHARED_OUTPUT_NRS``)."""
+    return SHARED_OUTPUT_NRS.get(output_nrs) or remember(SHARED_OUTPUT_NRS, output_nrs, output_nrs)
 
 
 def warn_non_leaf_grad() -> None:
