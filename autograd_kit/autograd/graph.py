@@ -330,7 +330,14 @@ def run_backward(
                 continue
             if needed is not None and not any(n in needed for n in node._next_nodes):
                 continue
-            grad_inputs = _run_node(node, grads, observed, raw)
+            if raw and node._backward_on_arrays and not (observed or node._post_hooks):
+                # The common case, taken here without a call to _run_node: a primitive's
+                # formula on raw arrays, whose results usually need no checking at all.
+                grad_inputs = node._apply_arrays(grads)
+                if not _arrays_fit(node, grad_inputs):
+                    grad_inputs = _run_node(node, grads, observed, raw, grad_inputs)
+            else:
+                grad_inputs = _run_node(node, grads, observed, raw)
             if check_nan:
                 anomaly_mode.check_nan(node, grad_inputs)
             if not retain_graph and node._holds_tensors:
@@ -583,16 +590,20 @@ def _copy_array(array: Any) -> Any:
     return xp_of(array).asarray(array, copy=True)
 
 
-def _run_node(node: Node, grads: list, observed: bool, raw: bool) -> tuple:
+def _run_node(
+    node: Node, grads: list, observed: bool, raw: bool, unfit: tuple | None = None
+) -> tuple:
     """Call the node's backward and check what it returns against its inputs.
 
     In raw mode a primitive computes on the arrays directly; anything else (a custom
-    Function, a node with hooks, an observer watching) sees tensors.
+    Function, a node with hooks, an observer watching) sees tensors. ``unfit`` is what a
+    primitive's formula already returned on arrays when the quick check (``_arrays_fit``)
+    found something to fix (the backward loop tries that first).
     """
     if raw and node._backward_on_arrays:
-        grad_inputs = node._apply_arrays(grads)
+        grad_inputs = node._apply_arrays(grads) if unfit is None else unfit
         if not (node._post_hooks or observed):
-            if _arrays_fit(node, grad_inputs):
+            if unfit is None and _arrays_fit(node, grad_inputs):
                 return grad_inputs  # the common case: nothing to check, convert or report
             reduced = _arrays_reduced(node, grad_inputs)
             if reduced is not None:
@@ -632,18 +643,14 @@ def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
         return False
-    position = 0
-    for grad in grad_inputs:
-        if grad is not None:
-            input_meta = meta[position]
-            if (
-                node._next_nodes[position] is None  # (also: an input that was a number)
-                or type(grad) is not np.ndarray
-                or grad.shape != input_meta[0]
-                or grad.dtype is not input_meta[1]
-            ):
-                return False
-        position += 1
+    for grad, input_meta, next_node in zip(grad_inputs, meta, node._next_nodes):
+        if grad is not None and (
+            next_node is None  # (also: an input that was a number)
+            or type(grad) is not np.ndarray
+            or grad.shape != input_meta[0]
+            or grad.dtype is not input_meta[1]
+        ):
+            return False
     return True
 
 
