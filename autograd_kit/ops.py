@@ -38,7 +38,15 @@ from ._errors import explain
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
-from .autograd.graph import gradient_edge, input_meta, next_sequence_nr
+from .autograd.graph import (
+    SHARED_FLAGS,
+    SHARED_META,
+    gradient_edge,
+    input_meta,
+    next_sequence_nr,
+    remember,
+    shared_output_nrs,
+)
 from .tensor import Tensor, _wrap
 
 PRIMITIVES: dict[str, type[Primitive]] = {}
@@ -77,57 +85,86 @@ class Primitive(Function):
 
     @classmethod
     def apply(cls, *inputs: Any, **settings: Any) -> Tensor:
-        """Run ``forward`` on the inputs' arrays; record a node if any input requires grad."""
+        """Run ``forward`` on the inputs' arrays; record a node if any input requires grad.
+
+        This runs for every operation, so it is written for speed: one pass over the inputs
+        when nothing is recorded, and when something is, records shared between nodes (see
+        ``graph.SHARED_META``) instead of new ones, so the garbage collector has less to do.
+        """
         if grad_state.enabled:
             for value in inputs:
                 if isinstance(value, Tensor) and value._requires_grad:
-                    return cls._record(inputs, settings)
+                    break
+            else:
+                value = None
+            if value is not None:  # record: the node is the ctx forward sees
+                node = _new(cls._backward_cls)
+                arrays, needs, next_nodes, meta = [], [], [], []
+                other_outputs = False  # True once an input is not output 0 of its node
+                for value in inputs:
+                    if not isinstance(value, Tensor):  # a number or setting: no edge
+                        arrays.append(value)
+                        needs.append(False)
+                        next_nodes.append(None)
+                        meta.append(None)
+                        continue
+                    array = value._array
+                    arrays.append(array)
+                    needs.append(value._requires_grad)
+                    # The edge to where this input came from: its grad_fn or leaf accumulator.
+                    producer = value.grad_fn
+                    if producer is None:
+                        producer = gradient_edge(value)[0]  # (a leaf's is output 0)
+                    elif value._output_nr:
+                        other_outputs = True
+                    next_nodes.append(producer)
+                    # What the engine checks the returned gradient against: shape, dtype,
+                    # device (a dtype-promoted input's gradient goes back in the dtype the
+                    # input really has).
+                    entry = value._grad_meta
+                    if entry is None:
+                        if type(array) is np.ndarray:  # graph.input_meta, inlined
+                            key = (array.shape, id(array.dtype))
+                            entry = SHARED_META.get(key) or input_meta(array)
+                        else:
+                            entry = input_meta(array)
+                    meta.append(entry)
+                needs = tuple(needs)
+                node.needs_input_grad = SHARED_FLAGS.get(needs) or remember(
+                    SHARED_FLAGS, needs, needs
+                )
+                output = _wrap(cls.forward(node, *arrays, **settings), node)
+                node._sequence_nr = next_sequence_nr()
+                node._next_nodes = tuple(next_nodes)
+                if not other_outputs:
+                    count = len(inputs)
+                    node._next_output_nrs = _ZEROS[count] if count < 65 else (0,) * count
+                else:
+                    node._next_output_nrs = shared_output_nrs(
+                        tuple(
+                            [
+                                value._output_nr
+                                if isinstance(value, Tensor) and value.grad_fn is not None
+                                else 0
+                                for value in inputs
+                            ]
+                        )
+                    )
+                node._input_meta = tuple(meta)
+                if grad_state.anomaly:
+                    remember_forward(node)
+                if node._saved:
+                    pack_saved(node, inputs, arrays, (output,))
+                return output
         arrays = [value._array if isinstance(value, Tensor) else value for value in inputs]
         output = _wrap(cls.forward(_UNRECORDED, *arrays, **settings))
         if grad_state.inference:
             output._is_inference = True
         return output
 
-    @classmethod
-    def _record(cls, inputs: tuple, settings: dict) -> Tensor:
-        node = _new(cls._backward_cls)
-        arrays, needs, edges, meta = [], [], [], []
-        for value in inputs:
-            if not isinstance(value, Tensor):  # a number or setting: no edge, no gradient
-                arrays.append(value)
-                needs.append(False)
-                edges.append(_NO_EDGE)
-                meta.append(None)
-                continue
-            array = value._array
-            arrays.append(array)
-            needs.append(value._requires_grad)
-            producer = value.grad_fn
-            edges.append(
-                (producer, value._output_nr) if producer is not None else gradient_edge(value)
-            )
-            # What the engine checks the returned gradient against: shape, dtype, device (a
-            # dtype-promoted input's gradient goes back in the dtype the input really has).
-            meta.append(
-                value._grad_meta
-                if value._grad_meta is not None
-                else (array.shape, array.dtype, None)
-                if type(array) is np.ndarray
-                else input_meta(array)
-            )
-        node.needs_input_grad = tuple(needs)
-        output = _wrap(cls.forward(node, *arrays, **settings), node)
-        node._sequence_nr = next_sequence_nr()
-        node.next_functions = tuple(edges)
-        node._input_meta = tuple(meta)
-        if grad_state.anomaly:
-            remember_forward(node)
-        if node._saved:
-            pack_saved(node, inputs, arrays, (output,))
-        return output
 
-
-_NO_EDGE = (None, 0)
+# The output numbers of a node whose inputs are all output 0 of their nodes (the usual case).
+_ZEROS = [shared_output_nrs((0,) * count) for count in range(65)]
 
 
 def _either(on_tensor: Any, on_array: Any) -> Any:

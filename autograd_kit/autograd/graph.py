@@ -60,7 +60,11 @@ class Node:
 
     # Class-level defaults keep the per-operation cost low: instances only get their own
     # attribute when something is registered on them.
-    next_functions: tuple[tuple[Node | None, int], ...] = ()
+    # The edges, stored compactly: the nodes the inputs came from, and (a shared record, see
+    # ``SHARED_OUTPUT_NRS``) which output of each node. One (node, output_nr) pair per input would be
+    # one more object per edge for Python's garbage collector to walk while the graph lives.
+    _next_nodes: tuple[Node | None, ...] = ()
+    _next_output_nrs: tuple[int, ...] = ()
     _pre_hooks: dict[int, Callable] | None = None
     _post_hooks: dict[int, Callable] | None = None
     _tensor_hooks: dict[int, dict[int, Callable]] | None = None  # output_nr -> hooks
@@ -72,6 +76,17 @@ class Node:
     _metadata: dict | None = None
     _holds_tensors = False  # True while saved tensors wait for backward
     _hooked = False  # True once a tensor hook, retain_grad or pre-hook is registered here
+
+    @property
+    def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
+        """One ``(node, output_nr)`` pair per input of the forward operation (built on each
+        access, as PyTorch builds it)."""
+        return tuple(zip(self._next_nodes, self._next_output_nrs))
+
+    @next_functions.setter
+    def next_functions(self, edges: Sequence[tuple[Node | None, int]]) -> None:
+        self._next_nodes = tuple([edge[0] for edge in edges])
+        self._next_output_nrs = shared_output_nrs(tuple([edge[1] for edge in edges]))
 
     def name(self) -> str:
         """The node's type name, e.g. ``'MulBackward0'``."""
@@ -313,9 +328,16 @@ def run_backward(
                 elif observed:
                     _emit("node", node=node, grad_outputs=_as_tensors(grads))
                 continue
-            if needed is not None and not any(n in needed for n, _ in node.next_functions):
+            if needed is not None and not any(n in needed for n in node._next_nodes):
                 continue
-            grad_inputs = _run_node(node, grads, observed, raw)
+            if raw and node._backward_on_arrays and not (observed or node._post_hooks):
+                # The common case, taken here without a call to _run_node: a primitive's
+                # formula on raw arrays, whose results usually need no checking at all.
+                grad_inputs = node._apply_arrays(grads)
+                if not _arrays_fit(node, grad_inputs):
+                    grad_inputs = _run_node(node, grads, observed, raw, grad_inputs)
+            else:
+                grad_inputs = _run_node(node, grads, observed, raw)
             if check_nan:
                 anomaly_mode.check_nan(node, grad_inputs)
             if not retain_graph and node._holds_tensors:
@@ -323,7 +345,9 @@ def run_backward(
                 if observed:
                     _emit("free", node=node)
             track_fresh = raw and node._forward_cls_is_primitive
-            for (next_node, output_nr), grad in zip(node.next_functions, grad_inputs):
+            for next_node, output_nr, grad in zip(
+                node._next_nodes, node._next_output_nrs, grad_inputs
+            ):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if grad is not None:
@@ -384,7 +408,7 @@ def _count_dependencies(
     stack = list(seen)
     while stack:
         node = stack.pop()
-        for next_node, _ in node.next_functions:
+        for next_node in node._next_nodes:
             if next_node is None or (within is not None and next_node not in within):
                 continue
             dependencies[next_node] = dependencies.get(next_node, 0) + 1
@@ -398,7 +422,7 @@ def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
     """The nodes with a path to any target: walk reversed edges back from the targets."""
     parents: dict[Node, list[Node]] = {}
     for node in reachable:
-        for next_node, _ in node.next_functions:
+        for next_node in node._next_nodes:
             if next_node is not None:
                 parents.setdefault(next_node, []).append(node)
     needed = set(target_nodes)
@@ -566,16 +590,20 @@ def _copy_array(array: Any) -> Any:
     return xp_of(array).asarray(array, copy=True)
 
 
-def _run_node(node: Node, grads: list, observed: bool, raw: bool) -> tuple:
+def _run_node(
+    node: Node, grads: list, observed: bool, raw: bool, unfit: tuple | None = None
+) -> tuple:
     """Call the node's backward and check what it returns against its inputs.
 
     In raw mode a primitive computes on the arrays directly; anything else (a custom
-    Function, a node with hooks, an observer watching) sees tensors.
+    Function, a node with hooks, an observer watching) sees tensors. ``unfit`` is what a
+    primitive's formula already returned on arrays when the quick check (``_arrays_fit``)
+    found something to fix (the backward loop tries that first).
     """
     if raw and node._backward_on_arrays:
-        grad_inputs = node._apply_arrays(grads)
+        grad_inputs = node._apply_arrays(grads) if unfit is None else unfit
         if not (node._post_hooks or observed):
-            if _arrays_fit(node, grad_inputs):
+            if unfit is None and _arrays_fit(node, grad_inputs):
                 return grad_inputs  # the common case: nothing to check, convert or report
             reduced = _arrays_reduced(node, grad_inputs)
             if reduced is not None:
@@ -615,18 +643,14 @@ def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
         return False
-    position = 0
-    for grad in grad_inputs:
-        if grad is not None:
-            input_meta = meta[position]
-            if (
-                node.next_functions[position][0] is None  # (also: an input that was a number)
-                or type(grad) is not np.ndarray
-                or grad.shape != input_meta[0]
-                or grad.dtype is not input_meta[1]
-            ):
-                return False
-        position += 1
+    for grad, input_meta, next_node in zip(grad_inputs, meta, node._next_nodes):
+        if grad is not None and (
+            next_node is None  # (also: an input that was a number)
+            or type(grad) is not np.ndarray
+            or grad.shape != input_meta[0]
+            or grad.dtype is not input_meta[1]
+        ):
+            return False
     return True
 
 
@@ -643,10 +667,10 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
     if len(grad_inputs) != len(meta):
         return None
     reduced = []
-    for grad, input_meta, edge in zip(grad_inputs, meta, node.next_functions):
+    for grad, input_meta, next_node in zip(grad_inputs, meta, node._next_nodes):
         if grad is not None:
             if (
-                edge[0] is None
+                next_node is None
                 or type(grad) is not np.ndarray
                 or input_meta[2] is not None  # an input off the CPU: the full check says why
                 or grad.dtype is not input_meta[1]
@@ -661,7 +685,9 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
 def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
     Tensor = tensor_module.Tensor
     checked = list(grad_inputs)
-    for index, (grad, input_meta, edge) in enumerate(zip(grad_inputs, meta, node.next_functions)):
+    for index, (grad, input_meta, next_node) in enumerate(
+        zip(grad_inputs, meta, node._next_nodes)
+    ):
         if grad is None:
             continue
         if input_meta is None:  # a non-tensor argument of forward
@@ -677,7 +703,7 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
                 f"function {node.name()} returned a gradient that is not a Tensor at index {index} "
                 f"(got {type(grad).__name__})"
             )
-        if edge[0] is None:  # this input needs no gradient: drop it unchecked
+        if next_node is None:  # this input needs no gradient: drop it unchecked
             checked[index] = None
             continue
         array = grad._array
@@ -739,9 +765,52 @@ def _expandable(shape: tuple, grad_shape: tuple) -> bool:
 def input_meta(array: Any) -> tuple:
     """What the engine remembers about an input to check its gradient: shape, dtype, device.
 
-    The device is stored only off the CPU, so a NumPy input costs one small tuple.
+    The device is stored only off the CPU. A NumPy input's record is shared by every input of
+    the same shape and dtype (see ``SHARED_META``), so recording an operation makes no new one.
     """
-    return (array.shape, array.dtype, None if type(array) is np.ndarray else device_of(array))
+    if type(array) is np.ndarray:
+        key = (array.shape, id(array.dtype))
+        meta = SHARED_META.get(key)
+        if meta is None:
+            meta = remember(SHARED_META, key, (array.shape, array.dtype, None))
+        return meta
+    return (array.shape, array.dtype, device_of(array))
+
+
+# Small immutable records many nodes hold alike: input shapes and dtypes, output numbers,
+# ``needs_input_grad`` flags. Each node could keep its own copy, but every object a node keeps
+# is one more for Python's cyclic garbage collector to count and walk, again and again while
+# the graph is alive (the collector, not the arithmetic, was most of the cost of recording a
+# long chain). Equal records are shared instead: a tuple never changes, so sharing it is
+# invisible. Each kind has its own table, with a key that is quick to hash:
+#   SHARED_META         (shape, id(dtype)) -> (shape, dtype, None), one input's record
+#                       (hashing a NumPy dtype is slow; the record keeps its dtype alive, so
+#                       the id stays that dtype's);
+#   SHARED_INPUT_META   the ids of a node's input records -> the tuple of those records (it
+#                       keeps them alive);
+#   SHARED_OUTPUT_NRS   output numbers, e.g. (0, 0);
+#   SHARED_FLAGS        needs_input_grad, e.g. (True, False) (apart: (True, False) == (1, 0)).
+# A table only grows with the number of distinct shapes a program uses; it starts afresh
+# past a few thousand entries.
+SHARED_META: dict[tuple, tuple] = {}
+SHARED_INPUT_META: dict[tuple, tuple] = {}
+SHARED_OUTPUT_NRS: dict[tuple, tuple] = {}
+SHARED_FLAGS: dict[tuple, tuple] = {}
+_SHARED_LIMIT = 4096
+
+
+def remember(table: dict[tuple, tuple], key: tuple, record: tuple) -> tuple:
+    """Store ``record`` in one of the tables above and return it (hot paths call
+    ``table.get(key)`` themselves and this only on a miss)."""
+    if len(table) >= _SHARED_LIMIT:
+        table.clear()
+    table[key] = record
+    return record
+
+
+def shared_output_nrs(output_nrs: tuple) -> tuple:
+    """The shared copy of a node's output numbers (see ``SHARED_OUTPUT_NRS``)."""
+    return SHARED_OUTPUT_NRS.get(output_nrs) or remember(SHARED_OUTPUT_NRS, output_nrs, output_nrs)
 
 
 def warn_non_leaf_grad() -> None:
