@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, dtypes, ops
-from ._errors import explain
+from ._errors import with_hint
 from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of, input_meta
@@ -45,12 +45,12 @@ _SCALARS = (builtins.int, builtins.float, builtins.bool)
 
 def _check_same_device(first: Tensor, second: Tensor) -> None:
     if not _backend.same_device(first._array, second._array):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two devices, "
-                f"{second.device} and {first.device}!",
-                "device_mismatch",
-            )
+                f"{second.device} and {first.device}!"
+            ),
+            "device_mismatch",
         )
 
 
@@ -87,12 +87,12 @@ def _broadcast_pair(first: tuple, second: tuple) -> tuple:
     for dim in reversed(range(ndim)):
         size_a, size_b = padded_a[dim], padded_b[dim]
         if size_a != size_b and size_a != 1 and size_b != 1:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
-                    f"at non-singleton dimension {dim}",
-                    "broadcast",
-                )
+                    f"at non-singleton dimension {dim}"
+                ),
+                "broadcast",
             )
         shape.append(size_a if size_b == 1 else size_b)
     return tuple(reversed(shape))
@@ -725,8 +725,11 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     if unknown and known and numel % known == 0:
         shape = shape[: unknown[0]] + (numel // known,) + shape[unknown[0] + 1 :]
     if math.prod(shape) != numel or builtins.any(n < 0 for n in shape):
-        raise RuntimeError(
-            explain(f"shape '{list(shape)}' is invalid for input of size {numel}", "view_shape")
+        raise with_hint(
+            RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {numel}"
+            ),
+            "view_shape",
         )
     return shape
 
@@ -773,12 +776,12 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     PyTorch's does: ``reshape`` copies when it must."""
     new_shape = _infer_shape(_shape_args(shape), self.numel())
     if not _viewable(self._array.shape, self.stride(), new_shape):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
-                "view_stride",
-            )
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ),
+            "view_stride",
         )
     return ops.View.apply(self, shape=new_shape)
 
@@ -1275,7 +1278,7 @@ def bmm(self: Tensor, mat2: Tensor) -> Tensor:
 
 def _shape_error(message: str) -> RuntimeError:
     """The error for operands whose sizes do not fit a matrix product, with its hint."""
-    return RuntimeError(explain(message, "matmul_shape"))
+    return with_hint(RuntimeError(message), "matmul_shape")
 
 
 # ---- in-place operations ----------------------------------------------------------------------
@@ -1296,11 +1299,11 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
     views.check_inplace(self, records)
     if records:
         if self.grad_fn is None and self._requires_grad:
-            raise RuntimeError(
-                explain(
-                    "a leaf Variable that requires grad is being used in an in-place operation.",
-                    "inplace_leaf",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation."
+                ),
+                "inplace_leaf",
             )
         before = _wrap(
             self._array.copy()
@@ -1348,12 +1351,12 @@ def _check_cast(new_values: Any, target: Tensor) -> None:
 
 def _check_cast_dtype(new_dtype: dtypes.dtype, target: Tensor) -> None:
     if new_dtype._category > target.dtype._category:
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 f"result type {_type_word_of(new_dtype)} can't be cast to the desired output type "
-                f"{_type_word_of(target.dtype)}",
-                "dtype_cast",
-            )
+                f"{_type_word_of(target.dtype)}"
+            ),
+            "dtype_cast",
         )
 
 
@@ -1378,11 +1381,11 @@ def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
         else:
             other = _as_number(other)
             if isinstance(other, builtins.float) and not self.dtype.is_floating_point:
-                raise RuntimeError(
-                    explain(
-                        f"result type Float can't be cast to the desired output type {_type_word_of(self.dtype)}",
-                        "dtype_cast",
-                    )
+                raise with_hint(
+                    RuntimeError(
+                        f"result type Float can't be cast to the desired output type {_type_word_of(self.dtype)}"
+                    ),
+                    "dtype_cast",
                 )
         return _inplace(self, primitive, other, **settings)
 
@@ -1434,11 +1437,11 @@ def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 def _fill_random(self: Tensor, sample: Any) -> Tensor:
     """Write random numbers from the global generator (``ak.manual_seed``) into ``self``."""
     if grad_state.enabled and self._requires_grad and self.grad_fn is None:
-        raise RuntimeError(
-            explain(
-                "a leaf Variable that requires grad is being used in an in-place operation.",
-                "inplace_leaf",
-            )
+        raise with_hint(
+            RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            ),
+            "inplace_leaf",
         )
     values = np.asarray(sample(self.shape), dtype=self.dtype.numpy)
     self._array[...] = _backend.to_device(values, self.device)
@@ -1681,7 +1684,7 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
 def _check_index_dtype(index: Tensor, message: str) -> None:
     if index.dtype not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError(explain(message, "index_dtype"))
+        raise with_hint(RuntimeError(message), "index_dtype")
 
 
 def _first_outside(index: Tensor, low: int, high: int) -> int | None:
@@ -1701,11 +1704,11 @@ def _check_in_range(index: Tensor, size: int, dim: int) -> None:
 def _check_gather_shape(self: Tensor, dim: int, index: Tensor, src: Any, same: str) -> None:
     """index: as many dims as self, and no larger than self (and src) apart from ``dim``."""
     if index.ndim != self.ndim:
-        raise RuntimeError(
-            explain(
-                f"Index tensor must have the same number of dimensions as {same} tensor",
-                "gather_dims",
-            )
+        raise with_hint(
+            RuntimeError(
+                f"Index tensor must have the same number of dimensions as {same} tensor"
+            ),
+            "gather_dims",
         )
     others = [d for d in range(self.ndim) if d != dim]
     too_big = builtins.any(index.shape[d] > self.shape[d] for d in others)
@@ -2052,7 +2055,7 @@ def topk(
     dim = _normalize_dim(dim, self.ndim)
     size = self._array.shape[dim] if self.ndim else 1
     if not 0 <= k <= size:
-        raise RuntimeError(explain("selected index k out of range", "topk_k"))
+        raise with_hint(RuntimeError("selected index k out of range"), "topk_k")
     positions = _first_along(_sorting_positions(self, dim, descending=largest), dim, k)
     values = ops.Topk.apply(self, indices=positions, dim=dim)
     return TopkResult(values, _wrap(positions))
@@ -2153,13 +2156,13 @@ def _einsum_written_out(equation: str, operands: tuple) -> tuple[str, tuple]:
     ellipsis_sizes = []
     for index, (subscript, letters, operand) in enumerate(zip(subscripts, named, operands)):
         if "..." not in subscript and len(letters) != operand.ndim:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"einsum(): the number of subscripts in the equation ({len(letters)}) does "
                     f"not match the number of dimensions ({operand.ndim}) for operand {index} "
-                    "and no ellipsis was given",
-                    "einsum_subscripts",
-                )
+                    "and no ellipsis was given"
+                ),
+                "einsum_subscripts",
             )
         ellipsis_sizes.append(operand.ndim - len(letters))
     broadcast_letters = "".join(unused[: builtins.max(ellipsis_sizes, default=0)])
@@ -2423,7 +2426,7 @@ def _check_divisor(dividend: Any, divisor: Any, kernel: str) -> None:
         return
     zero = (divisor == 0).any() if isinstance(divisor, Tensor) else divisor == 0
     if zero:
-        raise RuntimeError(explain("ZeroDivisionError", "integer_zero_division"))
+        raise with_hint(RuntimeError("ZeroDivisionError"), "integer_zero_division")
 
 
 def _remainder_like(
@@ -2714,11 +2717,11 @@ def _inplace_view(self: Tensor, primitive: type[ops.Primitive], **settings: Any)
     """
     records = grad_state.enabled and self._requires_grad
     if records and self.grad_fn is None:
-        raise RuntimeError(
-            explain(
-                "a leaf Variable that requires grad is being used in an in-place operation.",
-                "inplace_leaf",
-            )
+        raise with_hint(
+            RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            ),
+            "inplace_leaf",
         )
     result = primitive.apply(self, **settings)
     self._array = result._array

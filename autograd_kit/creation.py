@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, _tensor_methods, dtypes
-from ._errors import explain
+from ._errors import with_hint
 from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
 from .tensor import Tensor, _as_shape, _wrap
@@ -28,11 +28,11 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     tensor._is_inference = grad_state.inference
     if requires_grad:
         if not tensor.dtype.is_floating_point:  # PyTorch words this one differently
-            raise RuntimeError(
-                explain(
-                    "Only Tensors of floating point and complex dtype can require gradients",
-                    "int_requires_grad",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "Only Tensors of floating point and complex dtype can require gradients"
+                ),
+                "int_requires_grad",
             )
         tensor.requires_grad = True
     return tensor

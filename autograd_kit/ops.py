@@ -34,7 +34,7 @@ import numpy as np
 from . import _backend, dtypes
 from ._backend import diagonal_of, fmod, index_add, index_put, to_device, xp_of
 from ._backend import erf as _erf_array
-from ._errors import explain
+from ._errors import with_hint
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
@@ -1160,8 +1160,11 @@ class _NotImplemented(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(
-            explain(f"derivative for aten::{ctx.aten_name} is not implemented", "no_derivative")
+        raise with_hint(
+            RuntimeError(
+                f"derivative for aten::{ctx.aten_name} is not implemented"
+            ),
+            "no_derivative",
         )
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from .. import dtypes
 from .. import tensor as tensor_module
 from .._backend import alias
-from .._errors import explain
+from .._errors import with_hint
 from .anomaly_mode import remember_forward
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
@@ -91,7 +91,7 @@ class FunctionCtx:
         back as arrays.)
         """
         if self._saved is None:
-            raise RuntimeError(explain(_FREED, "second_backward"))
+            raise with_hint(RuntimeError(_FREED), "second_backward")
         if not self._unpack_arrays:
             return tuple([_unpack(self, entry) for entry in self._saved])
         arrays = []
@@ -164,12 +164,12 @@ class BackwardFunction(FunctionCtx, Node):
         """Check a custom backward's result against forward's arguments (one value per
         argument, None for the non-tensors) and keep the gradients of the tensor arguments."""
         if len(grads) != self._num_inputs:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"function {self.name()} returned an incorrect number of gradients "
-                    f"(expected {self._num_inputs}, got {len(grads)})",
-                    "function_grad_count",
-                )
+                    f"(expected {self._num_inputs}, got {len(grads)})"
+                ),
+                "function_grad_count",
             )
         for position, grad in enumerate(grads):
             if grad is None:
@@ -177,13 +177,13 @@ class BackwardFunction(FunctionCtx, Node):
             if not isinstance(grad, tensor_module.Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
             if position not in self._tensor_positions:
-                raise RuntimeError(
-                    explain(
+                raise with_hint(
+                    RuntimeError(
                         f"function {self.name()} returned a gradient different than None at "
                         f"position {position + 1}, but the corresponding forward input was not a "
-                        "Variable",
-                        "function_grad_count",
-                    )
+                        "Variable"
+                    ),
+                    "function_grad_count",
                 )
         return tuple([grads[position] for position in self._tensor_positions])
 
@@ -252,15 +252,15 @@ def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | No
         else:
             name = name.replace("Backward", "", 1)
         origin = f", which is output {tensor._output_nr} of {name},"
-    raise RuntimeError(
-        explain(
+    raise with_hint(
+        RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {description}{origin} is at version {now}; expected version "
             f"{expected} instead. Hint: enable anomaly detection to find the operation that "
             "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
-            "check_nan=False).",
-            "inplace_saved",
-        )
+            "check_nan=False)."
+        ),
+        "inplace_saved",
     )
 
 
@@ -295,7 +295,7 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             if not isinstance(tensor, Tensor):  # a number forward was given
                 return _constant(value)
             if tensor._is_inference:
-                raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+                raise with_hint(RuntimeError(_INFERENCE_SAVED), "inference_saved")
             return (_INPUT, tensor, tensor._version_counter[0])
     for output in outputs:
         if value is output or value is output._array or _same_scalar(value, output):
@@ -303,7 +303,7 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             return (_OUTPUT, output._array, version, version[0], output._output_nr)
     if isinstance(value, Tensor):
         if value._is_inference:
-            raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+            raise with_hint(RuntimeError(_INFERENCE_SAVED), "inference_saved")
         return (_INPUT, value, value._version_counter[0])
     return _constant(value)
 
@@ -393,13 +393,13 @@ class Function(metaclass=_FunctionMeta):
     _backward_cls: type[BackwardFunction]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "Legacy autograd function with non-static forward method is deprecated. Please "
                 "use new-style autograd function with static forward method. (Example: "
-                "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)",
-                "function_style",
-            )
+                "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+            ),
+            "function_style",
         )
 
     @staticmethod
@@ -507,11 +507,11 @@ def _check_dirty(dirty: tuple, outputs: list, records: bool) -> None:
                 "output. The inputs that are modified inplace must all be outputs of the Function."
             )
         if records and tensor.grad_fn is None and tensor._requires_grad:
-            raise RuntimeError(
-                explain(
-                    "a leaf Variable that requires grad has been used in an in-place operation.",
-                    "inplace_leaf",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "a leaf Variable that requires grad has been used in an in-place operation."
+                ),
+                "inplace_leaf",
             )
 
 
