@@ -162,7 +162,10 @@ class BackwardFunction(FunctionCtx, Node):
 
     def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:
         """Check a custom backward's result against forward's arguments (one value per
-        argument, None for the non-tensors) and keep the gradients of the tensor arguments."""
+        argument, None for the non-tensors) and keep the gradients of the tensor arguments.
+        Extra trailing Nones are allowed and dropped, as in PyTorch."""
+        if len(grads) > self._num_inputs and all(grad is None for grad in grads[self._num_inputs:]):
+            grads = grads[: self._num_inputs]
         if len(grads) != self._num_inputs:
             raise with_hint(
                 RuntimeError(
