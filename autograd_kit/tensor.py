@@ -269,7 +269,10 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        """How many times this tensor's memory was changed in place (PyTorch's ``_version``)."""
+        """How many times this tensor's memory was changed in place (PyTorch's ``_version``).
+        Tensors made under ``inference_mode`` keep no count, and say so, as in PyTorch."""
+        if self._is_inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter[0]
 
     # ---- shape and type --------------------------------------------------------------------

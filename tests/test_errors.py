@@ -417,6 +417,17 @@ def test_inference_tensors_cannot_be_saved_for_backward():
         assert (made + lib.ones(2, requires_grad=True)).requires_grad
 
 
+def test_inference_tensors_keep_no_version_counter():
+    assert_same_exception(lambda L: _version_of_inference_tensor(L))
+    assert ak.ones(2).add_(1)._version == torch.ones(2).add_(1)._version == 1
+
+
+def _version_of_inference_tensor(L):
+    with L.inference_mode():
+        made = L.ones(2)
+    return made._version
+
+
 # ---- shape-index ----
 
 
