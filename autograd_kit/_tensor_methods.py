@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, dtypes, ops
+from . import _backend, _numpy_names, dtypes, ops
 from ._errors import with_hint
 from .autograd import views
 from .autograd.grad_mode import grad_state
@@ -2952,6 +2952,7 @@ _METHODS = {
     "squeeze_": squeeze_,
     "unsqueeze_": unsqueeze_,
 }
+_numpy_names.install(globals(), _METHODS)  # keepdims= and axis=, as PyTorch accepts
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)
 Tensor.T = property(_T)  # type: ignore[attr-defined]
