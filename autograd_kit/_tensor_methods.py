@@ -124,6 +124,16 @@ def _as_number(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _alpha(value: Any, name: str) -> Any:
+    """``alpha=`` as the number PyTorch converts it to: a 0-d tensor gives its value (on any
+    device), a tensor with more elements is refused."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise TypeError(f"{name}(): argument 'alpha' must be Number, not Tensor")
+        return value.item()
+    return _as_number(value)
+
+
 def _binary(
     primitive: type[ops.Primitive],
     a: Tensor,
@@ -192,12 +202,12 @@ def _scalar_tensor_like(value: Any, like: Tensor) -> Tensor:
 
 def add(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self + alpha * other."""
-    return _binary(ops.Add, self, other, alpha=alpha)
+    return _binary(ops.Add, self, other, alpha=_alpha(alpha, "add"))
 
 
 def sub(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self - alpha * other."""
-    return _binary(ops.Sub, self, other, alpha=alpha)
+    return _binary(ops.Sub, self, other, alpha=_alpha(alpha, "sub"))
 
 
 def mul(self: Tensor, other: Any) -> Tensor:
@@ -1366,6 +1376,8 @@ def _type_word_of(dtype: dtypes.dtype) -> str:
 
 def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
     def method(self: Tensor, other: Any, **settings: Any) -> Tensor:
+        if "alpha" in settings:
+            settings["alpha"] = _alpha(settings["alpha"], f"{primitive.__name__.lower()}_")
         if isinstance(other, Tensor):
             _check_same_device(self, other)
             if other._array.shape != self._array.shape:
@@ -1814,6 +1826,24 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: A
     """A copy of self with alpha * source[..., i, ...] added to slice index[i] along ``dim``
     (repeated indices add up)."""
     dim = _normalize_dim(dim, self.ndim)
+    key = _index_add_key(self, dim, index, source)
+    return ops.IndexAdd.apply(self, source, key=key, alpha=_alpha(alpha, "index_add"))
+
+
+def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """``index_add`` in place: alpha * source[..., i, ...] is added to slice index[i] of self.
+
+    Example:
+        >>> ak.zeros(3).index_add_(0, ak.tensor([0, 2, 0]), ak.tensor([1.0, 2.0, 3.0]))
+        tensor([4., 0., 2.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    key = _index_add_key(self, dim, index, source)
+    return _inplace(self, ops.IndexAdd, source, key=key, alpha=_alpha(alpha, "index_add"))
+
+
+def _index_add_key(self: Tensor, dim: int, index: Tensor, source: Tensor) -> tuple:
+    """Check index_add's arguments as PyTorch does; the key ``(:, ..., index)``."""
     key = _slices_key(self, dim, index, "index_add_")
     if source.ndim <= dim:
         raise RuntimeError(
@@ -1830,7 +1860,7 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: A
             f"index_add_(): self ({_type_word_of(self.dtype)}) and source "
             f"({_type_word_of(source.dtype)}) must have the same scalar type"
         )
-    return ops.IndexAdd.apply(self, source, key=key, alpha=_as_number(alpha))
+    return key
 
 
 def masked_select(self: Tensor, mask: Tensor) -> Tensor:
@@ -2897,6 +2927,7 @@ _METHODS = {
     "scatter_add": scatter_add,
     "index_select": index_select,
     "index_add": index_add,
+    "index_add_": index_add_,
     "masked_select": masked_select,
     "take": take,
     "nonzero": nonzero,
