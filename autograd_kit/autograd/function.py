@@ -21,6 +21,7 @@ from .._errors import with_hint
 from .anomaly_mode import remember_forward
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
+from .saved_names import saved_names, tensor_position, value_of
 from .saved_tensors import active_hooks
 
 if TYPE_CHECKING:
@@ -212,6 +213,80 @@ class BackwardFunction(FunctionCtx, Node):
         """Drop what forward saved (backward without retain_graph); reading it later raises."""
         self._holds_tensors = False
         self._saved = None
+
+    def __getattr__(self, name: str) -> Any:
+        """PyTorch's ``_saved_<name>`` and ``_raw_saved_<name>`` (see ``saved_names``). Only
+        reached for names the node does not have otherwise, so it costs nothing elsewhere."""
+        if name == "_raw_saved_tensors" and not self._forward_cls._is_primitive:
+            saved = self._saved or ()  # a custom Function's node: one box per saved tensor
+            return tuple(SavedTensor(self, position) for position in range(len(saved)))
+        raw = name.startswith("_raw_saved_")
+        if raw or name.startswith("_saved_"):
+            sources = saved_names(type(self).__name__)
+            key = name[len("_raw_saved_") if raw else len("_saved_") :]
+            if key in sources:
+                position = tensor_position(sources[key])
+                if position is None and not raw:
+                    return value_of(self, sources[key])
+                if position is not None:
+                    return SavedTensor(self, position) if raw else self._unpack_saved(position)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        names = [] if self._forward_cls._is_primitive else ["_raw_saved_tensors"]
+        for key, source in saved_names(type(self).__name__).items():
+            names.append(f"_saved_{key}")
+            if tensor_position(source) is not None:
+                names.append(f"_raw_saved_{key}")
+        # The kit's own ``_saved`` store is left out, so that listing the names that start
+        # with "_saved" shows exactly PyTorch's.
+        return sorted({*super().__dir__(), *names} - {"_saved"})
+
+    def _unpack_saved(self, position: int) -> Any:
+        """The ``position``-th saved value as a tensor (None where nothing was saved)."""
+        if self._saved is None:
+            raise with_hint(RuntimeError(_FREED), "second_backward")
+        value = _unpack(self, self._saved[position])
+        if value is None or isinstance(value, tensor_module.Tensor):
+            return value
+        from .. import creation
+
+        return creation.tensor(value)  # a number forward saved: PyTorch keeps it as a tensor
+
+
+class SavedTensor:
+    """One tensor a node saved for backward (PyTorch's ``grad_fn._raw_saved_self``): a box
+    whose ``register_hooks(pack_hook, unpack_hook)`` changes how this one tensor is kept, as
+    ``saved_tensors_hooks`` does for every tensor saved inside it."""
+
+    def __init__(self, node: BackwardFunction, position: int) -> None:
+        self._node, self._position = node, position
+
+    def register_hooks(self, pack_hook: Any, unpack_hook: Any) -> None:
+        """Call ``pack_hook(tensor)`` now and keep what it returns; backward (and
+        ``_saved_*``) then read ``unpack_hook(packed)`` instead of the tensor."""
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments.")
+        saved = self._node._saved
+        if saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved variables after calling "
+                "backward."
+            )
+        entry = saved[self._position]
+        if type(entry) is tuple and entry[0] == _PACKED:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time."
+            )
+        packed = (_PACKED, pack_hook(self._node._unpack_saved(self._position)), unpack_hook)
+        self._node._saved = saved[: self._position] + (packed,) + saved[self._position + 1 :]
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
 
 
 def _unpack(node: BackwardFunction, entry: Any) -> Any:
