@@ -298,14 +298,15 @@ class Mul(Primitive):
 
     @staticmethod
     def forward(ctx, x, y):
-        # Keep only what backward reads: y for grad_x, x for grad_y.
+        # Keep only what backward reads: y for grad_x, x for grad_y (y first, the order in
+        # which PyTorch saves them, so saved-tensor hooks run in the same order).
         needs = ctx.needs_input_grad
-        ctx.save_for_backward(x if needs[1] else None, y if needs[0] else None)
+        ctx.save_for_backward(y if needs[0] else None, x if needs[1] else None)
         return x * y
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        y, x = ctx.saved_tensors
         grad_x = grad * y if ctx.needs_input_grad[0] else None
         grad_y = grad * x if ctx.needs_input_grad[1] else None
         return grad_x, grad_y

@@ -282,7 +282,9 @@ class SavedTensor:
                 "Calling register_hooks on a saved tensor whose hooks have already been set. "
                 "Hint: only one pair of hooks is allowed at a time."
             )
-        packed = (_PACKED, pack_hook(self._node._unpack_saved(self._position)), unpack_hook)
+        # The hook gets the saved data without its autograd history, as PyTorch's does.
+        tensor = self._node._unpack_saved(self._position).detach()
+        packed = (_PACKED, pack_hook(tensor), unpack_hook)
         self._node._saved = saved[: self._position] + (packed,) + saved[self._position + 1 :]
 
     def __repr__(self) -> str:

@@ -39,7 +39,7 @@ SAVED_NAMES: dict[str, dict[str, Any]] = {
     # ---- elementwise ----
     "AddBackward0": {"alpha": "ctx.alpha"},
     "SubBackward0": {"alpha": "ctx.alpha"},
-    "MulBackward0": _BOTH,
+    "MulBackward0": {"self": "saved[1]", "other": "saved[0]"},
     "DivBackward0": _BOTH,
     "PowBackward0": {"self": "saved[0]", "exponent": "ctx.exponent"},
     "PowBackward1": {"self": "saved[0]", "exponent": "saved[1]", "result": "saved[2]"},
