@@ -244,6 +244,10 @@ from math import e, inf, nan, pi  # noqa: E402
 # Submodules: nn/optim/utils are part of the core; viz, widgets and grading need the course
 # extras (ipywidgets, matplotlib, nbclient), so they load on first use: ``ak.viz.draw_graph``.
 from . import linalg, nn, optim, utils  # noqa: E402
+from ._errors import install_short_tracebacks  # noqa: E402
+
+# Tracebacks end at the learner's line, as PyTorch's do (the kit's own frames are left out).
+install_short_tracebacks()
 
 _OPTIONAL_SUBMODULES = {"viz", "widgets", "grading", "examples"}
 

@@ -21,7 +21,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._errors import explain
+from ._errors import with_hint
 
 # PyTorch computes 1/0 = inf and 0/0 = nan silently; NumPy warns ("divide by zero encountered").
 # Silence those warnings where autograd_kit's own code does the arithmetic, so a learner sees
@@ -118,8 +118,9 @@ def _cupy() -> Any:
     PyTorch raises it) with the reason and a hint; never a traceback from inside CuPy."""
     cupy, reason = _cupy_or_reason()
     if cupy is None:
-        message = explain("Torch not compiled with CUDA enabled", "no_cuda", detail=reason)
-        raise AssertionError(message)
+        raise with_hint(
+            AssertionError("Torch not compiled with CUDA enabled"), "no_cuda", detail=reason
+        )
     return cupy
 
 

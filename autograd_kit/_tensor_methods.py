@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, dtypes, ops
-from ._errors import explain
+from . import _backend, _numpy_names, dtypes, ops
+from ._errors import with_hint
 from .autograd import views
 from .autograd.grad_mode import grad_state
 from .autograd.graph import accumulator_of, input_meta
@@ -45,12 +45,12 @@ _SCALARS = (builtins.int, builtins.float, builtins.bool)
 
 def _check_same_device(first: Tensor, second: Tensor) -> None:
     if not _backend.same_device(first._array, second._array):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two devices, "
-                f"{second.device} and {first.device}!",
-                "device_mismatch",
-            )
+                f"{second.device} and {first.device}!"
+            ),
+            "device_mismatch",
         )
 
 
@@ -68,7 +68,7 @@ def _check_not_inference(tensor: Tensor) -> None:
     change. PyTorch raises only after writing; here nothing has been written yet.
     """
     if tensor._is_inference and not grad_state.inference:
-        raise RuntimeError(explain(_INFERENCE_INPLACE, "inference_inplace"))
+        raise with_hint(RuntimeError(_INFERENCE_INPLACE), "inference_inplace")
 
 
 def _meet_on_one_device(a: Tensor, b: Tensor, keep_a: bool = False) -> tuple[Tensor, Tensor]:
@@ -122,12 +122,12 @@ def _broadcast_pair(first: tuple, second: tuple) -> tuple:
     for dim in reversed(range(ndim)):
         size_a, size_b = padded_a[dim], padded_b[dim]
         if size_a != size_b and size_a != 1 and size_b != 1:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
-                    f"at non-singleton dimension {dim}",
-                    "broadcast",
-                )
+                    f"at non-singleton dimension {dim}"
+                ),
+                "broadcast",
             )
         shape.append(size_a if size_b == 1 else size_b)
     return tuple(reversed(shape))
@@ -164,6 +164,16 @@ def _alias(tensor: Tensor, array: Any) -> Tensor:
 
 def _as_number(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _alpha(value: Any, name: str) -> Any:
+    """``alpha=`` as the number PyTorch converts it to: a 0-d tensor gives its value (on any
+    device), a tensor with more elements is refused."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise TypeError(f"{name}(): argument 'alpha' must be Number, not Tensor")
+        return value.item()
+    return _as_number(value)
 
 
 def _binary(
@@ -235,12 +245,12 @@ def _scalar_tensor_like(value: Any, like: Tensor) -> Tensor:
 
 def add(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self + alpha * other."""
-    return _binary(ops.Add, self, other, alpha=alpha)
+    return _binary(ops.Add, self, other, alpha=_alpha(alpha, "add"))
 
 
 def sub(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self - alpha * other."""
-    return _binary(ops.Sub, self, other, alpha=alpha)
+    return _binary(ops.Sub, self, other, alpha=_alpha(alpha, "sub"))
 
 
 def mul(self: Tensor, other: Any) -> Tensor:
@@ -769,8 +779,11 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     if unknown and known and numel % known == 0:
         shape = shape[: unknown[0]] + (numel // known,) + shape[unknown[0] + 1 :]
     if math.prod(shape) != numel or builtins.any(n < 0 for n in shape):
-        raise RuntimeError(
-            explain(f"shape '{list(shape)}' is invalid for input of size {numel}", "view_shape")
+        raise with_hint(
+            RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {numel}"
+            ),
+            "view_shape",
         )
     return shape
 
@@ -817,12 +830,12 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     PyTorch's does: ``reshape`` copies when it must."""
     new_shape = _infer_shape(_shape_args(shape), self.numel())
     if not _viewable(self._array.shape, self.stride(), new_shape):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
-                "view_stride",
-            )
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ),
+            "view_stride",
         )
     return ops.View.apply(self, shape=new_shape)
 
@@ -1319,7 +1332,7 @@ def bmm(self: Tensor, mat2: Tensor) -> Tensor:
 
 def _shape_error(message: str) -> RuntimeError:
     """The error for operands whose sizes do not fit a matrix product, with its hint."""
-    return RuntimeError(explain(message, "matmul_shape"))
+    return with_hint(RuntimeError(message), "matmul_shape")
 
 
 # ---- in-place operations ----------------------------------------------------------------------
@@ -1339,11 +1352,9 @@ def _inplace(self: Tensor, primitive: type[ops.Primitive], *others: Any, **setti
     )
     views.check_inplace(self, records)
     if records and self.grad_fn is None and self._requires_grad:
-        raise RuntimeError(
-            explain(
-                "a leaf Variable that requires grad is being used in an in-place operation.",
-                "inplace_leaf",
-            )
+        raise with_hint(
+            RuntimeError("a leaf Variable that requires grad is being used in an in-place operation."),
+            "inplace_leaf",
         )
     _check_not_inference(self)
     if records:
@@ -1393,12 +1404,12 @@ def _check_cast(new_values: Any, target: Tensor) -> None:
 
 def _check_cast_dtype(new_dtype: dtypes.dtype, target: Tensor) -> None:
     if new_dtype._category > target.dtype._category:
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 f"result type {_type_word_of(new_dtype)} can't be cast to the desired output type "
-                f"{_type_word_of(target.dtype)}",
-                "dtype_cast",
-            )
+                f"{_type_word_of(target.dtype)}"
+            ),
+            "dtype_cast",
         )
 
 
@@ -1408,6 +1419,8 @@ def _type_word_of(dtype: dtypes.dtype) -> str:
 
 def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
     def method(self: Tensor, other: Any, **settings: Any) -> Tensor:
+        if "alpha" in settings:
+            settings["alpha"] = _alpha(settings["alpha"], f"{primitive.__name__.lower()}_")
         if isinstance(other, Tensor):
             other = _meet_on_one_device(self, other, keep_a=True)[1]
             if other._array.shape != self._array.shape:
@@ -1423,11 +1436,11 @@ def _inplace_binary(primitive: type[ops.Primitive]) -> Any:
         else:
             other = _as_number(other)
             if isinstance(other, builtins.float) and not self.dtype.is_floating_point:
-                raise RuntimeError(
-                    explain(
-                        f"result type Float can't be cast to the desired output type {_type_word_of(self.dtype)}",
-                        "dtype_cast",
-                    )
+                raise with_hint(
+                    RuntimeError(
+                        f"result type Float can't be cast to the desired output type {_type_word_of(self.dtype)}"
+                    ),
+                    "dtype_cast",
                 )
         return _inplace(self, primitive, other, **settings)
 
@@ -1479,11 +1492,11 @@ def addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 def _fill_random(self: Tensor, sample: Any) -> Tensor:
     """Write random numbers from the global generator (``ak.manual_seed``) into ``self``."""
     if grad_state.enabled and self._requires_grad and self.grad_fn is None:
-        raise RuntimeError(
-            explain(
-                "a leaf Variable that requires grad is being used in an in-place operation.",
-                "inplace_leaf",
-            )
+        raise with_hint(
+            RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            ),
+            "inplace_leaf",
         )
     _check_not_inference(self)
     values = np.asarray(sample(self.shape), dtype=self.dtype.numpy)
@@ -1727,7 +1740,7 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
 def _check_index_dtype(index: Tensor, message: str) -> None:
     if index.dtype not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError(explain(message, "index_dtype"))
+        raise with_hint(RuntimeError(message), "index_dtype")
 
 
 def _first_outside(index: Tensor, low: int, high: int) -> int | None:
@@ -1747,11 +1760,11 @@ def _check_in_range(index: Tensor, size: int, dim: int) -> None:
 def _check_gather_shape(self: Tensor, dim: int, index: Tensor, src: Any, same: str) -> None:
     """index: as many dims as self, and no larger than self (and src) apart from ``dim``."""
     if index.ndim != self.ndim:
-        raise RuntimeError(
-            explain(
-                f"Index tensor must have the same number of dimensions as {same} tensor",
-                "gather_dims",
-            )
+        raise with_hint(
+            RuntimeError(
+                f"Index tensor must have the same number of dimensions as {same} tensor"
+            ),
+            "gather_dims",
         )
     others = [d for d in range(self.ndim) if d != dim]
     too_big = builtins.any(index.shape[d] > self.shape[d] for d in others)
@@ -1857,6 +1870,24 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: A
     """A copy of self with alpha * source[..., i, ...] added to slice index[i] along ``dim``
     (repeated indices add up)."""
     dim = _normalize_dim(dim, self.ndim)
+    key = _index_add_key(self, dim, index, source)
+    return ops.IndexAdd.apply(self, source, key=key, alpha=_alpha(alpha, "index_add"))
+
+
+def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """``index_add`` in place: alpha * source[..., i, ...] is added to slice index[i] of self.
+
+    Example:
+        >>> ak.zeros(3).index_add_(0, ak.tensor([0, 2, 0]), ak.tensor([1.0, 2.0, 3.0]))
+        tensor([4., 0., 2.])
+    """
+    dim = _normalize_dim(dim, self.ndim)
+    key = _index_add_key(self, dim, index, source)
+    return _inplace(self, ops.IndexAdd, source, key=key, alpha=_alpha(alpha, "index_add"))
+
+
+def _index_add_key(self: Tensor, dim: int, index: Tensor, source: Tensor) -> tuple:
+    """Check index_add's arguments as PyTorch does; the key ``(:, ..., index)``."""
     key = _slices_key(self, dim, index, "index_add_")
     if source.ndim <= dim:
         raise RuntimeError(
@@ -1873,7 +1904,7 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: A
             f"index_add_(): self ({_type_word_of(self.dtype)}) and source "
             f"({_type_word_of(source.dtype)}) must have the same scalar type"
         )
-    return ops.IndexAdd.apply(self, source, key=key, alpha=_as_number(alpha))
+    return key
 
 
 def masked_select(self: Tensor, mask: Tensor) -> Tensor:
@@ -2098,7 +2129,7 @@ def topk(
     dim = _normalize_dim(dim, self.ndim)
     size = self._array.shape[dim] if self.ndim else 1
     if not 0 <= k <= size:
-        raise RuntimeError(explain("selected index k out of range", "topk_k"))
+        raise with_hint(RuntimeError("selected index k out of range"), "topk_k")
     positions = _first_along(_sorting_positions(self, dim, descending=largest), dim, k)
     values = ops.Topk.apply(self, indices=positions, dim=dim)
     return TopkResult(values, _wrap(positions))
@@ -2199,13 +2230,13 @@ def _einsum_written_out(equation: str, operands: tuple) -> tuple[str, tuple]:
     ellipsis_sizes = []
     for index, (subscript, letters, operand) in enumerate(zip(subscripts, named, operands)):
         if "..." not in subscript and len(letters) != operand.ndim:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"einsum(): the number of subscripts in the equation ({len(letters)}) does "
                     f"not match the number of dimensions ({operand.ndim}) for operand {index} "
-                    "and no ellipsis was given",
-                    "einsum_subscripts",
-                )
+                    "and no ellipsis was given"
+                ),
+                "einsum_subscripts",
             )
         ellipsis_sizes.append(operand.ndim - len(letters))
     broadcast_letters = "".join(unused[: builtins.max(ellipsis_sizes, default=0)])
@@ -2469,7 +2500,7 @@ def _check_divisor(dividend: Any, divisor: Any, kernel: str) -> None:
         return
     zero = (divisor == 0).any() if isinstance(divisor, Tensor) else divisor == 0
     if zero:
-        raise RuntimeError(explain("ZeroDivisionError", "integer_zero_division"))
+        raise with_hint(RuntimeError("ZeroDivisionError"), "integer_zero_division")
 
 
 def _remainder_like(
@@ -2760,11 +2791,11 @@ def _inplace_view(self: Tensor, primitive: type[ops.Primitive], **settings: Any)
     """
     records = grad_state.enabled and self._requires_grad
     if records and self.grad_fn is None:
-        raise RuntimeError(
-            explain(
-                "a leaf Variable that requires grad is being used in an in-place operation.",
-                "inplace_leaf",
-            )
+        raise with_hint(
+            RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            ),
+            "inplace_leaf",
         )
     _check_not_inference(self)
     result = primitive.apply(self, **settings)
@@ -2941,6 +2972,7 @@ _METHODS = {
     "scatter_add": scatter_add,
     "index_select": index_select,
     "index_add": index_add,
+    "index_add_": index_add_,
     "masked_select": masked_select,
     "take": take,
     "nonzero": nonzero,
@@ -2996,6 +3028,7 @@ _METHODS = {
     "squeeze_": squeeze_,
     "unsqueeze_": unsqueeze_,
 }
+_numpy_names.install(globals(), _METHODS)  # keepdims= and axis=, as PyTorch accepts
 for _name, _function in _METHODS.items():
     setattr(Tensor, _name, _function)
 Tensor.T = property(_T)  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ They follow PyTorch's defaults: floating point data becomes float32, integers in
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, _tensor_methods, dtypes
-from ._errors import explain
+from ._errors import with_hint
 from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
 from .tensor import Tensor, _as_shape, _wrap
@@ -28,11 +29,11 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
     tensor._is_inference = grad_state.inference
     if requires_grad:
         if not tensor.dtype.is_floating_point:  # PyTorch words this one differently
-            raise RuntimeError(
-                explain(
-                    "Only Tensors of floating point and complex dtype can require gradients",
-                    "int_requires_grad",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "Only Tensors of floating point and complex dtype can require gradients"
+                ),
+                "int_requires_grad",
             )
         tensor.requires_grad = True
     return tensor
@@ -134,16 +135,33 @@ def _filled(
     return _finish(array, None, device, requires_grad)
 
 
+def _size_keyword(function: Any) -> Any:
+    """Let ``zeros(size=(2, 3))`` mean ``zeros((2, 3))``, as PyTorch's factories do."""
+
+    @functools.wraps(function)
+    def factory(*size: Any, **settings: Any) -> Tensor:
+        if "size" in settings:
+            if size:
+                raise TypeError(f"{function.__name__}() got multiple values for argument 'size'")
+            size = (settings.pop("size"),)
+        return function(*size, **settings)
+
+    return factory
+
+
+@_size_keyword
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``ak.zeros(2, 3)`` or ``ak.zeros((2, 3))``."""
     return _filled(0, size, dtype, device, requires_grad)
 
 
+@_size_keyword
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones: ``ak.ones(9, 5, requires_grad=True)``."""
     return _filled(1, size, dtype, device, requires_grad)
 
 
+@_size_keyword
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor whose values are not set (here they are zeros, but do not rely on it)."""
     return _filled(0, size, dtype, device, requires_grad)
@@ -239,6 +257,7 @@ def _random(
     return _finish(array, None, device, requires_grad)
 
 
+@_size_keyword
 def rand(
     *size: Any,
     generator: Generator | None = None,
@@ -252,6 +271,7 @@ def rand(
     )
 
 
+@_size_keyword
 def randn(
     *size: Any,
     generator: Generator | None = None,

@@ -34,7 +34,7 @@ import numpy as np
 from . import _backend, dtypes
 from ._backend import diagonal_of, fmod, index_add, index_put, to_device, xp_of
 from ._backend import erf as _erf_array
-from ._errors import explain
+from ._errors import with_hint
 from .autograd.anomaly_mode import remember_forward
 from .autograd.function import Function, pack_saved
 from .autograd.grad_mode import grad_state
@@ -335,14 +335,15 @@ class Mul(Primitive):
 
     @staticmethod
     def forward(ctx, x, y):
-        # Keep only what backward reads: y for grad_x, x for grad_y.
+        # Keep only what backward reads: y for grad_x, x for grad_y (y first, the order in
+        # which PyTorch saves them, so saved-tensor hooks run in the same order).
         needs = ctx.needs_input_grad
-        ctx.save_for_backward(x if needs[1] else None, y if needs[0] else None)
+        ctx.save_for_backward(y if needs[0] else None, x if needs[1] else None)
         return x * y
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
+        y, x = ctx.saved_tensors
         grad_x = grad * y if ctx.needs_input_grad[0] else None
         grad_y = grad * x if ctx.needs_input_grad[1] else None
         return grad_x, grad_y
@@ -1197,8 +1198,11 @@ class _NotImplemented(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        raise RuntimeError(
-            explain(f"derivative for aten::{ctx.aten_name} is not implemented", "no_derivative")
+        raise with_hint(
+            RuntimeError(
+                f"derivative for aten::{ctx.aten_name} is not implemented"
+            ),
+            "no_derivative",
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import _backend, dtypes
-from ._errors import explain
+from ._errors import with_hint
 
 
 class Size(tuple):
@@ -124,21 +124,21 @@ class Tensor:
                     " If you want to use a computed variable in a subgraph that doesn't require "
                     "differentiation use var_no_grad = var.detach()."
                 )
-            raise RuntimeError(explain(message, "nonleaf_requires_grad"))
+            raise with_hint(RuntimeError(message), "nonleaf_requires_grad")
         if value and not self.dtype.is_floating_point:
-            raise RuntimeError(
-                explain(
-                    "only Tensors of floating point dtype can require gradients",
-                    "int_requires_grad",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "only Tensors of floating point dtype can require gradients"
+                ),
+                "int_requires_grad",
             )
         if value and self._is_inference and not _inference_mode_on():
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     "Setting requires_grad=True on inference tensor outside InferenceMode is not "
-                    "allowed.",
-                    "inference_requires_grad",
-                )
+                    "allowed."
+                ),
+                "inference_requires_grad",
             )
         self._requires_grad = bool(value)
 
@@ -201,11 +201,11 @@ class Tensor:
             tensor([30., 30.])
         """
         if not self._requires_grad:
-            raise RuntimeError(
-                explain(
-                    "cannot register a hook on a tensor that doesn't require gradient",
-                    "hook_no_grad",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "cannot register a hook on a tensor that doesn't require gradient"
+                ),
+                "hook_no_grad",
             )
         if self.grad_fn is not None:
             return self.grad_fn._add_tensor_hook(self._output_nr, hook)
@@ -277,7 +277,10 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        """How many times this tensor's memory was changed in place (PyTorch's ``_version``)."""
+        """How many times this tensor's memory was changed in place (PyTorch's ``_version``).
+        Tensors made under ``inference_mode`` keep no count, and say so, as in PyTorch."""
+        if self._is_inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter[0]
 
     # ---- shape and type --------------------------------------------------------------------
@@ -404,21 +407,21 @@ class Tensor:
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The numbers as a NumPy array that shares memory with this CPU tensor."""
         if self._requires_grad and not force:
-            raise RuntimeError(
-                explain(
-                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
-                    "numpy_requires_grad",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+                ),
+                "numpy_requires_grad",
             )
         if type(self._array) is not np.ndarray:
             if force:
                 return _backend.asnumpy(self._array)
-            raise TypeError(
-                explain(
+            raise with_hint(
+                TypeError(
                     f"can't convert {self.device.type}:{self.device.index or 0} device type tensor "
-                    "to numpy. Use Tensor.cpu() to copy the tensor to host memory first.",
-                    "numpy_cuda",
-                )
+                    "to numpy. Use Tensor.cpu() to copy the tensor to host memory first."
+                ),
+                "numpy_cuda",
             )
         return self._array
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._errors import explain
+from .._errors import with_hint
 from . import anomaly_mode, functional, graph  # noqa: F401  (ak.autograd.functional)
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
@@ -38,8 +38,11 @@ def _make_grads(outputs: tuple, grad_outputs: tuple) -> list:
     for output, grad in zip(outputs, grad_outputs):
         if grad is None:
             if output.numel() != 1:
-                raise RuntimeError(
-                    explain("grad can be implicitly created only for scalar outputs", "non_scalar")
+                raise with_hint(
+                    RuntimeError(
+                        "grad can be implicitly created only for scalar outputs"
+                    ),
+                    "non_scalar",
                 )
             if not output.dtype.is_floating_point:
                 raise RuntimeError(
@@ -54,12 +57,12 @@ def _make_grads(outputs: tuple, grad_outputs: tuple) -> list:
                 "(wrap numbers in torch.tensor(...))"
             )
         elif grad.shape != output.shape:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"Mismatch in shape: grad_output[{len(grads)}] has a shape of {Size(grad.shape)!r} "
-                    f"and output[{len(grads)}] has a shape of {Size(output.shape)!r}.",
-                    "grad_shape",
-                )
+                    f"and output[{len(grads)}] has a shape of {Size(output.shape)!r}."
+                ),
+                "grad_shape",
             )
         grads.append(grad)
     return grads

@@ -17,10 +17,11 @@ import numpy as np
 from .. import dtypes
 from .. import tensor as tensor_module
 from .._backend import alias
-from .._errors import explain
+from .._errors import with_hint
 from .anomaly_mode import remember_forward
 from .grad_mode import grad_state, no_grad
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
+from .saved_names import saved_names, tensor_position, value_of
 from .saved_tensors import active_hooks
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class FunctionCtx:
         back as arrays.)
         """
         if self._saved is None:
-            raise RuntimeError(explain(_FREED, "second_backward"))
+            raise with_hint(RuntimeError(_FREED), "second_backward")
         if not self._unpack_arrays:
             return tuple([_unpack(self, entry) for entry in self._saved])
         arrays = []
@@ -162,14 +163,17 @@ class BackwardFunction(FunctionCtx, Node):
 
     def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:
         """Check a custom backward's result against forward's arguments (one value per
-        argument, None for the non-tensors) and keep the gradients of the tensor arguments."""
+        argument, None for the non-tensors) and keep the gradients of the tensor arguments.
+        Extra trailing Nones are allowed and dropped, as in PyTorch."""
+        if len(grads) > self._num_inputs and all(grad is None for grad in grads[self._num_inputs:]):
+            grads = grads[: self._num_inputs]
         if len(grads) != self._num_inputs:
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"function {self.name()} returned an incorrect number of gradients "
-                    f"(expected {self._num_inputs}, got {len(grads)})",
-                    "function_grad_count",
-                )
+                    f"(expected {self._num_inputs}, got {len(grads)})"
+                ),
+                "function_grad_count",
             )
         for position, grad in enumerate(grads):
             if grad is None:
@@ -177,13 +181,13 @@ class BackwardFunction(FunctionCtx, Node):
             if not isinstance(grad, tensor_module.Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
             if position not in self._tensor_positions:
-                raise RuntimeError(
-                    explain(
+                raise with_hint(
+                    RuntimeError(
                         f"function {self.name()} returned a gradient different than None at "
                         f"position {position + 1}, but the corresponding forward input was not a "
-                        "Variable",
-                        "function_grad_count",
-                    )
+                        "Variable"
+                    ),
+                    "function_grad_count",
                 )
         return tuple([grads[position] for position in self._tensor_positions])
 
@@ -209,6 +213,82 @@ class BackwardFunction(FunctionCtx, Node):
         """Drop what forward saved (backward without retain_graph); reading it later raises."""
         self._holds_tensors = False
         self._saved = None
+
+    def __getattr__(self, name: str) -> Any:
+        """PyTorch's ``_saved_<name>`` and ``_raw_saved_<name>`` (see ``saved_names``). Only
+        reached for names the node does not have otherwise, so it costs nothing elsewhere."""
+        if name == "_raw_saved_tensors" and not self._forward_cls._is_primitive:
+            saved = self._saved or ()  # a custom Function's node: one box per saved tensor
+            return tuple(SavedTensor(self, position) for position in range(len(saved)))
+        raw = name.startswith("_raw_saved_")
+        if raw or name.startswith("_saved_"):
+            sources = saved_names(type(self).__name__)
+            key = name[len("_raw_saved_") if raw else len("_saved_") :]
+            if key in sources:
+                position = tensor_position(sources[key])
+                if position is None and not raw:
+                    return value_of(self, sources[key])
+                if position is not None:
+                    return SavedTensor(self, position) if raw else self._unpack_saved(position)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        names = [] if self._forward_cls._is_primitive else ["_raw_saved_tensors"]
+        for key, source in saved_names(type(self).__name__).items():
+            names.append(f"_saved_{key}")
+            if tensor_position(source) is not None:
+                names.append(f"_raw_saved_{key}")
+        # The kit's own ``_saved`` store is left out, so that listing the names that start
+        # with "_saved" shows exactly PyTorch's.
+        return sorted({*super().__dir__(), *names} - {"_saved"})
+
+    def _unpack_saved(self, position: int) -> Any:
+        """The ``position``-th saved value as a tensor (None where nothing was saved)."""
+        if self._saved is None:
+            raise with_hint(RuntimeError(_FREED), "second_backward")
+        value = _unpack(self, self._saved[position])
+        if value is None or isinstance(value, tensor_module.Tensor):
+            return value
+        from .. import creation
+
+        return creation.tensor(value)  # a number forward saved: PyTorch keeps it as a tensor
+
+
+class SavedTensor:
+    """One tensor a node saved for backward (PyTorch's ``grad_fn._raw_saved_self``): a box
+    whose ``register_hooks(pack_hook, unpack_hook)`` changes how this one tensor is kept, as
+    ``saved_tensors_hooks`` does for every tensor saved inside it."""
+
+    def __init__(self, node: BackwardFunction, position: int) -> None:
+        self._node, self._position = node, position
+
+    def register_hooks(self, pack_hook: Any, unpack_hook: Any) -> None:
+        """Call ``pack_hook(tensor)`` now and keep what it returns; backward (and
+        ``_saved_*``) then read ``unpack_hook(packed)`` instead of the tensor."""
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments.")
+        saved = self._node._saved
+        if saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                "graph a second time or if you need to access saved variables after calling "
+                "backward."
+            )
+        entry = saved[self._position]
+        if type(entry) is tuple and entry[0] == _PACKED:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time."
+            )
+        # The hook gets the saved data without its autograd history, as PyTorch's does.
+        tensor = self._node._unpack_saved(self._position).detach()
+        packed = (_PACKED, pack_hook(tensor), unpack_hook)
+        self._node._saved = saved[: self._position] + (packed,) + saved[self._position + 1 :]
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
 
 
 def _unpack(node: BackwardFunction, entry: Any) -> Any:
@@ -252,15 +332,15 @@ def _raise_modified(tensor: Tensor, now: int, expected: int, producer: Node | No
         else:
             name = name.replace("Backward", "", 1)
         origin = f", which is output {tensor._output_nr} of {name},"
-    raise RuntimeError(
-        explain(
+    raise with_hint(
+        RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {description}{origin} is at version {now}; expected version "
             f"{expected} instead. Hint: enable anomaly detection to find the operation that "
             "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
-            "check_nan=False).",
-            "inplace_saved",
-        )
+            "check_nan=False)."
+        ),
+        "inplace_saved",
     )
 
 
@@ -295,7 +375,7 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             if not isinstance(tensor, Tensor):  # a number forward was given
                 return _constant(value)
             if tensor._is_inference:
-                raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+                raise with_hint(RuntimeError(_INFERENCE_SAVED), "inference_saved")
             return (_INPUT, tensor, tensor._version_counter[0])
     for output in outputs:
         if value is output or value is output._array or _same_scalar(value, output):
@@ -303,7 +383,7 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             return (_OUTPUT, output._array, version, version[0], output._output_nr)
     if isinstance(value, Tensor):
         if value._is_inference:
-            raise RuntimeError(explain(_INFERENCE_SAVED, "inference_saved"))
+            raise with_hint(RuntimeError(_INFERENCE_SAVED), "inference_saved")
         return (_INPUT, value, value._version_counter[0])
     return _constant(value)
 
@@ -393,13 +473,13 @@ class Function(metaclass=_FunctionMeta):
     _backward_cls: type[BackwardFunction]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "Legacy autograd function with non-static forward method is deprecated. Please "
                 "use new-style autograd function with static forward method. (Example: "
-                "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)",
-                "function_style",
-            )
+                "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+            ),
+            "function_style",
         )
 
     @staticmethod
@@ -507,11 +587,11 @@ def _check_dirty(dirty: tuple, outputs: list, records: bool) -> None:
                 "output. The inputs that are modified inplace must all be outputs of the Function."
             )
         if records and tensor.grad_fn is None and tensor._requires_grad:
-            raise RuntimeError(
-                explain(
-                    "a leaf Variable that requires grad has been used in an in-place operation.",
-                    "inplace_leaf",
-                )
+            raise with_hint(
+                RuntimeError(
+                    "a leaf Variable that requires grad has been used in an in-place operation."
+                ),
+                "inplace_leaf",
             )
 
 

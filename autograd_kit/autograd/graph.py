@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import tensor as tensor_module
 from .._backend import CPU, device_of
-from .._errors import explain
+from .._errors import with_hint
 from . import anomaly_mode
 from .grad_mode import grad_state
 from .hooks import RemovableHandle, add_hook
@@ -250,11 +250,11 @@ def run_backward(
     for index, (output, grad) in enumerate(zip(outputs, grad_outputs)):
         node, output_nr = gradient_edge(output)
         if node is None:
-            raise RuntimeError(
-                explain(
-                    f"element {index} of tensors does not require grad and does not have a grad_fn",
-                    "no_grad_fn",
-                )
+            raise with_hint(
+                RuntimeError(
+                    f"element {index} of tensors does not require grad and does not have a grad_fn"
+                ),
+                "no_grad_fn",
             )
         roots.append((node, output_nr, grad))
 
@@ -262,8 +262,11 @@ def run_backward(
     for position, tensor in enumerate(inputs or ()):
         edge = gradient_edge(tensor)
         if edge[0] is None:
-            raise RuntimeError(
-                explain("One of the differentiated Tensors does not require grad", "input_no_grad")
+            raise with_hint(
+                RuntimeError(
+                    "One of the differentiated Tensors does not require grad"
+                ),
+                "input_no_grad",
             )
         targets.setdefault(edge, []).append(position)
     target_nodes = {node for node, _ in targets}
@@ -381,12 +384,12 @@ def run_backward(
     if not accumulate:
         for position, grad in enumerate(captured):
             if grad is None and not allow_unused:
-                raise RuntimeError(
-                    explain(
+                raise with_hint(
+                    RuntimeError(
                         f"The differentiated Tensor at index {position} appears to not have been "
-                        "used in the graph. Set allow_unused=True if this is the desired behavior.",
-                        "unused_input",
-                    )
+                        "used in the graph. Set allow_unused=True if this is the desired behavior."
+                    ),
+                    "unused_input",
                 )
         return captured
     for edge, positions in targets.items():
@@ -615,12 +618,12 @@ def _run_node(
             grad_inputs = (grad_inputs,)
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(meta)}, got {len(grad_inputs)})",
-                "function_grad_count",
-            )
+                f"(expected {len(meta)}, got {len(grad_inputs)})"
+            ),
+            "function_grad_count",
         )
     grad_inputs = _validate_grads(node, grad_inputs, meta)
     if node._post_hooks:
@@ -691,12 +694,12 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
         if grad is None:
             continue
         if input_meta is None:  # a non-tensor argument of forward
-            raise RuntimeError(
-                explain(
+            raise with_hint(
+                RuntimeError(
                     f"function {node.name()} returned a gradient different than None at position "
-                    f"{index + 1}, but the corresponding forward input was not a Variable",
-                    "function_grad_count",
-                )
+                    f"{index + 1}, but the corresponding forward input was not a Variable"
+                ),
+                "function_grad_count",
             )
         if not isinstance(grad, Tensor):
             raise TypeError(
@@ -719,12 +722,12 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
             grad._array
         ) != (where or CPU):
             if shape != ():
-                raise RuntimeError(
-                    explain(
+                raise with_hint(
+                    RuntimeError(
                         f"Function {node.name()} returned an invalid gradient at index {index} - "
-                        f"expected device {where or CPU} but got {device_of(grad._array)}",
-                        "device_mismatch",
-                    )
+                        f"expected device {where or CPU} but got {device_of(grad._array)}"
+                    ),
+                    "device_mismatch",
                 )
             # A 0-dim input (a CPU scalar in an op on another device): as PyTorch does, its
             # gradient is summed down to it and moved back to its device.
@@ -733,13 +736,13 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
             grad = sum_to(grad, shape).to(where or CPU)
         if grad._array.shape != shape:
             if not _expandable(shape, grad._array.shape):
-                raise RuntimeError(
-                    explain(
+                raise with_hint(
+                    RuntimeError(
                         f"Function {node.name()} returned an invalid gradient at index {index} - "
                         f"got {list(grad._array.shape)} but expected shape compatible with "
-                        f"{list(shape)}",
-                        "function_grad_shape",
-                    )
+                        f"{list(shape)}"
+                    ),
+                    "function_grad_shape",
                 )
             from ..ops import sum_to
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import tensor as tensor_module
 from .._backend import xp_of
-from .._errors import explain
+from .._errors import with_hint
 from .anomaly_mode import remember_forward
 from .grad_mode import grad_state
 from .graph import Node, gradient_edge, input_meta, next_sequence_nr
@@ -49,35 +49,35 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
     if 0 in byte_strides and any(
         stride == 0 and size > 1 for size, stride in zip(tensor.shape, tensor.stride())
     ):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers "
                 "to a single memory location. Please clone() the tensor before performing the "
-                "operation.",
-                "inplace_overlap",
-            )
+                "operation."
+            ),
+            "inplace_overlap",
         )
     base = tensor._base
     if base is None:
         return
     if tensor._view_made_without_grad and grad_state.enabled and (records or base._requires_grad):
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "A view was created in no_grad mode and is being modified inplace with grad "
                 "mode enabled. Given that this use case is ambiguous and error-prone, it is "
                 "forbidden. You can clarify your code by moving both the view and the inplace "
                 "either both inside the no_grad block (if you don't want the inplace to be "
-                "tracked) or both outside (if you want the inplace to be tracked).",
-                "view_no_grad",
-            )
+                "tracked) or both outside (if you want the inplace to be tracked)."
+            ),
+            "view_no_grad",
         )
     if records and base.grad_fn is None and base._requires_grad:
-        raise RuntimeError(
-            explain(
+        raise with_hint(
+            RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation.",
-                "inplace_leaf",
-            )
+                "operation."
+            ),
+            "inplace_leaf",
         )
 
 

@@ -13,7 +13,7 @@ import math
 import warnings
 
 from .. import dtypes, ops
-from .._errors import explain
+from .._errors import with_hint
 
 __all__ = [
     "relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "linear",
@@ -603,12 +603,14 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     count = len(normalized_shape)
     if count == 0 or input.dim() < count or tuple(input.shape[input.dim() - count:]) != \
             normalized_shape:
-        raise RuntimeError(explain(
-            f"Given normalized_shape={_size_list(normalized_shape)}, expected input with shape "
-            f"[*, {', '.join(str(n) for n in normalized_shape)}], but got input of size"
-            f"{_size_list(input.shape)}",
+        raise with_hint(
+            RuntimeError(
+                f"Given normalized_shape={_size_list(normalized_shape)}, expected input with shape "
+                f"[*, {', '.join(str(n) for n in normalized_shape)}], but got input of size"
+                f"{_size_list(input.shape)}"
+            ),
             "layer_norm_shape",
-        ))
+        )
     for name, value in (("weight", weight), ("bias", bias)):
         if value is not None and tuple(value.shape) != normalized_shape:
             raise RuntimeError(

@@ -13,7 +13,7 @@ import numbers
 import warnings
 
 from .. import cat, empty, stack, zeros
-from .._errors import explain
+from .._errors import with_hint
 from . import functional as F
 from . import init
 from .module import Module
@@ -183,8 +183,11 @@ class RNNBase(Module):
                            message: str = "Expected hidden size {}, got {}") -> None:
         expected = (self.num_layers * self._directions, batch, self.hidden_size)
         if tuple(hidden.shape) != expected:
-            raise RuntimeError(
-                explain(message.format(expected, list(hidden.size())), "rnn_hidden_shape")
+            raise with_hint(
+                RuntimeError(
+                    message.format(expected, list(hidden.size()))
+                ),
+                "rnn_hidden_shape",
             )
 
     def _prepare(self, input, hx, name: str):

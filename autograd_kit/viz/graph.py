@@ -11,7 +11,7 @@ Example:
     >>> y = (a * a).sum()
     >>> drawing = ak.viz.draw_graph(y, params={"a": a})
     >>> [node.label for node in drawing.graph.nodes]
-    ['output', 'SumBackward0', 'MulBackward0', 'saved[0]', 'saved[1]', 'AccumulateGrad', 'a']
+    ['output', 'SumBackward0', 'MulBackward0', 'self', 'other', 'AccumulateGrad', 'a']
 """
 
 from __future__ import annotations

@@ -63,8 +63,8 @@ def test_saved_tensors_are_drawn_and_marked_freed_after_backward(lib):
     a = lib.tensor([1.0, 2.0], requires_grad=True)
     y = (a * a).exp().sum()
     saved = {n.label: n for n in build_graph(y).nodes if n.kind == "saved"}
-    # torch names them after the formula's arguments; a custom ctx only has positions.
-    expected = {"self", "other", "result"} if lib is torch else {"saved[0]", "saved[1]"}
+    # Both name them after the formula's arguments (grad_fn._saved_self, ...).
+    expected = {"self", "other", "result"}
     assert expected <= set(saved) and all(n.lines == ("(2,)",) for n in saved.values())
     y.backward()
     after = [n for n in build_graph(y).nodes if n.kind == "saved"]

@@ -3,6 +3,7 @@ epoch, and stack each batch's rows into tensors."""
 
 from __future__ import annotations
 
+import collections.abc
 import itertools
 
 import numpy as np
@@ -21,25 +22,44 @@ def _permutation(n: int, generator=None) -> list[int]:
 
 
 def default_collate(batch):
-    """Stack a list of samples into a batch: tensors are stacked along a new first dimension,
-    numbers become a tensor, tuples are collated element by element."""
-    from ... import stack, tensor
+    """Stack a list of samples into a batch, as PyTorch's ``default_collate`` does.
+
+    Tensors and NumPy arrays are stacked along a new first dimension; Python floats become a
+    float64 tensor, ints an int64 one, NumPy scalars keep their dtype; strings stay a list.
+    A dict is collated key by key, a named tuple field by field, and any other sequence (a
+    tuple or a list) element by element into a *list*: ``next(iter(loader))`` of a dataset of
+    ``(x, y)`` pairs is ``[x_batch, y_batch]``.
+
+    Example:
+        >>> ak.utils.data.default_collate([(1, 2.0), (3, 4.0)])
+        [tensor([1, 3]), tensor([2., 4.], dtype=torch.float64)]
+    """
+    from ... import float64, stack, tensor
     from ...tensor import Tensor
 
     first = batch[0]
     if isinstance(first, Tensor):
         return stack(list(batch))
-    if isinstance(first, (int, float, bool)):
-        return tensor(list(batch))
-    if isinstance(first, np.ndarray):
+    if isinstance(first, (np.ndarray, np.generic)) and first.dtype.kind in "biufc":
         return tensor(np.stack(batch))
-    if isinstance(first, dict):
-        return {key: default_collate([sample[key] for sample in batch]) for key in first}
-    if isinstance(first, (tuple, list)):
-        transposed = list(zip(*batch, strict=False))
-        collated = [default_collate(list(samples)) for samples in transposed]
-        return tuple(collated) if isinstance(first, tuple) else collated
-    return batch
+    if isinstance(first, float):
+        return tensor(list(batch), dtype=float64)
+    if isinstance(first, int):
+        return tensor(list(batch))
+    if isinstance(first, (str, bytes)):
+        return batch
+    if isinstance(first, collections.abc.Mapping):
+        return type(first)({key: default_collate([sample[key] for sample in batch]) for key in first})
+    if isinstance(first, tuple) and hasattr(first, "_fields"):  # a named tuple
+        return type(first)(*(default_collate(list(samples)) for samples in zip(*batch)))
+    if isinstance(first, collections.abc.Sequence):
+        if any(len(sample) != len(first) for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(samples)) for samples in zip(*batch)]
+    raise TypeError(
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        f"found {type(first)}"
+    )
 
 
 class _InfiniteConstantSampler:
@@ -164,7 +184,7 @@ class DataLoader:
             if fast:
                 # One gather per tensor: tensor[[i, j, k]] equals stacking rows i, j and k.
                 key = np.asarray(indices, dtype=np.int64)
-                yield tuple(tensor[key] for tensor in self.dataset.tensors)
+                yield [tensor[key] for tensor in self.dataset.tensors]
             else:
                 yield self.collate_fn([self.dataset[index] for index in indices])
 

@@ -74,3 +74,41 @@ def test_bad_arguments_match_pytorch():
         ak.utils.data.DataLoader(data, batch_size=0)
     with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
         ak.utils.data.DataLoader(data, sampler=[0, 1], shuffle=True)
+
+
+def _collate_samples(L):
+    import collections
+
+    import numpy as np
+
+    Pair = collections.namedtuple("Pair", "x y")
+    return {
+        "tuples_become_a_list": [(L.tensor([1.0]), 2), (L.tensor([3.0]), 4)],
+        "lists_stay_lists": [[1, 2.5], [3, 4.5]],
+        "floats_are_float64": [0.5, 1.5],
+        "numpy_arrays_and_scalars": [np.ones(2, np.float32), np.zeros(2, np.float32)],
+        "numpy_scalars_keep_their_dtype": [np.float64(1.5), np.float64(2.0)],
+        "strings_stay_a_list": ["cat", "dog"],
+        "named_tuples_stay_named": [Pair(1, 2.0), Pair(3, 4.0)],
+        "nested_dicts": [{"a": (1, [2.0])}, {"a": (3, [4.0])}],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_collate_samples(torch)))
+def test_default_collate_prints_what_pytorch_prints(case):
+    ours = ak.utils.data.default_collate(_collate_samples(ak)[case])
+    theirs = torch.utils.data.default_collate(_collate_samples(torch)[case])
+    assert repr(ours) == repr(theirs)
+
+
+def test_the_first_batch_of_a_tensor_dataset_is_a_list_like_pytorchs():
+    ak_loader, torch_loader = _loaders(batch_size=2)
+    assert repr(next(iter(ak_loader))) == repr(next(iter(torch_loader)))
+
+
+def test_default_collate_errors_match_pytorch():
+    from tests.nn.parity import assert_raises_like
+
+    for batch in ([[1, 2], [3]], [object(), object()]):
+        assert_raises_like(lambda b=batch: torch.utils.data.default_collate(b),
+                           lambda b=batch: ak.utils.data.default_collate(b))

@@ -1,0 +1,587 @@
+"""Code from PyTorch's autograd and nn tutorials and docs, as a learner copies it.
+
+Each snippet is run unchanged twice by ``tests/test_torch_sweep.py``: once with ``torch``, once
+with ``autograd_kit`` imported under the name ``torch``; what it prints must be the same.
+Where a tutorial draws random numbers and prints them, the snippet uses fixed numbers instead
+(the two libraries' random streams differ); everything else is the tutorial's code.
+"""
+
+SNIPPETS: dict[str, str] = {}
+
+# ---- "A Gentle Introduction to torch.autograd" (Blitz) -----------------------------------
+
+SNIPPETS["blitz_differentiation"] = '''
+import torch
+a = torch.tensor([2., 3.], requires_grad=True)
+b = torch.tensor([6., 4.], requires_grad=True)
+Q = 3*a**3 - b**2
+external_grad = torch.tensor([1., 1.])
+Q.backward(gradient=external_grad)
+print(9*a**2 == a.grad)
+print(-2*b == b.grad)
+print(Q)
+'''
+
+SNIPPETS["blitz_exclusion_from_the_dag"] = '''
+import torch
+x = torch.rand(5, 5)
+y = torch.rand(5, 5)
+z = torch.rand((5, 5), requires_grad=True)
+a = x + y
+print(f"Does `a` require gradients?: {a.requires_grad}")
+b = x + z
+print(f"Does `b` require gradients?: {b.requires_grad}")
+'''
+
+SNIPPETS["blitz_freezing_parameters"] = '''
+import torch
+from torch import nn, optim
+model = nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 10))
+for param in model.parameters():
+    param.requires_grad = False
+model[2] = nn.Linear(4, 10)
+optimizer = optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+print([p.requires_grad for p in model.parameters()])
+print(sum(p.numel() for p in model.parameters() if p.requires_grad))
+print(model)
+'''
+
+# ---- "Automatic Differentiation with torch.autograd" (Basics) -----------------------------
+
+SNIPPETS["basics_autograd"] = '''
+import torch
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.tensor([[0.1, -0.2, 0.3]] * 5, requires_grad=True)
+b = torch.tensor([0.5, 0.0, -0.5], requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+print(f"Gradient function for z = {z.grad_fn}")
+print(f"Gradient function for loss = {loss.grad_fn}")
+loss.backward()
+print(w.grad)
+print(b.grad)
+z = torch.matmul(x, w)+b
+print(z.requires_grad)
+with torch.no_grad():
+    z = torch.matmul(x, w)+b
+print(z.requires_grad)
+z = torch.matmul(x, w)+b
+z_det = z.detach()
+print(z_det.requires_grad)
+'''
+
+SNIPPETS["basics_jacobian_product"] = '''
+import torch
+inp = torch.eye(4, 5, requires_grad=True)
+out = (inp+1).pow(2).t()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"First call\\n{inp.grad}")
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nSecond call\\n{inp.grad}")
+inp.grad.zero_()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nCall after zeroing gradients\\n{inp.grad}")
+'''
+
+# ---- Autograd mechanics notes -------------------------------------------------------------
+
+SNIPPETS["mechanics_saved_tensors"] = '''
+import torch
+x = torch.randn(5, requires_grad=True)
+y = x.pow(2)
+print(x.equal(y.grad_fn._saved_self))  # True
+print(x is y.grad_fn._saved_self)  # True
+x = torch.randn(5, requires_grad=True)
+y = x.exp()
+print(y.equal(y.grad_fn._saved_result))  # True
+print(y is y.grad_fn._saved_result)  # False
+'''
+
+SNIPPETS["mechanics_grad_modes"] = '''
+import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+with torch.no_grad():
+    y = x * 2
+print(y.requires_grad)
+with torch.enable_grad():
+    z = x * 2
+print(z.requires_grad)
+torch.set_grad_enabled(False)
+print((x * 2).requires_grad)
+torch.set_grad_enabled(True)
+with torch.inference_mode():
+    w = x * 2
+print(w.requires_grad, w.is_inference())
+try:
+    w._version
+except RuntimeError as e:
+    print(e)
+@torch.no_grad()
+def doubler(t):
+    return t * 2
+print(doubler(x).requires_grad)
+'''
+
+SNIPPETS["mechanics_inplace_version"] = '''
+import torch
+a = torch.tensor([1., 2., 3.], requires_grad=True)
+b = a * 2
+print(b._version)
+b.add_(1)
+print(b._version)
+c = b.sigmoid()
+b.mul_(2)
+try:
+    c.sum().backward()
+except RuntimeError as e:
+    print(str(e).split(";")[0])
+'''
+
+SNIPPETS["mechanics_backward_twice"] = '''
+import torch
+x = torch.ones(3, requires_grad=True)
+y = (x * x).sum()
+y.backward()
+try:
+    y.backward()
+except RuntimeError as e:
+    print(e)
+y = (x * x).sum()
+y.backward(retain_graph=True)
+y.backward()
+print(x.grad)
+'''
+
+# ---- Saved tensors hooks tutorial ---------------------------------------------------------
+
+SNIPPETS["saved_tensors_intro"] = '''
+import torch
+a = torch.randn(5, requires_grad=True)
+b = torch.ones(5, requires_grad=True)
+def f(x, y):
+    return x * y
+y = f(a, b)
+print(y.grad_fn._saved_self.equal(a))
+print(y.grad_fn._saved_other.equal(b))
+print(y.grad_fn._saved_self is a)
+x = torch.randn(5, requires_grad=True)
+y = x.pow(2)
+print(y.grad_fn._saved_self.equal(x))
+print(y.grad_fn._saved_exponent)
+y = x.exp()
+print(y.grad_fn._saved_result.equal(y))
+print(y.grad_fn._saved_result is y)
+y.sum().backward()
+try:
+    y.grad_fn._saved_result
+except RuntimeError as e:
+    print(e)
+'''
+
+SNIPPETS["saved_tensors_register_hooks"] = '''
+import torch
+def pack_hook(x):
+    print("Packing", x)
+    return x
+def unpack_hook(x):
+    print("Unpacking", x)
+    return x
+a = torch.ones(5, requires_grad=True)
+b = torch.ones(5, requires_grad=True) * 2
+y = a * b
+y.grad_fn._raw_saved_self.register_hooks(pack_hook, unpack_hook)
+y.sum().backward()
+print(a.grad)
+'''
+
+SNIPPETS["saved_tensors_context_manager"] = '''
+import torch
+def pack_hook(x):
+    print("Packing", x)
+    return x
+def unpack_hook(x):
+    print("Unpacking", x)
+    return x
+a = torch.ones(5, requires_grad=True)
+b = torch.ones(5, requires_grad=True) * 2
+with torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook):
+    y = a * b
+y.sum().backward()
+print(a.grad)
+'''
+
+SNIPPETS["saved_tensors_save_on_cpu_style"] = '''
+import torch
+class SelfDeletingTempFile():
+    store = {}
+    def __init__(self, key):
+        self.key = key
+def pack_hook(tensor):
+    temp_file = SelfDeletingTempFile(len(SelfDeletingTempFile.store))
+    SelfDeletingTempFile.store[temp_file.key] = tensor.clone()
+    return temp_file
+def unpack_hook(temp_file):
+    return SelfDeletingTempFile.store[temp_file.key]
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+with torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook):
+    y = x.pow(2).sin()
+y.sum().backward()
+print(x.grad)
+print(len(SelfDeletingTempFile.store))
+'''
+
+# ---- Extending PyTorch: custom autograd.Function ------------------------------------------
+
+SNIPPETS["extending_linear_function"] = '''
+import torch
+from torch.autograd import Function
+class LinearFunction(Function):
+    @staticmethod
+    def forward(input, weight, bias):
+        output = input.mm(weight.t())
+        if bias is not None:
+            output += bias.unsqueeze(0).expand_as(output)
+        return output
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        input, weight, bias = inputs
+        ctx.save_for_backward(input, weight, bias)
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, weight, bias = ctx.saved_tensors
+        grad_input = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            grad_input = grad_output.mm(weight)
+        if ctx.needs_input_grad[1]:
+            grad_weight = grad_output.t().mm(input)
+        if bias is not None and ctx.needs_input_grad[2]:
+            grad_bias = grad_output.sum(0)
+        return grad_input, grad_weight, grad_bias
+linear = LinearFunction.apply
+x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], dtype=torch.double, requires_grad=True)
+w = torch.tensor([[0.1, 0.2, 0.3], [0.0, -1.0, 0.5]], dtype=torch.double, requires_grad=True)
+b = torch.tensor([1., -1.], dtype=torch.double, requires_grad=True)
+out = linear(x, w, b)
+print(out)
+out.sum().backward()
+print(x.grad, w.grad, b.grad, sep="\\n")
+print(torch.autograd.gradcheck(linear, (x, w, b), eps=1e-6, atol=1e-4))
+'''
+
+SNIPPETS["extending_linear_function_old_style_no_bias"] = '''
+import torch
+from torch.autograd import Function
+class LinearFunction(Function):
+    @staticmethod
+    def forward(ctx, input, weight, bias=None):
+        ctx.save_for_backward(input, weight, bias)
+        output = input.mm(weight.t())
+        if bias is not None:
+            output += bias.unsqueeze(0).expand_as(output)
+        return output
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, weight, bias = ctx.saved_tensors
+        grad_input = grad_weight = grad_bias = None
+        if ctx.needs_input_grad[0]:
+            grad_input = grad_output.mm(weight)
+        if ctx.needs_input_grad[1]:
+            grad_weight = grad_output.t().mm(input)
+        if bias is not None and ctx.needs_input_grad[2]:
+            grad_bias = grad_output.sum(0)
+        return grad_input, grad_weight, grad_bias
+x = torch.ones(2, 3, requires_grad=True)
+w = torch.full((4, 3), 0.5, requires_grad=True)
+y = LinearFunction.apply(x, w)
+y.sum().backward()
+print(y)
+print(x.grad)
+print(w.grad)
+'''
+
+SNIPPETS["extending_mul_constant"] = '''
+import torch
+class MulConstant(torch.autograd.Function):
+    @staticmethod
+    def forward(tensor, constant):
+        return tensor * constant
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        tensor, constant = inputs
+        ctx.constant = constant
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output * ctx.constant, None
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = MulConstant.apply(x, 5.0)
+y.sum().backward()
+print(y, x.grad)
+'''
+
+SNIPPETS["extending_mark_non_differentiable_sort"] = '''
+import torch
+class Sort(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        out, idx = x.sort()
+        ctx.mark_non_differentiable(idx)
+        ctx.save_for_backward(x, idx)
+        return out, idx
+    @staticmethod
+    def backward(ctx, g1, g2):
+        x, idx = ctx.saved_tensors
+        grad_input = torch.zeros_like(x)
+        grad_input.index_add_(0, idx, g1)
+        return grad_input
+x = torch.tensor([3., 1., 2.], requires_grad=True)
+out, idx = Sort.apply(x)
+print(out, idx, idx.requires_grad)
+(out * torch.tensor([1., 10., 100.])).sum().backward()
+print(x.grad)
+'''
+
+SNIPPETS["extending_once_differentiable_and_double_backward"] = '''
+import torch
+from torch.autograd.function import once_differentiable
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 2
+    @staticmethod
+    def backward(ctx, grad_out):
+        x, = ctx.saved_tensors
+        return grad_out * 2 * x
+class SquareOnce(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 2
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_out):
+        x, = ctx.saved_tensors
+        return grad_out * 2 * x
+x = torch.tensor(3., dtype=torch.double, requires_grad=True)
+(g,) = torch.autograd.grad(Square.apply(x), x, create_graph=True)
+print(g, torch.autograd.grad(g, x))
+print(torch.autograd.gradgradcheck(Square.apply, x))
+(g,) = torch.autograd.grad(SquareOnce.apply(x), x, create_graph=True)
+try:
+    g.backward()
+except RuntimeError as e:
+    print(e)
+'''
+
+SNIPPETS["extending_legacy_call_refused"] = '''
+import torch
+class Exp(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, i):
+        result = i.exp()
+        ctx.save_for_backward(result)
+        return result
+    @staticmethod
+    def backward(ctx, grad_output):
+        result, = ctx.saved_tensors
+        return grad_output * result
+x = torch.tensor([0., 1.], requires_grad=True)
+out = Exp.apply(x)
+out.backward(torch.ones(2))
+print(out, x.grad)
+print(out.grad_fn.name() if hasattr(out.grad_fn, "name") else type(out.grad_fn).__name__)
+try:
+    Exp()(x)
+except RuntimeError as e:
+    print(e)
+'''
+
+# ---- Tensor and autograd API details a lecture prints ------------------------------------
+
+SNIPPETS["graph_walk_next_functions"] = '''
+import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+print(y, z, out, sep="\\n")
+print(out.grad_fn)
+print(out.grad_fn.next_functions)
+print(out.grad_fn.next_functions[0][0].next_functions)
+print(y.is_leaf, x.is_leaf, y.grad_fn.name())
+out.backward()
+print(x.grad)
+'''
+
+SNIPPETS["hooks_and_retain_grad"] = '''
+import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+y = x * 3
+y.retain_grad()
+h = y.register_hook(lambda g: print("grad of y:", g))
+z = (y ** 2).sum()
+z.backward()
+print(y.grad, x.grad)
+h.remove()
+'''
+
+SNIPPETS["keepdims_numpy_spelling"] = '''
+import torch
+x = torch.arange(6.).reshape(2, 3).requires_grad_()
+s = x.sum(axis=1, keepdims=True)
+m = x.mean(0, keepdims=True)
+v, i = x.max(dim=1, keepdims=True)
+print(s, m, v, i, sep="\\n")
+(s.sum() + m.sum() + v.sum()).backward()
+print(x.grad)
+print(torch.amax(x, 1, keepdims=True), x.std(0, keepdims=True), x.logsumexp(1, keepdims=True))
+'''
+
+SNIPPETS["index_add_from_the_docs"] = '''
+import torch
+x = torch.ones(5, 3)
+t = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], dtype=torch.float)
+index = torch.tensor([0, 4, 2])
+x.index_add_(0, index, t)
+print(x)
+print(x.index_add_(0, index, t, alpha=-1))
+print(torch.index_add(torch.zeros(3), 0, torch.tensor([0, 0]), torch.tensor([1., 2.])))
+'''
+
+SNIPPETS["higher_order_grad"] = '''
+import torch
+x = torch.tensor(2.0, requires_grad=True)
+y = x ** 3
+(dy,) = torch.autograd.grad(y, x, create_graph=True)
+(d2y,) = torch.autograd.grad(dy, x)
+print(dy, d2y)
+from torch.autograd.functional import jacobian, hessian
+def f(t):
+    return t ** 2 + t.sin()
+print(jacobian(f, torch.tensor([0., 1.])))
+print(hessian(lambda t: (t ** 3).sum(), torch.tensor([1., 2.])))
+'''
+
+# ---- nn tutorial basics -------------------------------------------------------------------
+
+SNIPPETS["nn_module_and_optim_loop"] = '''
+import torch
+from torch import nn
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(4, 8),
+            nn.ReLU(),
+            nn.Linear(8, 3),
+        )
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+model = NeuralNetwork()
+print(model)
+with torch.no_grad():
+    for i, p in enumerate(model.parameters()):
+        p.copy_(torch.linspace(-0.5, 0.5, p.numel()).reshape(p.shape) * (i + 1))
+X = torch.arange(8.).reshape(2, 2, 2) / 8
+y = torch.tensor([0, 2])
+loss_fn = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for step in range(3):
+    pred = model(X)
+    loss = loss_fn(pred, y)
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad()
+    print(f"loss: {loss.item():>7f}")
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
+'''
+
+SNIPPETS["nn_data_loader_batches"] = '''
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+ds = TensorDataset(torch.arange(10.).reshape(5, 2), torch.arange(5))
+loader = DataLoader(ds, batch_size=2)
+print(next(iter(loader)))
+for xb, yb in loader:
+    print(xb.shape, yb)
+print(len(loader))
+'''
+
+SNIPPETS["nn_manual_sgd_like_d2l"] = '''
+import torch
+def synthetic_data(w, b, num_examples):
+    X = torch.arange(num_examples * len(w), dtype=torch.float32).reshape((-1, len(w))) / 10
+    y = torch.matmul(X, w) + b
+    return X, y.reshape((-1, 1))
+true_w = torch.tensor([2, -3.4])
+true_b = 4.2
+features, labels = synthetic_data(true_w, true_b, 10)
+w = torch.zeros(size=(2, 1), requires_grad=True)
+b = torch.zeros(1, requires_grad=True)
+def linreg(X, w, b):
+    return torch.matmul(X, w) + b
+def squared_loss(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+for epoch in range(3):
+    l = squared_loss(linreg(features, w, b), labels)
+    l.sum().backward()
+    sgd([w, b], 0.03, 10)
+    with torch.no_grad():
+        train_l = squared_loss(linreg(features, w, b), labels)
+        print(f'epoch {epoch + 1}, loss {float(train_l.mean()):f}')
+print(w.reshape(true_w.shape), b)
+'''
+
+SNIPPETS["micrograd_style_check"] = '''
+import torch
+x = torch.Tensor([-4.0]).double()
+x.requires_grad = True
+z = 2 * x + 2 + x
+q = z.relu() + z * x
+h = (z * z).relu()
+y = h + q + q * x
+y.backward()
+xpt, ypt = x, y
+print(ypt.data.item(), xpt.grad.item())
+a = torch.Tensor([-4.0]).double()
+b = torch.Tensor([2.0]).double()
+a.requires_grad = True
+b.requires_grad = True
+c = a + b
+d = a * b + b**3
+c = c + c + 1
+c = c + 1 + c + (-a)
+d = d + d * 2 + (b + a).relu()
+d = d + 3 * d + (b - a).relu()
+e = c - d
+f = e**2
+g = f / 2.0
+g = g + 10.0 / f
+g.backward()
+print(g.data.item(), a.grad.item(), b.grad.item())
+'''
+
+SNIPPETS["error_messages_print_like_torch"] = '''
+import torch
+def show(f):
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__ + ":", e)
+show(lambda: (torch.ones(2, requires_grad=True) * 2).backward())
+show(lambda: torch.ones(2, 3) @ torch.ones(2, 3))
+show(lambda: torch.ones(2, 3).view(4))
+show(lambda: torch.ones(2, requires_grad=True).numpy())
+show(lambda: torch.tensor([1, 2], requires_grad=True))
+show(lambda: torch.ones(3) + torch.ones(2))
+'''
