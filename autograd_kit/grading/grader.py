@@ -131,6 +131,7 @@ class SubmissionResult:
     assignment: str
     scores: list  # QuestionScore per question, in template order
     reason: str = ""  # why the notebook could not run normally, if it could not
+    language: str = "en"  # the exercise's language: its feedback page speaks it
 
     @property
     def points(self) -> float:
@@ -320,7 +321,10 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
         if result_q.points == 0 and question.id in stubbed:
             result_q = replace(result_q, status="not attempted")
         scores.append(result_q)
-    return SubmissionResult(student, assignment.name, scores, "; ".join(reasons))
+    meta = nb.get("metadata", {}).get("autograd_kit", {})
+    language = meta.get("language") if isinstance(meta, dict) else None
+    return SubmissionResult(student, assignment.name, scores, "; ".join(reasons),
+                            language if language in ("en", "zh") else "en")
 
 
 def prepare_references(assignment: Assignment, config: GradeConfig) -> SubmissionResult:

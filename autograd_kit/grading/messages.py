@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import i18n
 
-MESSAGES = i18n.register({
+_TABLE = {
     "grading.hint": {"en": "Hint: {hint}", "zh": "提示：{hint}"},
     "grading.reread": {"en": "Reread chapter {number}: {title}.",
                        "zh": "请重读第 {number} 章「{title}」。"},
@@ -55,4 +55,9 @@ MESSAGES = i18n.register({
     "grading.cli.wrote": {"en": "wrote the grades to {csv}\nwrote the feedback pages to {feedback}/"
                                 "\nwrote the histogram to {histogram}",
                           "zh": "成绩已写入 {csv}\n反馈页面已写入 {feedback}/\n直方图已写入 {histogram}"},
-})
+}
+
+# The grader re-imports this module in a learner's kernel (fresh copies of the grading code):
+# the same texts are then registered again, as the same entries.
+MESSAGES = i18n.register({key: i18n.CATALOGUE[key] if i18n.CATALOGUE.get(key) == texts else texts
+                          for key, texts in _TABLE.items()})
