@@ -93,6 +93,14 @@ def diamond_graph():
     return (b.sin() + c).sum()
 
 
+def example_hooks():
+    """The example of the hook-order question: a = x * 2, b = a.exp(), loss = b.sum()."""
+    x = ak.tensor([0.5, 1.0], requires_grad=True)
+    a = x * 2
+    b = a.exp()
+    return {"a": a, "b": b}, b.sum()
+
+
 def hooked_tensors(kind: int = 0):
     """(named tensors, loss) for hook-order probes: a chain or a graph with a branch."""
     x = ak.tensor([0.5, 1.5], requires_grad=True)

@@ -204,4 +204,170 @@ ANSWERS = {'01_requires_grad': {'q1': {'wrong': ['q1_w = ak.tensor([0.5, -1.0, 2
                                                        'requires_grad=True)\n'
                                                        '    ((2 * w).sum() + '
                                                        '(w**2).sum()).backward()\n'
-                                                       '    return w.grad']}}}
+                                                       '    return w.grad']}},
+ '05_leaves_retain_grad_and_hooks': {'q1': {'wrong': ['    z.backward()\n    y.retain_grad()',
+                                                      '    z.backward()'],
+                                            'right': ['    y.retain_grad()\n'
+                                                      '    ak.autograd.backward(z)']},
+                                     'q2': {'wrong': ['    for name, tensor in tensors.items():\n'
+                                                      '        tensor.register_hook(lambda grad: '
+                                                      'fired.append(name))\n'
+                                                      '    loss.backward()',
+                                                      '    for name, tensor in tensors.items():\n'
+                                                      '        fired.append(name)\n'
+                                                      '        tensor.register_hook(lambda grad: '
+                                                      'None)\n'
+                                                      '    loss.backward()'],
+                                            'right': ['    import functools\n'
+                                                      '    for name in tensors:\n'
+                                                      '        '
+                                                      'tensors[name].register_hook(functools.partial(lambda '
+                                                      'n, g: fired.append(n), name))\n'
+                                                      '    ak.autograd.backward(loss)']},
+                                     'q3': {'wrong': ['    def clip(grad):\n'
+                                                      '        grad.clamp(-1.0, 1.0)\n'
+                                                      '\n'
+                                                      '    x.register_hook(clip)',
+                                                      '    with ak.no_grad():\n'
+                                                      '        x.clamp_(-1.0, 1.0)'],
+                                            'right': ['    x.register_hook(lambda g: ak.clamp(g, '
+                                                      'min=-1.0, max=1.0))']},
+                                     'q4': {'wrong': ['    x.register_hook(lambda grad: grad * '
+                                                      '2)\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    first = x.grad.clone()\n'
+                                                      '    x.grad.zero_()\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    return first, x.grad',
+                                                      '    handle = x.register_hook(lambda grad: '
+                                                      'grad * 2)\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    first = x.grad.clone()\n'
+                                                      '    handle.remove()\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    return first, x.grad'],
+                                            'right': ['    handle = x.register_hook(lambda grad: '
+                                                      '2 * grad)\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    first = x.grad.clone()\n'
+                                                      '    handle.remove()\n'
+                                                      '    x.grad = None\n'
+                                                      '    x.sum().backward()\n'
+                                                      '    return first, x.grad']}},
+ '06_detach_no_grad_and_freezing': {'q1': {'wrong': ['    w.requires_grad_(False)\n'
+                                                     '    return w * x + 1',
+                                                     '    return w * x + 1'],
+                                           'right': ['    with ak.no_grad():\n'
+                                                     '        out = x * w\n'
+                                                     '    return out + 1']},
+                                    'q2': {'wrong': ['    return t.data',
+                                                     '    return t.detach().clone()'],
+                                           'right': ['    out = t.detach()\n    return out']},
+                                    'q3': {'wrong': ['    optimizer = '
+                                                     'optim.SGD(model.parameters(), lr=0.1)\n'
+                                                     '    for p in model[0].parameters():\n'
+                                                     '        p.requires_grad = False\n'
+                                                     '    for _ in range(steps):\n'
+                                                     '        optimizer.zero_grad()\n'
+                                                     '        ((model(x) - y) ** '
+                                                     '2).mean().backward()\n'
+                                                     '        optimizer.step()\n'
+                                                     '    return optimizer',
+                                                     '    model[0].weight.requires_grad = False\n'
+                                                     '    optimizer = optim.SGD([p for p in '
+                                                     'model.parameters() if p.requires_grad], '
+                                                     'lr=0.1)\n'
+                                                     '    for _ in range(steps):\n'
+                                                     '        optimizer.zero_grad()\n'
+                                                     '        ((model(x) - y) ** '
+                                                     '2).mean().backward()\n'
+                                                     '        optimizer.step()\n'
+                                                     '    return optimizer'],
+                                           'right': ['    model[0].requires_grad_(False)\n'
+                                                     '    optimizer = '
+                                                     'optim.SGD(model[2].parameters(), lr=0.1)\n'
+                                                     '    for _ in range(steps):\n'
+                                                     '        optimizer.zero_grad()\n'
+                                                     '        loss = ((model(x) - y) ** '
+                                                     '2).mean()\n'
+                                                     '        loss.backward()\n'
+                                                     '        optimizer.step()\n'
+                                                     '    return optimizer']},
+                                    'q4': {'wrong': ['    return t.detach()',
+                                                     '    t = t.detach()\n    return t'],
+                                           'right': ['    return t.detach_()']}},
+ '07_custom_function': {'q1': {'wrong': [['        ctx.save_for_backward(x)\n        return x**3',
+                                          '        (x,) = ctx.saved_tensors\n'
+                                          '        return 3 * x**2 * grad.sum()'],
+                                         ['        ctx.save_for_backward(x)\n        return x**3',
+                                          '        (x,) = ctx.saved_tensors\n'
+                                          '        return grad * 3 * x']],
+                               'right': [['        ctx.save_for_backward(x)\n'
+                                          '        return x * x * x',
+                                          '        x = ctx.saved_tensors[0]\n'
+                                          '        return 3 * x.pow(2) * grad']]},
+                        'q2': {'wrong': [['        diff = pred - target\n'
+                                          '        ctx.save_for_backward(diff)\n'
+                                          '        return (diff**2).sum()',
+                                          '        (diff,) = ctx.saved_tensors\n'
+                                          '        return 2 * diff, -2 * diff'],
+                                         ['        diff = pred - target\n'
+                                          '        ctx.save_for_backward(diff)\n'
+                                          '        return (diff**2).sum()',
+                                          '        (diff,) = ctx.saved_tensors\n'
+                                          '        return grad * 2 * diff, grad * 2 * diff']],
+                               'right': [['        ctx.save_for_backward(pred, target)\n'
+                                          '        return ((pred - target) ** 2).sum()',
+                                          '        pred, target = ctx.saved_tensors\n'
+                                          '        g = 2 * (pred - target) * grad\n'
+                                          '        return g, -g']]},
+                        'q3': {'wrong': [['        ctx.save_for_backward(x)\n'
+                                          '        return x.exp()',
+                                          '        (x,) = ctx.saved_tensors\n'
+                                          '        return grad * x.exp()'],
+                                         ['        out = x.exp()\n'
+                                          '        ctx.save_for_backward(out)\n'
+                                          '        return out',
+                                          '        (out,) = ctx.saved_tensors\n'
+                                          '        return out']],
+                               'right': [['        result = ak.exp(x)\n'
+                                          '        ctx.save_for_backward(result)\n'
+                                          '        return result',
+                                          '        return ctx.saved_tensors[0] * grad']]}},
+ '08_higher_order_gradients': {'q1': {'wrong': ['    return 6.0 * v',
+                                                '    (first,) = ak.autograd.grad(f(x), x)\n'
+                                                '    (second,) = ak.autograd.grad(first, x, '
+                                                'allow_unused=True)\n'
+                                                '    return 0.0 if second is None else '
+                                                'second.item()'],
+                                      'right': ['    (first,) = ak.autograd.grad(f(x), x, '
+                                                'create_graph=True)\n'
+                                                '    first.backward()\n'
+                                                '    return float(x.grad)']},
+                               'q2': {'wrong': ['    x = x.detach().requires_grad_(True)\n'
+                                                '    (g,) = ak.autograd.grad(f(x), x)\n'
+                                                '    return g * v',
+                                                '    x = x.detach().requires_grad_(True)\n'
+                                                '    (g,) = ak.autograd.grad(f(x), x, '
+                                                'create_graph=True)\n'
+                                                '    (hv,) = ak.autograd.grad(g.sum(), x)\n'
+                                                '    return hv * v'],
+                                      'right': ['    x = x.detach().requires_grad_(True)\n'
+                                                '    (g,) = ak.autograd.grad(f(x), x, '
+                                                'create_graph=True)\n'
+                                                '    (hv,) = ak.autograd.grad(g, x, '
+                                                'grad_outputs=v)\n'
+                                                '    return hv']},
+                               'q3': {'wrong': ['    (g,) = ak.autograd.grad((x**2).sum(), x, '
+                                                'create_graph=True)\n'
+                                                '    (g_plain,) = ak.autograd.grad((x**2).sum(), '
+                                                'x, create_graph=True)\n'
+                                                '    return g, g_plain',
+                                                '    (g,) = ak.autograd.grad((x**2).sum(), x, '
+                                                'create_graph=True)\n'
+                                                '    (g_plain,) = ak.autograd.grad((x**2).sum(), '
+                                                'x)\n'
+                                                '    return g_plain, g'],
+                                      'right': ['    (g,) = ak.autograd.grad((x**2).sum(), x, '
+                                                'create_graph=True)\n'
+                                                '    return g, g.detach()']}}}

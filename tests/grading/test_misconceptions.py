@@ -32,12 +32,16 @@ def _variant(answers: dict, kind: str) -> str | None:
     return wrong[index] if index < len(wrong) else None
 
 
-def substitute(source: str, code: str) -> str:
-    """The answer cell with the code between its solution markers replaced by ``code``."""
+def substitute(source: str, code) -> str:
+    """The answer cell with the code between its solution markers replaced by ``code`` (a
+    list of codes, one per region, where the cell has several regions)."""
+    codes = [code] if isinstance(code, str) else list(code)
     lines = source.split("\n")
-    begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN_SOLUTION)
-    end = next(i for i, line in enumerate(lines) if line.strip() == END_SOLUTION)
-    return "\n".join(lines[:begin] + code.split("\n") + lines[end + 1:])
+    for replacement in codes:
+        begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN_SOLUTION)
+        end = next(i for i, line in enumerate(lines) if line.strip() == END_SOLUTION)
+        lines = lines[:begin] + replacement.split("\n") + lines[end + 1:]
+    return "\n".join(lines)
 
 
 def submission(name: str, kind: str) -> bytes:
