@@ -181,11 +181,11 @@ def mlp(seed: int):
     return nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
 
 
-def step_facts(step, seed: int, x, y, max_norm: float) -> dict:
-    """What one clipped training step returned and the parameters it left behind."""
+def step_facts(step, seed: int, x, y, max_norm: float) -> list:
+    """What one clipped training step returned, then the parameters it left behind (flat)."""
     model = linear(2, 1, seed)
     norm = step(model, x, y, max_norm)
-    return {"norm": float(norm), "params": [p.detach().tolist() for p in model.parameters()]}
+    return [float(norm), *floats([p.detach() for p in model.parameters()])]
 
 
 def frozen_training_facts(train, seed: int, steps: int) -> dict:
@@ -275,3 +275,56 @@ def numpy_facts(convert, values) -> list:
 
 def is_finite(value) -> bool:
     return all(math.isfinite(v) for v in floats(value))
+
+
+# ------------------------------------------------------------------ a learner's own engine
+
+
+def engine_grads(value_class, seed: int) -> dict:
+    """Build one random expression graph twice, with the learner's ``Value`` and with ``ak``,
+    backpropagate both and return both sets of leaf gradients.
+
+    The graph mixes +, *, tanh and relu on Values and plain numbers, and every node may be
+    used by several later nodes (shared nodes with several consumers), so an engine without a
+    topological order, or one that overwrites instead of accumulating, disagrees.
+    """
+    import random
+
+    rng = random.Random(seed)
+    starts = [rng.uniform(-1.5, 1.5) for _ in range(3)]
+    leaves = [value_class(v) for v in starts]
+    tensors = [ak.tensor(v, dtype=ak.float64, requires_grad=True) for v in starts]
+    nodes = list(zip(leaves, tensors, strict=True))
+    for _ in range(9):
+        op = rng.choice(["add", "mul", "tanh", "relu", "add_number", "mul_number"])
+        a, ta = nodes[rng.randrange(len(nodes))]
+        b, tb = nodes[rng.randrange(len(nodes))]
+        c = rng.uniform(-2.0, 2.0)
+        if op == "add":
+            nodes.append((a + b, ta + tb))
+        elif op == "mul":
+            nodes.append((a * b, ta * tb))
+        elif op == "tanh":
+            nodes.append((a.tanh(), ta.tanh()))
+        elif op == "relu":
+            nodes.append((a.relu(), ta.relu()))
+        elif op == "add_number":
+            nodes.append((a + c, ta + c))
+        else:
+            nodes.append((a * c, ta * c))
+    (out, tout), (prev, tprev), (first, tfirst) = nodes[-1], nodes[-2], nodes[3]
+    out, tout = out * prev + first, tout * tprev + tfirst
+    out.backward()
+    tout.backward()
+    return {"learner": [float(v.grad) for v in leaves],
+            "autograd_kit": [0.0 if t.grad is None else t.grad.item() for t in tensors]}
+
+
+def engine_agrees(value_class, seeds=(0, 1, 2, 3, 4)) -> bool:
+    """True when the learner's engine gives autograd_kit's gradients on several random graphs."""
+    for seed in seeds:
+        grads = engine_grads(value_class, seed)
+        if not all(math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+                   for a, b in zip(grads["learner"], grads["autograd_kit"], strict=True)):
+            return False
+    return True

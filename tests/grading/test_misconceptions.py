@@ -3,7 +3,7 @@
 Questions do not depend on each other, so one submission per notebook can carry a wrong
 answer for every question at once: the k-th submission of a notebook answers each question
 with its k-th variant (the solution where a question has fewer). 12 notebooks x 3 variants
-are graded in one batch, so the whole suite costs one kernel per submission.
+(4 for chapter 12) are graded in one batch, so the whole suite costs one kernel per submission.
 """
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from autograd_kit.grading.grader import GradeConfig
 from .misconceptions import ANSWERS
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
-VARIANTS = ("wrong 1", "wrong 2", "right")
+
+
+def variants(name: str) -> list[str]:
+    """"wrong 1" ... "wrong N" (N: the most wrong answers of any question) and "right"."""
+    most = max(len(q["wrong"]) for q in ANSWERS[name].values())
+    return [f"wrong {i}" for i in range(1, most + 1)] + ["right"]
+
 CONFIG = GradeConfig(cell_timeout=30.0, notebook_timeout=90.0)
 
 
@@ -56,14 +62,14 @@ def submission(name: str, kind: str) -> bytes:
 
 
 CASES = [(name, q, kind) for name, questions in ANSWERS.items() for q in questions
-         for kind in VARIANTS if _variant(questions[q], kind) is not None]
+         for kind in variants(name) if _variant(questions[q], kind) is not None]
 
 
 @pytest.fixture(scope="module")
 def graded():
     names = sorted(ANSWERS)
     jobs = [(f"{name}:{kind}", name, submission(name, kind)) for name in names
-            for kind in VARIANTS]
+            for kind in variants(name)]
     assignments = cli.load_assignments(SOLUTIONS, names, CONFIG, n_jobs=2)
     results = cli.grade_all(jobs, assignments, CONFIG, n_jobs=2, quiet=True)
     return {r.student: r for r in results}
