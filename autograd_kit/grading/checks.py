@@ -369,6 +369,8 @@ def gradcheck_facts(fn, inputs) -> dict:
     leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
     try:
         library.autograd.gradcheck(fn, tuple(leaves))
+    except NotImplementedError:
+        raise  # a stub still in place: "not attempted", not a failed gradcheck
     except RuntimeError as error:
         notes = [n for n in getattr(error, "__notes__", ()) if isinstance(n, str)]
         return {"passed": False, "error": f"{type(error).__name__}: {error}"[:600],
