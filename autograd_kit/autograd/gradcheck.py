@@ -15,8 +15,61 @@ from typing import Any
 
 import numpy as np
 
-from .. import _backend, dtypes
+from .. import _backend, dtypes, i18n
 from .. import tensor as tensor_module
+
+# The teaching notes under gradcheck's errors (the error message itself stays PyTorch's).
+MESSAGES = i18n.register({
+    "gradcheck.note.not_multiplied": {
+        "en": "Hint: gradcheck called backward with grad_output = 0 and got a nonzero gradient "
+              "for input {index}: backward must multiply its local derivative by grad_output "
+              "(the chain rule), even when the output is a scalar.",
+        "zh": "提示：gradcheck 用 grad_output = 0 调用 backward，输入 {index} 的梯度却不为 0："
+              "backward 必须把局部导数乘以 grad_output（链式法则），输出是标量时也一样。"},
+    "gradcheck.note.type": {
+        "en": "Hint: backward returned a {found} gradient for input {index}, which is {wanted}: "
+              "a gradient has its input's dtype.",
+        "zh": "提示：backward 为输入 {index} 返回了 {found} 的梯度，而该输入是 {wanted}："
+              "梯度的数据类型应与输入相同。"},
+    "gradcheck.note.size": {
+        "en": "Hint: backward returned a gradient of shape {found} for input {index} of shape "
+              "{wanted}: a gradient has its input's shape.",
+        "zh": "提示：backward 为形状 {wanted} 的输入 {index} 返回了形状 {found} 的梯度："
+              "梯度的形状应与输入相同。"},
+    "gradcheck.note.reentrant": {
+        "en": "Hint: two backward passes with the same grad_output gave different gradients: "
+              "backward must not depend on state that changes between calls.",
+        "zh": "提示：相同 grad_output 的两次反向传播给出了不同的梯度：backward 不能依赖"
+              "每次调用之间会变化的状态。"},
+    "gradcheck.note.mismatch": {
+        "en": "The worst entry: d output {output}{out_element} / d input {input}{in_element} is "
+              "{numerical} by finite differences (numerical) but {analytical} from backward "
+              "(analytical).\nHint: rows of the Jacobians are input elements and columns are "
+              "output elements; the analytical one is what your backward returns. Check its "
+              "formula for input {input}.",
+        "zh": "误差最大的一项：d 输出 {output}{out_element} / d 输入 {input}{in_element} "
+              "的有限差分（数值）结果为 {numerical}，backward（解析）结果为 {analytical}。\n"
+              "提示：雅可比矩阵的行对应输入元素，列对应输出元素；解析雅可比就是你的 backward "
+              "返回的结果。请检查输入 {input} 的公式。"},
+})
+
+
+# PyTorch's advice after a nondeterminism failure, word for word.
+_NONDET_ADVICE = """\n
+NOTE: If your op relies on non-deterministic operations i.e., it is listed here:
+https://pytorch.org/docs/stable/generated/torch.use_deterministic_algorithms.html
+this failure might be expected.
+
+If you are adding a new operator, please file an issue and then use one of the
+workarounds. The workaround depends on how your test invokes gradcheck/gradgradcheck.
+If the test
+- manually invokes gradcheck/gradgradcheck, then call gradcheck/gradgradcheck
+  with `nondet_tol=<tol>` as a keyword argument.
+- is OpInfo-based (e.g., in test_ops_gradients.py), then modify the OpInfo for the test
+  to have `gradcheck_nondet_tol=<tol>`.
+- is a Module test (e.g., in common_nn.py), then modify the corresponding
+  module_test entry to have `gradcheck_nondet_tol=<tol>`
+"""
 
 
 class GradcheckError(RuntimeError):
@@ -79,13 +132,17 @@ def _numerical_jacobians(
 
 def _analytical_jacobians(
     outputs: tuple, inputs: tuple, positions: list[int]
-) -> list[list[np.ndarray]]:
+) -> tuple[list[list[np.ndarray]], list[tuple[int, str, str]]]:
     """``result[k][i]`` is d(output k)/d(input positions[i]) from backward: one backward per
-    output element, seeded with a one-hot gradient (the Jacobian built column by column)."""
+    output element, seeded with a one-hot gradient (the Jacobian built column by column).
+
+    Also returns each gradient whose dtype or shape differs from its input's, as
+    ``(input index, "dtype" or "size", what was found)``, for PyTorch's attribute checks.
+    """
     from . import grad as autograd_grad
 
     differentiable_inputs = [inputs[p] for p in positions]
-    result = []
+    result, wrong = [], []
     for output in outputs:
         size = output.numel()
         dtype = _host(output).dtype
@@ -101,10 +158,47 @@ def _analytical_jacobians(
                     output, differentiable_inputs, seed, retain_graph=True, allow_unused=True
                 )
                 for column, grad in enumerate(grads):
-                    if grad is not None:
-                        columns[column][:, element] = _host(grad).reshape(-1)
+                    if grad is None:
+                        continue
+                    wanted = differentiable_inputs[column]
+                    if grad.dtype is not wanted.dtype:
+                        wrong.append((column, "dtype", str(grad.dtype)))
+                    if tuple(grad.shape) != tuple(wanted.shape):
+                        wrong.append((column, "size", str(list(grad.shape))))
+                        continue
+                    columns[column][:, element] = _host(grad).reshape(-1)
         result.append(columns)
-    return result
+    return result, wrong
+
+
+def _test_backward_mul_by_grad_output(outputs: tuple, inputs: tuple, positions: list[int],
+                                      raise_exception: bool) -> bool:
+    """PyTorch's last check: with grad_output = 0 every gradient must be exactly 0 (a
+    backward that ignores grad_output passes the Jacobian test on a scalar output, where the
+    one-hot seed is 1, but not this one), with its input's dtype, device and size."""
+    from ..creation import zeros_like
+    from . import grad as autograd_grad
+
+    differentiable_inputs = [inputs[p] for p in positions]
+    grads = autograd_grad(list(outputs), differentiable_inputs,
+                          [zeros_like(o) for o in outputs], allow_unused=True)
+    for index, (grad, wanted) in enumerate(zip(grads, differentiable_inputs, strict=True)):
+        if grad is None:
+            continue
+        if tuple(grad.shape) == tuple(wanted.shape) and np.any(_host(grad) != 0):
+            note = i18n.text("gradcheck.note.not_multiplied", index=index)
+            return _fail("backward not multiplied by grad_output", raise_exception, note)
+        if grad.dtype is not wanted.dtype:
+            note = i18n.text("gradcheck.note.type", index=index, found=grad.dtype,
+                             wanted=wanted.dtype)
+            return _fail("grad is incorrect type", raise_exception, note)
+        if grad.device != wanted.device:
+            return _fail("grad is incorrect device", raise_exception)
+        if tuple(grad.shape) != tuple(wanted.shape):
+            note = i18n.text("gradcheck.note.size", index=index, found=list(grad.shape),
+                             wanted=list(wanted.shape))
+            return _fail("grad is incorrect size", raise_exception, note)
+    return True
 
 
 def _describe_mismatch(
@@ -124,13 +218,10 @@ def _describe_mismatch(
     output_element = (
         [int(i) for i in np.unravel_index(column, output_shape)] if output_shape else []
     )
-    return (
-        f"The worst entry: d output {output_index}{output_element} / d input "
-        f"{input_index}{input_element} is {numerical[row, column]:.6g} by finite "
-        f"differences (numerical) but {analytical[row, column]:.6g} from backward "
-        f"(analytical).\nHint: rows of the Jacobians are input elements and columns are output "
-        "elements; the analytical one is what your backward returns. Check its formula for "
-        f"input {input_index}."
+    return i18n.text(
+        "gradcheck.note.mismatch", output=output_index, out_element=output_element,
+        input=input_index, in_element=input_element,
+        numerical=f"{numerical[row, column]:.6g}", analytical=f"{analytical[row, column]:.6g}",
     )
 
 
@@ -138,9 +229,13 @@ def _as_printed_tensor(array: np.ndarray, like: Any) -> Any:
     return tensor_module._wrap(array.astype(_host(like).dtype))
 
 
-def _fail(message: str, raise_exception: bool) -> bool:
+def _fail(message: str, raise_exception: bool, note: str | None = None) -> bool:
+    """Raise PyTorch's error (the teaching report rides along as a note) or return False."""
     if raise_exception:
-        raise GradcheckError(message)
+        error = GradcheckError(message)
+        if note:
+            error.add_note(note)
+        raise error
     return False
 
 
@@ -201,7 +296,23 @@ def gradcheck(
         (o, n) for o, n in zip(all_outputs, numerical, strict=True) if o.requires_grad
     ]
     outputs = tuple(o for o, _ in differentiable)
-    analytical = _analytical_jacobians(outputs, inputs, positions)
+    analytical, wrong = _analytical_jacobians(outputs, inputs, positions)
+    # As PyTorch does: everything twice, to catch a backward that is not deterministic.
+    again, _ = _analytical_jacobians(outputs, inputs, positions)
+
+    for index, kind, found in wrong:
+        wanted = inputs[positions[index]]
+        if kind == "dtype":
+            note = i18n.text("gradcheck.note.type", index=index, found=found, wanted=wanted.dtype)
+            return _fail("Gradient has dtype mismatch", raise_exception, note)
+        note = i18n.text("gradcheck.note.size", index=index, found=found,
+                         wanted=list(wanted.shape))
+        return _fail("Analytical gradient has incorrect size", raise_exception, note)
+    reentrant = all(
+        np.array_equal(a, b)
+        for row_a, row_b in zip(analytical, again, strict=True)
+        for a, b in zip(row_a, row_b, strict=True)
+    )
 
     for output_index, (output, numerical_jacobians) in enumerate(differentiable):
         for input_index, position in enumerate(positions):
@@ -214,8 +325,9 @@ def gradcheck(
                     f"numerical:{_as_printed_tensor(expected, output)!r}\n"
                     f"analytical:{_as_printed_tensor(got, output)!r}\n"
                 )
+                note = None
                 if expected.shape == got.shape and expected.size:
-                    message += "\n" + _describe_mismatch(
+                    note = _describe_mismatch(
                         expected,
                         got,
                         tuple(inputs[position].shape),
@@ -225,8 +337,15 @@ def gradcheck(
                         atol,
                         rtol,
                     )
-                return _fail(message, raise_exception)
-    return True
+                return _fail(message, raise_exception, note)
+    if not reentrant:
+        return _fail(
+            "Backward is not reentrant, i.e., running backward with same input and grad_output "
+            "multiple times gives different values, although analytical gradient matches "
+            "numerical gradient.The tolerance for nondeterminism was 0.0." + _NONDET_ADVICE,
+            raise_exception, i18n.text("gradcheck.note.reentrant"),
+        )
+    return _test_backward_mul_by_grad_output(outputs, inputs, positions, raise_exception)
 
 
 def gradgradcheck(

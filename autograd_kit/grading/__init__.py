@@ -8,8 +8,8 @@ command line.
 """
 
 from .checks import CheckResult, describe_graph
-from .feedback import check, hidden, summary
+from .feedback import check, hidden, not_attempted, summary
 from .probes import REFERENCE, Probe, expect
 
-__all__ = ["check", "hidden", "summary", "expect", "Probe", "REFERENCE", "CheckResult",
+__all__ = ["check", "hidden", "summary", "not_attempted", "expect", "Probe", "REFERENCE", "CheckResult",
            "describe_graph"]

@@ -2,7 +2,7 @@
 
 Every check takes the thing to check (a number, a tensor, a grad_fn graph, a list of hook
 names) or its plain-data snapshot (from :func:`to_plain`, :func:`describe_graph`,
-:func:`jacobians`), and returns a :class:`CheckResult` whose message teaches: what was
+:func:`gradcheck_facts`), and returns a :class:`CheckResult` whose message teaches: what was
 expected, what was found, a hint and the chapter to reread, in English and Simplified
 Chinese. Checks never raise on a wrong answer and never print; display lives in
 ``feedback.py``. They are duck-typed, so the same check works on ``ak`` and ``torch``.
@@ -23,19 +23,28 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-# The chapters of the course, as a learner sees them in the table of contents.
+from .. import i18n
+from . import messages  # noqa: F401 - registers the grading texts
+
+# The chapters of the course, exactly as their "# " headings in course/src/*.md read.
 CHAPTERS = {
-    1: ("requires_grad and grad_fn", "requires_grad 与 grad_fn"),
-    2: ("The graph: leaves and nodes", "计算图：叶子与节点"),
-    3: ("backward() and gradient=", "backward() 与 gradient= 参数"),
-    4: ("retain_graph and gradient accumulation", "retain_graph 与梯度累加"),
-    5: ("Leaves, retain_grad and hooks", "叶子、retain_grad 与钩子"),
-    6: ("detach, no_grad and freezing", "detach、no_grad 与冻结参数"),
-    7: ("Custom autograd.Function", "自定义 autograd.Function"),
-    8: ("Higher-order gradients", "高阶梯度"),
-    9: ("Training: nn and optim", "训练：nn 与 optim"),
-    10: ("Devices", "设备"),
-    11: ("Engine internals", "引擎内部机制"),
+    1: ("Tensors that remember: `requires_grad` and `grad_fn`",
+        "会“记账”的张量：`requires_grad` 与 `grad_fn`"),
+    2: ("The computational graph: leaves, nodes and `next_functions`",
+        "计算图：叶子、节点与 `next_functions`"),
+    3: ("`backward()` and the `gradient` argument", "`backward()` 与 `gradient` 参数"),
+    4: ("`retain_graph` and gradient accumulation", "`retain_graph` 与梯度累加"),
+    5: ("Leaf nodes, `retain_grad` and hooks", "叶子节点、`retain_grad` 与钩子"),
+    6: ("Stopping gradients: `detach`, `no_grad` and freezing",
+        "阻断梯度：`detach`、`no_grad` 与冻结参数"),
+    7: ("Custom `autograd.Function`", "自定义 `autograd.Function`"),
+    8: ("Higher-order gradients: `create_graph` and `autograd.grad`",
+        "高阶梯度：`create_graph` 与 `autograd.grad`"),
+    9: ("Training a network: `nn.Module`, loss, optimizer",
+        "训练网络：`nn.Module`、损失函数与优化器"),
+    10: ("Devices: running on a GPU", "设备：在 GPU 上运行"),
+    11: ("Inside the engine: there is no magic", "深入引擎：这里没有魔法"),
+    12: ("Build a tiny autograd engine", "动手实现一个迷你自动微分引擎"),
 }
 
 
@@ -60,14 +69,10 @@ class CheckResult:
         if not self.passed:
             hint = self.hint_zh if zh else self.hint_en
             if hint:
-                parts.append(("提示：" if zh else "Hint: ") + hint)
+                parts.append(i18n.text("grading.hint", lang, hint=hint))
             if self.chapter in CHAPTERS:
                 title = CHAPTERS[self.chapter][1 if zh else 0]
-                parts.append(
-                    f"请重读第 {self.chapter} 章「{title}」。"
-                    if zh
-                    else f"Reread chapter {self.chapter}: {title}."
-                )
+                parts.append(i18n.text("grading.reread", lang, number=self.chapter, title=title))
         return " ".join(parts)
 
     def to_dict(self) -> dict:
@@ -353,65 +358,69 @@ def check_no_graph(found, *, what="result", hint=None, chapter=None):
     )
 
 
-def jacobians(fn, inputs, eps: float = 1e-6) -> dict:
-    """Analytic (via backward) and numeric (central differences) Jacobians of ``fn``.
+def gradcheck_facts(fn, inputs) -> dict:
+    """Run ``ak.autograd.gradcheck(fn, inputs)`` (PyTorch's checks: Jacobians against finite
+    differences, a zero grad_output, reentrancy, the gradients' dtype and shape) and keep
+    the verdict with the error message and its teaching notes."""
+    import sys
 
-    ``inputs`` are float64 tensors (ak or torch); ``fn(*inputs)`` returns one tensor.
-    Returns ``{"analytic": [...], "numeric": [...]}``, one nested list per input, each
-    of shape ``(out.numel(), input.numel())``.
+    # Duck-typed like every check: the gradcheck of the library the inputs belong to.
+    library = sys.modules[type(inputs[0]).__module__.split(".")[0]]
+    leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
+    try:
+        library.autograd.gradcheck(fn, tuple(leaves))
+    except NotImplementedError:
+        raise  # a stub still in place: "not attempted", not a failed gradcheck
+    except RuntimeError as error:
+        notes = [n for n in getattr(error, "__notes__", ()) if isinstance(n, str)]
+        return {"passed": False, "error": f"{type(error).__name__}: {error}"[:600],
+                "notes": notes}
+    return {"passed": True, "error": "", "notes": []}
+
+
+def check_gradcheck(found, *, what="backward", hint=None, chapter=7):
+    """Pass when ``ak.autograd.gradcheck`` passes on the ``(fn, inputs)`` pair.
+
+    ``found`` is a ``(fn, inputs)`` pair or the dict :func:`gradcheck_facts` returns.
     """
-    base = [x.detach().clone() for x in inputs]
-    out0 = fn(*[b.clone() for b in base])
-    n_out = int(np.asarray(out0.detach().tolist()).size)
-    numeric = []
-    for i, x in enumerate(base):
-        cols = []
-        for j in np.ndindex(*tuple(x.shape)):
-            columns = []
-            for step in (eps, -eps):
-                moved = [b.clone() for b in base]
-                moved[i][j] = float(moved[i][j].item()) + step
-                columns.append(np.asarray(fn(*moved).detach().tolist(), dtype=np.float64))
-            cols.append(((columns[0] - columns[1]) / (2 * eps)).reshape(-1))
-        numeric.append(np.stack(cols, axis=1).tolist() if cols else [[] for _ in range(n_out)])
-    analytic = [np.zeros((n_out, int(np.prod(tuple(x.shape), dtype=int)))) for x in base]
-    for k in range(n_out):
-        leaves = [b.clone().requires_grad_(True) for b in base]
-        out = fn(*leaves)
-        seed = out.detach().clone()
-        seed.zero_()
-        flat_index = np.unravel_index(k, tuple(out.shape)) if out.dim() else ()
-        seed[flat_index] = 1.0
-        out.backward(seed)
-        for i, leaf in enumerate(leaves):
-            if leaf.grad is not None:
-                analytic[i][k] = np.asarray(leaf.grad.detach().tolist()).reshape(-1)
-    return {"analytic": [a.tolist() for a in analytic], "numeric": numeric}
+    facts = found if isinstance(found, dict) else gradcheck_facts(*found)
+    if facts.get("passed"):
+        return _result(True, what, "gradcheck passes", "gradcheck passes",
+                       i18n.text("grading.gradcheck_passed", "en", what=what),
+                       i18n.text("grading.gradcheck_passed", "zh", what=what))
+    error = facts.get("error", "")
+    return _result(
+        False, what, "gradcheck passes", error,
+        i18n.text("grading.gradcheck_failed", "en", what=what, error=error),
+        i18n.text("grading.gradcheck_failed", "zh", what=what, error=error),
+        hint or (i18n.text("grading.gradcheck_hint", "en"),
+                 i18n.text("grading.gradcheck_hint", "zh")),
+        chapter,
+    )
 
 
-def check_gradcheck(found, *, what="backward", rtol=1e-3, atol=1e-5, hint=None, chapter=7):
-    """Pass when backward's Jacobian matches finite differences (like autograd.gradcheck).
+def conceal(result: CheckResult, found, expected) -> CheckResult:
+    """The same verdict, with a message that names what is wrong but never the answer.
 
-    ``found`` is a ``(fn, inputs)`` pair or the dict :func:`jacobians` returns.
+    For predict-then-run questions: a list says which positions are wrong, nothing more.
     """
-    facts = found if isinstance(found, dict) else jacobians(*found)
-    for i, (ana, num) in enumerate(zip(facts["analytic"], facts["numeric"], strict=True)):
-        a, n = np.asarray(ana, dtype=np.float64), np.asarray(num, dtype=np.float64)
-        if a.shape != n.shape or not np.allclose(a, n, rtol=rtol, atol=atol):
-            return _result(
-                False, what, _show(n.tolist()), _show(a.tolist()),
-                f"{what}: the gradient for input {i} from backward is {_show(a.tolist())}, "
-                f"but finite differences give {_show(n.tolist())}.",
-                f"{what}：输入 {i} 的 backward 梯度为 {_show(a.tolist())}，"
-                f"而有限差分给出 {_show(n.tolist())}。",
-                hint or ("backward must return grad_output times the local derivative, "
-                         "one result per forward input.",
-                         "backward 应返回 grad_output 乘以局部导数，"
-                         "每个 forward 输入对应一个结果。"),
-                chapter,
-            )
-    return _result(True, what, "Jacobians agree", "Jacobians agree",
-                   f"{what}: gradcheck passed.", f"{what}：gradcheck 通过。")
+    found_v, expected_v = _values(to_plain(found)), _values(to_plain(expected))
+    where, entries = "", ""
+    if isinstance(found_v, list) and isinstance(expected_v, list) and \
+            len(found_v) == len(expected_v):
+        wrong = [str(i) for i, (f, e) in enumerate(zip(found_v, expected_v, strict=True))
+                 if f != e]
+        if wrong:
+            where = "{entries}"
+            entries = ", ".join(wrong)
+    en = i18n.text("grading.wrong_secret", "en", what=result.what,
+                   where=i18n.text("grading.wrong_entries", "en", entries=entries)
+                   if where else "")
+    zh = i18n.text("grading.wrong_secret", "zh", what=result.what,
+                   where=i18n.text("grading.wrong_entries", "zh", entries=entries)
+                   if where else "")
+    return CheckResult(False, result.what, "(hidden)", _show(found), en, zh,
+                       result.hint_en, result.hint_zh, result.chapter)
 
 
 def check_order(found, expected, *, what="hook order", hint=None, chapter=5):

@@ -20,6 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from .. import i18n
 from . import generate as gen
 from . import report
 from .grader import (
@@ -153,7 +154,7 @@ def cmd_grade(options) -> int:
     if results:
         report.write_histogram(results, histogram)
     print(report.summary_text(results))
-    print(f"wrote {out}, {feedback}/, {histogram}")
+    print(i18n.text("grading.cli.wrote", csv=out, feedback=feedback, histogram=histogram))
     return 0
 
 
@@ -186,8 +187,8 @@ def cmd_validate(options) -> int:
         if result.points != result.max_points:
             failures.append(f"solution {result.assignment} scores {result.points:g}/"
                             f"{result.max_points:g}: {report.rows([result])}")
-    jobs = [(str(p), p.stem, p.read_bytes()) for p in sorted(exercises.glob("*.ipynb"))
-            if p.stem in assignments]
+    jobs = [(str(p), p.stem, p.read_bytes()) for p in sorted(exercises.rglob("*.ipynb"))
+            if p.stem in assignments and ".ipynb_checkpoints" not in p.parts]
     for result in grade_all(jobs, assignments, config, options.jobs, None, options.quiet):
         if result.points != 0:
             failures.append(f"exercise {result.assignment} scores {result.points:g} (not 0)")
@@ -218,35 +219,52 @@ def cmd_generate(options) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograd-kit", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    shown = argparse.ArgumentDefaultsHelpFormatter
 
     def limits(p):
-        p.add_argument("--solutions", default="solutions", help="solution notebooks folder")
-        p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
-        p.add_argument("--cell-timeout", type=float, default=30.0, help="seconds per cell")
-        p.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook")
-        p.add_argument("--memory-mb", type=int, default=2048, help="memory limit per kernel")
+        p.add_argument("--solutions", default="solutions",
+                       help="folder of the solution notebooks (the questions and hidden tests)")
+        p.add_argument("--jobs", type=int, default=1,
+                       help="submissions graded in parallel, one kernel each")
+        p.add_argument("--cell-timeout", type=float, default=30.0,
+                       help="seconds one cell may run before it is interrupted")
+        p.add_argument("--timeout", type=float, default=120.0,
+                       help="seconds the learner's cells of one notebook may run in all")
+        p.add_argument("--memory-mb", type=int, default=2048,
+                       help="memory limit of each kernel, in MiB")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    grade = sub.add_parser("grade", help="grade every notebook under a folder")
-    grade.add_argument("submissions")
-    grade.add_argument("--out", default="grades.csv")
-    grade.add_argument("--assignment", help="grade every notebook against this solution")
-    grade.add_argument("--scheduler", help="address of a Dask scheduler to fan out to")
-    grade.add_argument("--feedback", help="folder for per-student pages (OUT_feedback/)")
-    grade.add_argument("--histogram", help="score histogram PNG (OUT with .png)")
+    grade = sub.add_parser("grade", help="grade every notebook under a folder",
+                           formatter_class=shown)
+    grade.add_argument("submissions", help="folder with the submitted notebooks, searched "
+                                           "recursively (one sub-folder per student, or loose "
+                                           "files)")
+    grade.add_argument("--out", default="grades.csv", help="the CSV of grades to write")
+    grade.add_argument("--assignment", default=None,
+                       help="grade every notebook against this solution (its file stem); "
+                            "by default the file name or the notebook's metadata says")
+    grade.add_argument("--scheduler", default=None,
+                       help="address of a Dask scheduler to fan out to (tcp://HOST:8786)")
+    grade.add_argument("--feedback", default=None,
+                       help="folder for the per-student pages (default: OUT_feedback/)")
+    grade.add_argument("--histogram", default=None,
+                       help="score histogram PNG (default: OUT with .png)")
     limits(grade)
     grade.set_defaults(run=cmd_grade)
 
-    validate = sub.add_parser("validate", help="nbval, full marks for solutions, 0 for exercises")
-    validate.add_argument("--exercises", default="exercises")
-    validate.add_argument("--course", default="course")
+    validate = sub.add_parser("validate", help="nbval, full marks for solutions, 0 for exercises",
+                              formatter_class=shown)
+    validate.add_argument("--exercises", default="exercises", help="generated exercises folder")
+    validate.add_argument("--course", default="course", help="course notebooks folder")
     validate.add_argument("--no-nbval", action="store_true", help="skip pytest --nbval")
     limits(validate)
     validate.set_defaults(run=cmd_validate)
 
-    generate = sub.add_parser("generate", help="write exercises/ from solutions/")
-    generate.add_argument("--solutions", default="solutions")
-    generate.add_argument("--exercises", default="exercises")
+    generate = sub.add_parser("generate", help="write exercises/ from solutions/",
+                              formatter_class=shown)
+    generate.add_argument("--solutions", default="solutions", help="solution notebooks folder")
+    generate.add_argument("--exercises", default="exercises",
+                          help="where the exercises go (en/ and zh/ inside)")
     generate.add_argument("--check", action="store_true", help="only report stale exercises")
     generate.set_defaults(run=cmd_generate)
     return parser

@@ -9,8 +9,8 @@ question. The judging itself is the pure code in ``probes.py`` and ``checks.py``
 Example:
     >>> x = 3.0
     >>> check("q0", [expect.close("x * 2", 6.0)], points=1, namespace={"x": x})
-    q0  PASS  1.0/1 points  (通过)
-      ✔ x * 2: correct. / x * 2：正确。
+    q0  PASS  1.0/1 points
+      ✔ x * 2: correct.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import html
 import sys
 from dataclasses import replace
 
+from .. import i18n
+from ..i18n import get_language
+from . import messages  # noqa: F401 - registers the grading texts
 from .probes import Probe, QuestionScore, expect, observe, score
 
-__all__ = ["check", "hidden", "summary", "expect", "QuestionPanel", "SummaryPanel"]
+__all__ = ["check", "hidden", "summary", "not_attempted", "expect", "QuestionPanel",
+           "SummaryPanel"]
 
 # Questions registered in this session: id -> {"points", "public", "hidden", "last"}.
 _REGISTRY: dict[str, dict] = {}
@@ -34,8 +38,24 @@ _STATUS = {
 }
 
 
-# Cells whose stub still raised NotImplementedError("q3") when last run: cell key -> question.
-_STUBBED: dict[str, str] = {}
+def status_label(status: str, lang: str | None = None) -> str:
+    """"PASS", "通过", ...: a question's status in ``lang`` (default: the current language)."""
+    return i18n.text(f"grading.status.{status}", lang)
+
+
+# Answer cells whose stub was still in place when last run: cell key -> questions.
+_STUBBED: dict[str, set] = {}
+_PENDING: set = set()  # stubs met in the cell that is running now
+
+
+def not_attempted(question: str) -> None:
+    """The stub of an unanswered top-level answer: says so, and lets Run All go on.
+
+    Generated exercises put ``not_attempted("q3")`` where the answer goes; the check cell
+    then shows "not attempted" instead of the notebook stopping at an exception.
+    """
+    _PENDING.add(question)
+    print(i18n.text("grading.stub_note", question=question))
 
 
 def _after_cell(result) -> None:
@@ -43,8 +63,12 @@ def _after_cell(result) -> None:
     info = getattr(result, "info", None)
     key = getattr(info, "cell_id", None) or getattr(info, "raw_cell", None) or ""
     error = getattr(result, "error_in_exec", None)
+    stubs = set(_PENDING)
+    _PENDING.clear()
     if isinstance(error, NotImplementedError) and error.args and isinstance(error.args[0], str):
-        _STUBBED[key] = error.args[0]
+        stubs.add(error.args[0])
+    if stubs:
+        _STUBBED[key] = stubs
     else:
         _STUBBED.pop(key, None)
 
@@ -60,8 +84,8 @@ def _watch_stubs() -> None:
 
 
 def still_a_stub(question: str) -> bool:
-    """True when the answer cell of ``question`` last raised its NotImplementedError stub."""
-    return question in _STUBBED.values()
+    """True when the answer cell of ``question`` still held its stub when last run."""
+    return question in _PENDING or any(question in s for s in _STUBBED.values())
 
 
 def _caller_namespace() -> dict:
@@ -104,59 +128,53 @@ def hidden(question: str, probes) -> None:
 
 
 def summary() -> SummaryPanel:
-    """Every question checked in this session, with status and points, and the total."""
+    """Every question whose test cell ran, with status and points, and the total."""
     return SummaryPanel([e["last"] for e in _REGISTRY.values() if e["last"] is not None])
 
 
 class QuestionPanel:
-    """A question's result as a panel: status, points, and a teaching message per test."""
+    """A question's result as a panel, in the kit's language: status, points, and one
+    teaching message per test."""
 
-    def __init__(self, result: QuestionScore):
+    def __init__(self, result: QuestionScore, lang: str | None = None):
         self.result = result
+        self.lang = lang or get_language()
 
     @property
     def passed(self) -> bool:
         return self.result.status == "pass"
 
-    def __repr__(self) -> str:
+    def _lines(self) -> list[str]:
         r = self.result
-        label, label_zh, _, _ = _STATUS[r.status]
-        lines = [f"{r.question}  {label}  {r.points}/{r.max_points:g} points  ({label_zh})"]
         if r.status == "not attempted":
-            lines.append("  Replace `raise NotImplementedError()` with your answer, then re-run.")
-            lines.append("  请把 `raise NotImplementedError()` 换成你的答案，然后重新运行。")
-            return "\n".join(lines)
-        for check_result in r.results:
-            mark = "✔" if check_result.passed else "✘"
-            lines.append(f"  {mark} {check_result.text('en')} / {check_result.text('zh')}")
-        return "\n".join(lines)
+            return [i18n.text("grading.not_attempted_help", self.lang)]
+        return [("✔ " if c.passed else "✘ ") + c.text(self.lang) for c in r.results]
+
+    def _head(self) -> str:
+        r = self.result
+        points = i18n.text("grading.points", self.lang, points=r.points,
+                           max_points=f"{r.max_points:g}")
+        return f"{r.question}  {status_label(r.status, self.lang)}  {points}"
+
+    def __repr__(self) -> str:
+        return "\n".join([self._head(), *(f"  {line}" for line in self._lines())])
 
     def _repr_html_(self) -> str:
-        r = self.result
-        label, label_zh, colour, mark = _STATUS[r.status]
-        rows = []
-        if r.status == "not attempted":
-            rows.append("<li>Replace <code>raise NotImplementedError()</code> with your answer, "
-                        "then re-run.<br>请把 <code>raise NotImplementedError()</code> "
-                        "换成你的答案，然后重新运行。</li>")
-        else:
-            for c in r.results:
-                sign = "✔" if c.passed else "✘"
-                rows.append(f"<li>{sign} {html.escape(c.text('en'))}<br>"
-                            f"<span lang='zh'>{html.escape(c.text('zh'))}</span></li>")
+        colour, mark = _STATUS[self.result.status][2:]
+        rows = "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
         return (
-            f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>"
-            f"<b style='color:{colour}'>{mark} {html.escape(r.question)}: {label} "
-            f"({label_zh})</b> &mdash; {r.points}/{r.max_points:g} points"
-            f"<ul style='margin:4px 0'>{''.join(rows)}</ul></div>"
+            f"<div lang='{self.lang}' style='border-left:4px solid {colour};padding:4px 10px;"
+            f"margin:4px 0'><b style='color:{colour}'>{mark} {html.escape(self._head())}</b>"
+            f"<ul style='margin:4px 0'>{rows}</ul></div>"
         )
 
 
 class SummaryPanel:
-    """The whole notebook's progress: one row per checked question and the total."""
+    """The whole notebook's progress: one row per question and the total."""
 
-    def __init__(self, results):
+    def __init__(self, results, lang: str | None = None):
         self.results = list(results)
+        self.lang = lang or get_language()
 
     @property
     def points(self) -> float:
@@ -166,22 +184,27 @@ class SummaryPanel:
     def max_points(self) -> float:
         return sum(r.max_points for r in self.results)
 
+    def _t(self, key: str) -> str:
+        return i18n.text(f"grading.summary.{key}", self.lang)
+
     def __repr__(self) -> str:
-        lines = [f"{'question':<10}{'status':<15}points"]
+        lines = [f"{self._t('question'):<10}{self._t('status'):<15}{self._t('points')}"]
         for r in self.results:
-            lines.append(f"{r.question:<10}{_STATUS[r.status][0]:<15}{r.points}/{r.max_points:g}")
-        lines.append(f"{'total':<25}{self.points}/{self.max_points:g}  (总分)")
+            lines.append(f"{r.question:<10}{status_label(r.status, self.lang):<15}"
+                         f"{r.points}/{r.max_points:g}")
+        lines.append(f"{self._t('total'):<25}{self.points}/{self.max_points:g}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><td>{html.escape(r.question)}</td>"
-            f"<td style='color:{_STATUS[r.status][2]}'>{_STATUS[r.status][0]} "
-            f"({_STATUS[r.status][1]})</td><td>{r.points}/{r.max_points:g}</td></tr>"
+            f"<td style='color:{_STATUS[r.status][2]}'>{status_label(r.status, self.lang)}"
+            f"</td><td>{r.points}/{r.max_points:g}</td></tr>"
             for r in self.results
         )
-        return (f"<table><tr><th>question 题目</th><th>status 状态</th><th>points 得分</th></tr>"
-                f"{rows}<tr><td><b>total 总分</b></td><td></td>"
+        return (f"<table lang='{self.lang}'><tr><th>{self._t('question')}</th>"
+                f"<th>{self._t('status')}</th><th>{self._t('points')}</th></tr>{rows}"
+                f"<tr><td><b>{self._t('total')}</b></td><td></td>"
                 f"<td><b>{self.points}/{self.max_points:g}</b></td></tr></table>")
 
 

@@ -81,7 +81,11 @@ def strip_markers(
                     indent = line[: len(line) - len(line.lstrip())]
                     stub = CODE_STUB if kind == "code" else MARKDOWN_STUB
                     if kind == "code" and question:
-                        stub = (CODE_STUB[0], f"raise NotImplementedError({question!r})")
+                        # At the top level of a cell the stub only records itself, so Run All
+                        # goes on to the check cells; inside a function it raises when called.
+                        last = (f"not_attempted({question!r})" if not indent
+                                else f"raise NotImplementedError({question!r})")
+                        stub = (CODE_STUB[0], last)
                     out.extend(indent + s for s in stub)
             else:
                 expected = END_SOLUTION if open_marker == BEGIN_SOLUTION else END_HIDDEN
@@ -118,9 +122,24 @@ def answer_question(cell) -> str | None:
     return grade_id.removesuffix("_answer")
 
 
-def make_exercise(nb, *, assignment: str, path: str | None = None):
-    """Return a new exercise notebook (nbformat node) generated from solution ``nb``."""
+LANGUAGES = ("en", "zh")
+LANGUAGE_LINE = 'ak.set_language("en")'
+
+
+def cell_language(cell) -> str | None:
+    """The language a text cell is written in (``metadata.autograd_kit.lang``), if only one."""
+    return cell.get("metadata", {}).get("autograd_kit", {}).get("lang")
+
+
+def make_exercise(nb, *, assignment: str, path: str | None = None, language: str = "en"):
+    """Return a new exercise notebook (nbformat node) generated from solution ``nb``.
+
+    The solution holds every text cell in both languages (``metadata.autograd_kit.lang``);
+    the exercise keeps those of ``language`` and switches the kit to it in the line
+    ``ak.set_language("en")`` of the setup cell. Grade ids are the same in every language.
+    """
     exercise = nbformat.from_dict(_plain(nb))
+    exercise.cells = [c for c in exercise.cells if cell_language(c) in (None, language)]
     for index, cell in enumerate(exercise.cells):
         cell.source = strip_markers(
             cell.source,
@@ -131,13 +150,14 @@ def make_exercise(nb, *, assignment: str, path: str | None = None):
             path=path,
         )
         if cell.cell_type == "code":
+            cell.source = cell.source.replace(LANGUAGE_LINE, f'ak.set_language("{language}")')
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
     exercise.metadata.pop("widgets", None)
-    exercise.metadata["autograd_kit"] = {"assignment": assignment}
+    exercise.metadata["autograd_kit"] = {"assignment": assignment, "language": language}
     return exercise
 
 
@@ -155,38 +175,46 @@ def render(nb) -> str:
 
 
 def generate(solutions_dir: str | Path, exercises_dir: str | Path) -> list[Path]:
-    """Write one exercise per ``solutions_dir/*.ipynb`` into ``exercises_dir``.
+    """Write one exercise per ``solutions_dir/*.ipynb`` and language into
+    ``exercises_dir/en/`` and ``exercises_dir/zh/``.
 
     Returns the paths written. Exercises whose solution is gone are removed, so the
-    two folders always correspond one to one.
+    folders always correspond one to one.
     """
     solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
-    exercises_dir.mkdir(parents=True, exist_ok=True)
     written = []
     expected = expected_exercises(solutions_dir)
     for name, text in expected.items():
         target = exercises_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
         written.append(target)
-    for stale in exercises_dir.glob("*.ipynb"):
-        if stale.name not in expected:
-            stale.unlink()
+    for stale in _present(exercises_dir):
+        if stale not in expected:
+            (exercises_dir / stale).unlink()
     return written
 
 
+def _present(exercises_dir: Path) -> list[str]:
+    return sorted(str(p.relative_to(exercises_dir)) for p in exercises_dir.rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+
+
 def expected_exercises(solutions_dir: str | Path) -> dict[str, str]:
-    """Map each exercise file name to the exact text generation would write."""
+    """Map each exercise's path under exercises/ ("en/01_x.ipynb") to the exact text
+    generation would write."""
     result = {}
     for path in sorted(Path(solutions_dir).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        exercise = make_exercise(nb, assignment=path.stem, path=str(path))
-        result[path.name] = render(exercise)
+        for language in LANGUAGES:
+            exercise = make_exercise(nb, assignment=path.stem, path=str(path), language=language)
+            result[f"{language}/{path.name}"] = render(exercise)
     return result
 
 
 def stale_exercises(solutions_dir: str | Path, exercises_dir: str | Path) -> list[str]:
-    """Names of exercises that are missing, different or orphaned; empty when up to date."""
+    """Exercises that are missing, different or orphaned; empty when up to date."""
     expected = expected_exercises(solutions_dir)
     exercises_dir = Path(exercises_dir)
     stale = []
@@ -194,5 +222,5 @@ def stale_exercises(solutions_dir: str | Path, exercises_dir: str | Path) -> lis
         target = exercises_dir / name
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             stale.append(name)
-    stale += sorted(p.name for p in exercises_dir.glob("*.ipynb") if p.name not in expected)
+    stale += [name for name in _present(exercises_dir) if name not in expected]
     return stale

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -131,6 +132,7 @@ class SubmissionResult:
     assignment: str
     scores: list  # QuestionScore per question, in template order
     reason: str = ""  # why the notebook could not run normally, if it could not
+    language: str = "en"  # the exercise's language: its feedback page speaks it
 
     @property
     def points(self) -> float:
@@ -285,6 +287,23 @@ def execute(run_nb, config: GradeConfig, nonce: str) -> dict:
         return json.loads(text)
 
 
+_STUB_LINE = re.compile(r"^not_attempted\(\s*['\"](\w+)['\"]\s*\)\s*$", re.MULTILINE)
+
+
+def stubbed_answers(nb) -> set:
+    """Questions whose answer cell still holds a top-level ``not_attempted("q3")`` stub.
+
+    Such a question can only read "not attempted" instead of "fail": a stub never earns a
+    point, so a learner gains nothing by leaving the line in place.
+    """
+    found = set()
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and not is_test_cell(cell):
+            source = cell.get("source", "")
+            found.update(_STUB_LINE.findall(source if isinstance(source, str) else "".join(source)))
+    return found
+
+
 def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig,
                    reference_run: bool = False) -> SubmissionResult:
     """Score an already-parsed notebook; ``reference_run`` fills ``assignment.references``."""
@@ -309,6 +328,7 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
     # Answer cells whose generated stub still raised NotImplementedError("q3").
     stubbed = {c["error"].split(": ", 1)[1].strip("'\"") for c in errors
                if c["error"].startswith("NotImplementedError: ")}
+    stubbed |= stubbed_answers(nb)
     scores = []
     for question in assignment.questions:
         found = observations.get(question.id)
@@ -320,7 +340,10 @@ def grade_notebook(nb, student: str, assignment: Assignment, config: GradeConfig
         if result_q.points == 0 and question.id in stubbed:
             result_q = replace(result_q, status="not attempted")
         scores.append(result_q)
-    return SubmissionResult(student, assignment.name, scores, "; ".join(reasons))
+    meta = nb.get("metadata", {}).get("autograd_kit", {})
+    language = meta.get("language") if isinstance(meta, dict) else None
+    return SubmissionResult(student, assignment.name, scores, "; ".join(reasons),
+                            language if language in ("en", "zh") else "en")
 
 
 def prepare_references(assignment: Assignment, config: GradeConfig) -> SubmissionResult:

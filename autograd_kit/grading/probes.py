@@ -15,9 +15,10 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from . import checks
+from ..i18n import get_language
+from . import checks, introspect
 
 REFERENCE = "<the reference solution's value>"
 
@@ -32,11 +33,13 @@ class Probe:
     expr: str
     expected: object = REFERENCE
     weight: float = 1.0
-    what: str = ""
+    what: str | tuple = ""  # a name, or an (English, Chinese) pair of names
     rtol: float = 1e-5
     atol: float = 1e-8
     hint: tuple = field(default=())
     chapter: int | None = None
+    key: bool = False  # a failed key probe scores the whole question 0
+    secret: bool = False  # a wrong answer's feedback never shows the expected value
 
     def __post_init__(self):
         if self.kind not in _KINDS:
@@ -47,17 +50,29 @@ class Probe:
 
     @property
     def label(self) -> str:
-        return self.what or self.expr
+        """The probe's name in the current language: ``what`` (a string or an (en, zh) pair)."""
+        return self.labels[1 if get_language() == "zh" else 0]
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """(English, Chinese) names of what the probe looks at; the expression if unnamed."""
+        if isinstance(self.what, (tuple, list)):
+            return str(self.what[0]), str(self.what[1])
+        return (self.what or self.expr,) * 2
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["hint"] = list(self.hint)
+        if isinstance(self.what, tuple):
+            data["what"] = list(self.what)
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Probe:
         data = dict(data)
         data["hint"] = tuple(data.get("hint") or ())
+        if isinstance(data.get("what"), list):
+            data["what"] = tuple(data["what"])
         return cls(**data)
 
 
@@ -124,8 +139,11 @@ def observe(probe: Probe, namespace: dict) -> dict:
     A NotImplementedError (a stub still in place) or a NameError (the stub cell raised
     before defining the answer) counts as not attempted.
     """
+    # The probe helpers ride along under one name that the probes' expressions use.
+    scope = dict(namespace)
+    scope["_probe"] = introspect
     try:
-        value = eval(probe.expr, namespace)  # noqa: S307 - the learner's own namespace
+        value = eval(probe.expr, scope)  # noqa: S307 - the learner's own namespace
         if probe.kind == "leaf":
             snapshot = checks.leaf_facts(value)
         elif probe.kind == "graph":
@@ -134,7 +152,7 @@ def observe(probe: Probe, namespace: dict) -> dict:
             snapshot = checks.no_graph_facts(value)
         elif probe.kind == "gradcheck":
             fn, inputs = value
-            snapshot = checks.jacobians(fn, inputs)
+            snapshot = checks.gradcheck_facts(fn, inputs)
         else:
             snapshot = checks.to_plain(value)
     except BaseException as error:  # noqa: BLE001 - a learner's bug must not stop the others
@@ -151,34 +169,53 @@ def observe(probe: Probe, namespace: dict) -> dict:
 # ------------------------------------------------------------------ judging (anywhere)
 
 
+_LABEL = "\x00what\x00"  # stands for the probe's name until the message has a language
+
+
 def judge(probe: Probe, observation: dict | None, reference: dict | None = None):
     """A CheckResult for one probe from its observation (and the reference's, if needed)."""
-    what, hint, chapter = probe.label, tuple(probe.hint) or None, probe.chapter
-    if not observation or not observation.get("ok"):
-        error = (observation or {}).get("error", "no result: the notebook stopped before this")
-        if (observation or {}).get("not_attempted"):
-            return checks.CheckResult(
-                False, what, "an answer", "not attempted",
-                f"{what}: not attempted yet ({error}).", f"{what}：尚未作答（{error}）。",
-                chapter=chapter,
-            )
-        return checks.CheckResult(
-            False, what, "no error", error,
-            f"{what}: evaluating `{probe.expr}` raised {error}.",
-            f"{what}：计算 `{probe.expr}` 时出错：{error}。",
-            *(hint or ("Run your answer cell on its own and read the traceback.",
-                       "单独运行你的答案单元格并阅读报错信息。")),
-            chapter,
-        )
-    found = observation["value"]
+    result = _judge(probe, observation, reference)
+    if probe.secret and not result.passed and observation and observation.get("ok"):
+        result = checks.conceal(result, observation["value"],
+                                _expected(probe, reference, required=False))
+    en, zh = probe.labels
+    return replace(result, what=en, message_en=result.message_en.replace(_LABEL, en),
+                   message_zh=result.message_zh.replace(_LABEL, zh))
+
+
+def _expected(probe: Probe, reference: dict | None, required: bool = True):
     expected = probe.expected
     if isinstance(expected, str) and expected == REFERENCE:
         if not reference or not reference.get("ok"):
+            if not required:
+                return None
             raise RuntimeError(
                 f"the reference solution has no value for probe {probe.expr!r}: "
                 f"{(reference or {}).get('error', 'missing')}"
             )
         expected = reference["value"]
+    return expected
+
+
+def _judge(probe: Probe, observation: dict | None, reference: dict | None):
+    what, hint, chapter = _LABEL, tuple(probe.hint) or None, probe.chapter
+    if not observation or not observation.get("ok"):
+        error = (observation or {}).get("error", "no result: the notebook stopped before this")
+        if (observation or {}).get("not_attempted"):
+            return checks.CheckResult(
+                False, what, "an answer", "not attempted",
+                f"{what}: not attempted yet.", f"{what}：尚未作答。", chapter=chapter,
+            )
+        return checks.CheckResult(
+            False, what, "no error", error,
+            f"{what}: your code raised {error}.",
+            f"{what}：你的代码出错：{error}。",
+            *(hint or ("Run your answer cell on its own and read the traceback.",
+                       "单独运行你的答案单元格并阅读报错信息。")),
+            chapter,
+        )
+    found = observation["value"]
+    expected = _expected(probe, reference)
     options = {"what": what, "hint": hint, "chapter": chapter}
     if probe.kind == "close":
         return checks.check_close(found, expected, rtol=probe.rtol, atol=probe.atol, **options)
@@ -210,7 +247,8 @@ class QuestionScore:
     results: tuple
 
     def messages(self, lang: str = "en") -> list[str]:
-        return [r.text(lang) for r in self.results if not r.passed]
+        """The teaching message of every failed probe, each once, in ``lang``."""
+        return list(dict.fromkeys(r.text(lang) for r in self.results if not r.passed))
 
 
 def score(question: str, points: float, probes, observations, references=None) -> QuestionScore:
@@ -221,6 +259,8 @@ def score(question: str, points: float, probes, observations, references=None) -
     )
     total = sum(p.weight for p in probes) or 1.0
     earned = sum(p.weight for p, r in zip(probes, results, strict=True) if r.passed)
+    if any(p.key and not r.passed for p, r in zip(probes, results, strict=True)):
+        earned = 0.0  # a key probe tests the concept itself: without it nothing counts
     not_attempted = observations and all(
         o and not o.get("ok") and o.get("not_attempted") for o in observations
     )

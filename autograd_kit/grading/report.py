@@ -12,7 +12,8 @@ import re
 import statistics
 from pathlib import Path
 
-from .feedback import _STATUS
+from .. import i18n
+from .feedback import _STATUS, status_label
 
 COLUMNS = ["student", "assignment", "question", "points", "max", "status", "message",
            "message_zh"]
@@ -53,27 +54,33 @@ def safe_name(student: str) -> str:
 
 
 def feedback_html(result) -> str:
-    """A self-contained page telling one student what each question earned, and why."""
+    """A self-contained page, in the exercise's language, telling one student what each
+    question earned, and why."""
+    lang = getattr(result, "language", "en")
+
+    def t(key: str) -> str:
+        return i18n.text(key, lang)
+
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
         f"<title>{html.escape(result.student)}: {html.escape(result.assignment)}</title></head>",
         "<body style='font-family:sans-serif;max-width:50em'>",
         f"<h1>{html.escape(result.assignment)}</h1>",
         f"<p>{html.escape(result.student)}: <b>{result.points:g} / {result.max_points:g}</b> "
-        "points (得分)</p>",
+        f"{t('grading.page.points')}</p>",
     ]
     if result.reason:
-        parts.append(f"<p><b>Note (说明):</b> {html.escape(result.reason)}</p>")
+        parts.append(f"<p><b>{t('grading.page.note')}:</b> {html.escape(result.reason)}</p>")
     for question in result.scores:
-        label, label_zh, colour, mark = _STATUS[question.status]
+        colour, mark = _STATUS[question.status][2:]
         parts.append(
-            f"<h2 style='color:{colour}'>{mark} {html.escape(question.question)}: {label} "
-            f"({label_zh}) &mdash; {question.points:g}/{question.max_points:g}</h2><ul>"
+            f"<h2 style='color:{colour}'>{mark} {html.escape(question.question)}: "
+            f"{status_label(question.status, lang)} &mdash; "
+            f"{question.points:g}/{question.max_points:g}</h2><ul>"
         )
-        for check in question.results:
-            sign = "✔" if check.passed else "✘"
-            parts.append(f"<li>{sign} {html.escape(check.text('en'))}<br>"
-                         f"<span lang='zh'>{html.escape(check.text('zh'))}</span></li>")
+        for text in dict.fromkeys(("✔ " if c.passed else "✘ ") + c.text(lang)
+                                  for c in question.results):
+            parts.append(f"<li>{html.escape(text)}</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

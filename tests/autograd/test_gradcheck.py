@@ -494,9 +494,64 @@ def test_failure_report_names_the_worst_element():
         ak.autograd.gradcheck(Wrong.apply, (x,))
     message = str(info.value)
     assert message.startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+    # The teaching report rides along as a note, so the message stays PyTorch's.
+    (note,) = info.value.__notes__
+    assert "worst entry" not in message
     # The largest error is at x = 3 (numerically 6, analytically 9), element [1, 0].
-    assert "d output 0[1, 0] / d input 0[1, 0] is 6 by finite differences (numerical)" in message
-    assert "but 9 from backward (analytical)" in message
+    assert "d output 0[1, 0] / d input 0[1, 0] is 6 by finite differences (numerical)" in note
+    assert "but 9 from backward (analytical)" in note
+
+
+def ignores_grad_output(lib):
+    """A squared-distance loss whose backward forgets to multiply by grad_output."""
+
+    class SumSquares(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, pred, target):
+            diff = pred - target
+            ctx.save_for_backward(diff)
+            return (diff**2).sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            (diff,) = ctx.saved_tensors
+            return 2 * diff, -2 * diff
+
+    return SumSquares
+
+
+@pytest.mark.parametrize("lib", [ak, torch], ids=["ak", "torch"])
+def test_a_backward_that_ignores_grad_output_fails_on_a_scalar_output(lib):
+    # The one-hot seed of a scalar output is 1, so the Jacobians agree; PyTorch's check with
+    # grad_output = 0 is what catches it, and ak raises the same words.
+    pred = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    target = lib.tensor([0.5, -1.0], dtype=lib.float64, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        lib.autograd.gradcheck(ignores_grad_output(lib).apply, (pred, target))
+    assert str(info.value) == "backward not multiplied by grad_output"
+    assert type(info.value).__name__ == "GradcheckError"
+    if lib is ak:
+        assert "grad_output = 0" in info.value.__notes__[0]
+        assert not ak.autograd.gradcheck(ignores_grad_output(ak).apply, (pred, target),
+                                         raise_exception=False)
+
+
+def test_a_backward_that_is_not_deterministic_is_not_reentrant():
+    calls = []
+
+    class Drifting(ak.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(1)
+            return grad * 2 + (1e-3 if len(calls) > 2 else 0.0)
+
+    x = ak.tensor([1.0, 2.0], dtype=ak.float64, requires_grad=True)
+    with pytest.raises(GradcheckError, match="^Backward is not reentrant"):
+        ak.autograd.gradcheck(Drifting.apply, (x,), atol=1e-2)
 
 
 def test_raise_exception_false_returns_false_like_torch():

@@ -44,7 +44,8 @@ Q2_TESTS = (
     'hidden("q2", [expect.close("square(np.array([1.5, -2.0]))", weight=2)])\n'
     "### END HIDDEN TESTS"
 )
-SETUP = "import numpy as np\nfrom autograd_kit.grading import check, expect, hidden, summary"
+SETUP = ("import numpy as np\n"
+         "from autograd_kit.grading import check, expect, hidden, not_attempted, summary")
 
 
 def basics_solution(q1="answer = np.arange(3) * 2.0", q2="    return v * v"):

@@ -58,10 +58,23 @@ def test_grade_writes_csv_feedback_histogram_and_summary(course, capsys):
     assert pages == ["alice--basics.html", "binary--basics.html", "bob--basics.html",
                      "stray--.html"]
     page = (course / "grades_feedback" / "bob--basics.html").read_text(encoding="utf-8")
-    assert "<b>3 / 5</b>" in page and "期望 [2.25, 4.0]" in page
+    # A notebook without a language is an English one: its page speaks English only.
+    assert "<b>3 / 5</b>" in page and "expected [2.25, 4.0]" in page and "期望" not in page
     assert (course / "grades.png").read_bytes()[:4] == b"\x89PNG"
     printed = capsys.readouterr().out
     assert "students: 4" in printed and "median" in printed
+    assert f"wrote the grades to {out}" in printed
+    assert f"wrote the feedback pages to {course / 'grades_feedback'}/" in printed
+
+
+def test_grade_help_explains_every_argument_with_its_default(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["grade", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option, default in (("--jobs", "1"), ("--cell-timeout", "30.0"), ("--timeout", "120.0"),
+                            ("--memory-mb", "2048"), ("--out", "grades.csv")):
+        assert option in text and f"(default: {default})" in text, option
+    assert "folder with the submitted notebooks" in text
 
 
 def test_dask_fan_out_gives_the_same_csv(course):

@@ -7,7 +7,7 @@ import pytest
 import autograd_kit as ak
 from autograd_kit.grading import feedback
 from autograd_kit.grading.feedback import check, hidden, summary
-from autograd_kit.grading.probes import REFERENCE, Probe, expect, judge, observe
+from autograd_kit.grading.probes import REFERENCE, Probe, expect, judge, observe, score
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +22,21 @@ def _answered():
     return {"x": x, "y": y, "ak": ak}
 
 
-def test_pass_panel_shows_points_in_both_languages():
-    panel = check("q1", [expect.close("x.grad", [6.0]),
-                         expect.leaf("y", is_leaf=False, requires_grad=True)],
-                  points=2, namespace=_answered())
+def test_pass_panel_speaks_the_kit_language_only():
+    probes = [expect.close("x.grad", [6.0], what=("the gradient of x", "x 的梯度")),
+              expect.leaf("y", is_leaf=False, requires_grad=True)]
+    panel = check("q1", probes, points=2, namespace=_answered())
     assert panel.passed and panel.result.points == 2.0
     text = repr(panel)
-    assert text.startswith("q1  PASS  2.0/2 points  (通过)")
-    assert "x.grad：正确。" in text
-    assert "PASS" in panel._repr_html_() and "通过" in panel._repr_html_()
+    assert text.startswith("q1  PASS  2.0/2 points")
+    assert "✔ the gradient of x: correct." in text and "正确" not in text
+    assert text.count("correct.") == 2
+    ak.set_language("zh")
+    try:
+        zh = repr(check("q1", probes, points=2, namespace=_answered()))
+    finally:
+        ak.set_language("en")
+    assert zh.startswith("q1  通过  2.0/2 分") and "x 的梯度：正确。" in zh and "PASS" not in zh
 
 
 def test_partial_and_fail_panels_teach():
@@ -40,11 +46,11 @@ def test_partial_and_fail_panels_teach():
                   points=4, namespace=ns)
     assert panel.result.status == "partial" and panel.result.points == 2.0
     assert "expected [6.0], found [12.0]" in repr(panel)
-    assert "请重读第 3 章" in repr(panel)
+    assert "Reread chapter 3" in repr(panel)
     failed = check("q3", [expect.graph("y", "MulBackward0(AccumulateGrad, None)")],
                    points=1, namespace=ns)
     assert failed.result.status == "fail"
-    assert "PowBackward0" in repr(failed) and "期望计算图" in repr(failed)
+    assert "PowBackward0" in repr(failed) and "expected the graph" in repr(failed)
 
 
 def test_stub_is_not_attempted_not_a_crash():
@@ -54,8 +60,43 @@ def test_stub_is_not_attempted_not_a_crash():
     panel = check("q4", [expect.close("f(2.0)", 4.0), expect.close("g(2.0)", 4.0)],
                   points=3, namespace={"f": f})
     assert panel.result.status == "not attempted" and panel.result.points == 0
-    assert "NOT ATTEMPTED" in repr(panel) and "尚未作答" in repr(panel)
-    assert "NotImplementedError" in panel._repr_html_()
+    assert "NOT ATTEMPTED" in repr(panel)
+    assert "not_attempted(...)" in repr(panel) and "NotImplementedError" in panel._repr_html_()
+
+
+def test_a_top_level_stub_records_itself_without_raising(monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(feedback, "_STUBBED", {})
+    feedback.not_attempted("q8")
+    assert "q8: not attempted yet" in capsys.readouterr().out
+    feedback._after_cell(SimpleNamespace(info=SimpleNamespace(cell_id="c8", raw_cell="."),
+                                         error_in_exec=None))
+    ns = {"q8_answer": 0}
+    assert check("q8", [expect.equal("q8_answer", 1)], points=1, namespace=ns)\
+        .result.status == "not attempted"
+    feedback._after_cell(SimpleNamespace(info=SimpleNamespace(cell_id="c8", raw_cell="."),
+                                         error_in_exec=None))
+    assert check("q8", namespace=ns).result.status == "fail"
+
+
+def test_secret_probes_say_which_entries_are_wrong_but_not_the_answer():
+    probe = expect.equal("names", secret=True, what=("your prediction", "你的预测"))
+    result = judge(probe, {"ok": True, "value": ["A", "B", "C"]},
+                   {"ok": True, "value": ["A", "X", "Y"]})
+    assert not result.passed
+    assert result.message_en.startswith("your prediction: not right yet (wrong entries: 1, 2)")
+    assert "X" not in result.text("en") and "Y" not in result.text("zh")
+    assert "你的预测：还不对" in result.message_zh
+
+
+def test_a_failed_key_probe_scores_the_question_zero():
+    probes = [expect.equal("a", 1, weight=3), expect.equal("b", 2, key=True)]
+    observations = [{"ok": True, "value": 1}, {"ok": True, "value": 5}]
+    result = score("q1", 4, probes, observations)
+    assert result.points == 0 and result.status == "fail"
+    plain = [expect.equal("a", 1, weight=3), expect.equal("b", 2)]
+    assert score("q1", 4, plain, observations).points == 3.0
 
 
 def test_a_cell_whose_stub_raised_reads_not_attempted(monkeypatch):
@@ -91,7 +132,7 @@ def test_rechecking_by_id_and_summary():
     # q1 was checked while x.grad was 6 (pass); q2 after the fix (pass).
     assert total.points == 3.0 and total.max_points == 3.0
     assert "total" in repr(total) and "3.0/3" in repr(total)
-    assert "总分" in total._repr_html_()
+    assert "total" in total._repr_html_()
     with pytest.raises(KeyError, match="run its test cell first"):
         check("q99")
 

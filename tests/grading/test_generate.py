@@ -30,9 +30,26 @@ def test_solution_region_becomes_an_indented_stub():
 
 
 def test_answer_cells_stub_names_their_question():
+    # At the top level the stub only records itself (Run All goes on to the check cells);
+    # inside a function it raises when the function is called.
     exercise = make_exercise(basics_solution(), assignment="basics")
-    assert "raise NotImplementedError('q1')" in exercise.cells[2].source
+    assert exercise.cells[2].source.endswith("\nnot_attempted('q1')")
     assert "    raise NotImplementedError('q2')" in exercise.cells[4].source
+
+
+def test_each_language_keeps_its_own_text_cells_and_sets_the_language():
+    solution = basics_solution()
+    en, zh = nbformat.v4.new_markdown_cell("Square v."), nbformat.v4.new_markdown_cell("求 v 的平方。")
+    en.metadata["autograd_kit"], zh.metadata["autograd_kit"] = {"lang": "en"}, {"lang": "zh"}
+    solution.cells[1:1] = [nbformat.v4.new_code_cell('ak.set_language("en")'), en, zh]
+    texts = {}
+    for language in ("en", "zh"):
+        exercise = make_exercise(solution, assignment="basics", language=language)
+        texts[language] = "\n".join(c.source for c in exercise.cells)
+        assert exercise.metadata["autograd_kit"] == {"assignment": "basics", "language": language}
+        assert f'ak.set_language("{language}")' in texts[language]
+    assert "Square v." in texts["en"] and "求 v 的平方" not in texts["en"]
+    assert "求 v 的平方" in texts["zh"] and "Square v." not in texts["zh"]
 
 
 def test_markdown_solution_becomes_a_prompt():
@@ -72,7 +89,7 @@ def test_exercise_is_cleared_and_tagged():
     assert "hidden(" not in text and "BEGIN" not in text
     assert all(c.get("outputs", []) == [] for c in exercise.cells)
     assert all(c.get("execution_count") is None for c in exercise.cells if c.cell_type == "code")
-    assert exercise.metadata["autograd_kit"] == {"assignment": "basics"}
+    assert exercise.metadata["autograd_kit"] == {"assignment": "basics", "language": "en"}
     # The solution itself is untouched.
     assert "return v * v" in solution.cells[4].source
 
@@ -82,11 +99,12 @@ def test_generation_is_deterministic_and_idempotent(tmp_path):
     solutions.mkdir()
     nbformat.write(basics_solution(), solutions / "basics.ipynb")
     generate(solutions, exercises)
-    first = (exercises / "basics.ipynb").read_bytes()
+    first = (exercises / "en" / "basics.ipynb").read_bytes()
     generate(solutions, exercises)
-    assert (exercises / "basics.ipynb").read_bytes() == first
+    assert (exercises / "en" / "basics.ipynb").read_bytes() == first
+    assert (exercises / "zh" / "basics.ipynb").exists()
     # Generating from the exercise changes nothing more.
-    again = make_exercise(nbformat.read(exercises / "basics.ipynb", as_version=4),
+    again = make_exercise(nbformat.read(exercises / "en" / "basics.ipynb", as_version=4),
                           assignment="basics")
     assert render(again).encode() == first
     assert stale_exercises(solutions, exercises) == []
@@ -98,11 +116,12 @@ def test_stale_and_orphaned_exercises_are_reported_and_fixed(tmp_path):
     nbformat.write(basics_solution(), solutions / "basics.ipynb")
     generate(solutions, exercises)
     nbformat.write(basics_solution(q2="    return v ** 2"), solutions / "basics.ipynb")
-    (exercises / "orphan.ipynb").write_text("{}")
-    assert stale_exercises(solutions, exercises) == ["basics.ipynb", "orphan.ipynb"]
+    (exercises / "en" / "orphan.ipynb").write_text("{}")
+    assert stale_exercises(solutions, exercises) == ["en/basics.ipynb", "zh/basics.ipynb",
+                                                     "en/orphan.ipynb"]
     generate(solutions, exercises)
     assert stale_exercises(solutions, exercises) == []
-    assert not (exercises / "orphan.ipynb").exists()
+    assert not (exercises / "en" / "orphan.ipynb").exists()
 
 
 def test_a_malformed_solution_notebook_fails_generation(tmp_path):
