@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import html
 import itertools
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .messages import say
 
 # ----------------------------------------------------------------------------------------------
 # Reading a graph (duck-typed: anything with grad_fn / next_functions / variable works)
@@ -41,7 +44,16 @@ def to_numpy(tensor) -> np.ndarray:
 
 
 def format_value(value, max_chars: int = 60) -> str:
-    """Short text for a tensor or array: ``0.4000`` or ``[1.0000, 2.0000]``, cut at max_chars."""
+    """Short text for a tensor or array, each number written once.
+
+    Small arrays are printed in full (``0.4``, ``[1., 2.]``); a larger one is summarised by its
+    shape and values, in the kit's language: ``9×5, all 0.4`` or ``9×5, -1 to 3``. Cut at
+    ``max_chars``.
+
+    Example:
+        >>> format_value(np.full((9, 5), 0.4))
+        '9×5, all 0.4'
+    """
     if value is None:
         return "None"
     array = value if isinstance(value, np.ndarray) else to_numpy(value)
@@ -57,8 +69,24 @@ def format_value(value, max_chars: int = 60) -> str:
             edgeitems=2,
             max_line_width=10_000,
         )
-    text = " ".join(text.split())
+        text = " ".join(text.split())
+        if array.size > SUMMARY_ABOVE or len(text) > max_chars:
+            text = _summary(array)
     return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+
+SUMMARY_ABOVE = 6  # arrays with more elements are summarised, not listed
+
+
+def _summary(array: np.ndarray) -> str:
+    shape = "×".join(str(d) for d in array.shape)
+    flat = array.reshape(-1).astype(np.float64)
+    if flat.size == 0:
+        return f"{shape} []"
+    if np.all(flat == flat[0]):
+        return say("viz.value.all", shape=shape, value=f"{flat[0]:.4g}")
+    low, high = np.nanmin(flat), np.nanmax(flat)
+    return say("viz.value.range", shape=shape, low=f"{low:.4g}", high=f"{high:.4g}")
 
 
 def shape_text(tensor) -> str:
@@ -101,7 +129,7 @@ def saved_tensors_of(fn) -> tuple[list[tuple[str, object]], bool]:
             freed, values = True, ()
         for i, value in enumerate(values):
             if _is_tensor(value):
-                saved.append((f"saved[{i}]", value))
+                saved.append((say("viz.graph.saved_n", n=i), value))
     return saved, freed
 
 
@@ -198,7 +226,7 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
         if variable is not None:
             node_id = add("accumulate", node_name(fn), (), fn)
             by_obj[id(fn)] = node_id
-            leaf_label = names.get(id(variable), "leaf")
+            leaf_label = names.get(id(variable), say("viz.graph.leaf"))
             flags = f"requires_grad={bool(variable.requires_grad)} is_leaf={bool(variable.is_leaf)}"
             leaf_id = add("leaf", leaf_label, tensor_lines(variable, (flags,)), variable)
             by_obj[id(variable)] = leaf_id
@@ -214,13 +242,14 @@ def build_graph(outputs, params=None, show_saved: bool = True, show_values: bool
                 saved_id = add("saved", saved_name, tensor_lines(tensor), tensor)
                 edges.append(GraphEdge(saved_id, node_id, -1, "saved"))
             if freed and not saved:
-                saved_id = add("saved", "saved", ("(freed)",), fn)
+                saved_id = add("saved", say("viz.graph.saved"), (say("viz.graph.freed"),), fn)
                 edges.append(GraphEdge(saved_id, node_id, -1, "saved"))
         return node_id, True
 
     stack: list[object] = []
     for i, out in enumerate(roots):
-        label = names.get(id(out), "output" if len(roots) == 1 else f"output{i}")
+        default = say("viz.graph.output") if len(roots) == 1 else say("viz.graph.output_n", n=i)
+        label = names.get(id(out), default)
         fn = getattr(out, "grad_fn", None)
         if fn is None:
             flags = f"requires_grad={bool(out.requires_grad)} is_leaf={bool(out.is_leaf)}"
@@ -269,9 +298,15 @@ class Layout:
     routes: dict[int, list[tuple[float, float]]]  # edge index -> points from src to dst
 
 
+def text_width(text: str) -> float:
+    """Pixels ``text`` takes in the drawing's monospace font: a Chinese character takes two."""
+    wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    return (len(text) + wide) * CHAR_WIDTH
+
+
 def _box_size(node: GraphNode) -> tuple[float, float]:
     lines = (node.label, *node.lines)
-    width = max(len(line) for line in lines) * CHAR_WIDTH + 2 * PAD_X
+    width = max(text_width(line) for line in lines) + 2 * PAD_X
     return max(width, 60.0), len(lines) * LINE_HEIGHT + 2 * PAD_Y
 
 
@@ -483,18 +518,30 @@ class GraphDrawing:
         self,
         states: dict[str, str] | None = None,
         edge_labels: dict[tuple[str, str, int], str] | None = None,
-        title: str = "Backward graph",
+        title: str | None = None,
+        max_size: tuple[float, float] | None = None,
+        fit_width: bool = False,
     ) -> str:
+        """The drawing as SVG text; ``max_size=(width, height)`` scales it down to fit in them.
+
+        With ``fit_width`` the SVG also shrinks to the width of the page it is shown in
+        (``max-width:100%``), so a wide graph is made smaller, never cut off (the widgets).
+        """
         states = states or {}
+        title = say("viz.graph.title") if title is None else title
         edge_labels = edge_labels or {}
         lay = self.layout
         # One marker id per SVG: several drawings share a page, and a marker referenced from
         # another (possibly hidden) output would not render.
         marker = f"ak-arrow-{next(_marker_ids)}"
+        scale = 1.0
+        if max_size is not None:
+            scale = min(1.0, max_size[0] / lay.width, max_size[1] / lay.height)
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="ak-graph" role="img" '
-            f'width="{lay.width:.0f}" height="{lay.height:.0f}" '
-            f'viewBox="0 0 {lay.width:.0f} {lay.height:.0f}">',
+            f'width="{lay.width * scale:.0f}" height="{lay.height * scale:.0f}" '
+            f'viewBox="0 0 {lay.width:.0f} {lay.height:.0f}"'
+            + (' style="max-width:100%;height:auto">' if fit_width else ">"),
             f"<title>{html.escape(title)}</title>",
             f"<style>{STYLE}</style>",
             f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -519,7 +566,8 @@ class GraphDrawing:
             cx, ty, w, h = lay.boxes[node.id]
             state = states.get(node.id, "")
             classes = f"ak-node ak-{node.kind}" + (f" ak-{state}" if state else "")
-            tooltip = " ".join((node.label, *node.lines)) + (f" [{state}]" if state else "")
+            shown = f" [{say('viz.graph.state.' + state)}]" if state else ""
+            tooltip = " ".join((node.label, *node.lines)) + shown
             out.append(
                 f'<g class="{classes}" id="ak-{node.id}" data-node="{node.id}" '
                 f'data-name="{html.escape(node.label)}">'
@@ -579,7 +627,7 @@ def _edge_label(points, text: str, edge: GraphEdge) -> str:
     (x0, y0), (x1, y1) = points[0], points[1]
     t = 0.4 if len(points) == 2 else 0.5
     mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-    w = len(text) * CHAR_WIDTH + 10
+    w = text_width(text) + 10
     return (
         f'<g class="ak-edge-label" data-src="{edge.src}" data-dst="{edge.dst}" '
         f'data-slot="{edge.slot}"><rect x="{mx - w / 2:.1f}" y="{my - 10:.1f}" width="{w:.1f}" '

@@ -2,18 +2,27 @@
 
 The models are plain functions and small classes (``gradient_at``, ``descent_path``,
 ``TrainingHistory``), tested without Jupyter; gradients come from ``autograd_kit``'s own
-``backward()``. The widgets only draw them with matplotlib: with ipympl installed the explorer's
-figure is interactive and its start point can be dragged, otherwise it is redrawn as an image.
+``backward()``. The widgets only draw them with matplotlib: where ipympl works (installed in the
+kernel and its extension in Jupyter) the explorer's figure is interactive and its start point can
+be dragged; otherwise it is redrawn as an image under a one-line note.
+
+Figures hold only the curves and numbered axes; titles, legends and labels are HTML beside them,
+in the kit's language, so Chinese needs no Chinese font in matplotlib. Without a kernel (GitHub,
+nbviewer, exported HTML) each view shows its last picture.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .messages import say
 
 # ----------------------------------------------------------------------------------------------
 # Models
@@ -142,12 +151,26 @@ class TrainingHistory:
 COLOURS = {"sgd": "#d6336c", "momentum": "#1c7ed6", "adam": "#e67700"}  # readable on white
 
 
-def _figure_widget(fig):
-    """An interactive ipympl canvas when ipympl is installed, else None (draw to an image)."""
+def ipympl_works() -> bool:
+    """Whether an ipympl canvas would display here: the package in the kernel, and its
+    JupyterLab/Notebook extension (``jupyter-matplotlib``) where this Jupyter looks for them."""
     try:
-        from ipympl.backend_nbagg import new_figure_manager_given_figure
+        import ipympl  # noqa: F401
+        from jupyter_core.paths import jupyter_path
     except ImportError:
-        return None
+        return False
+    from pathlib import Path
+
+    folders = [Path(p) for p in jupyter_path("labextensions")] + [
+        Path(p) for p in jupyter_path("nbextensions")
+    ]
+    return any((folder / "jupyter-matplotlib").is_dir() for folder in folders)
+
+
+def _figure_widget(fig):
+    """An interactive ipympl canvas for ``fig``."""
+    from ipympl.backend_nbagg import new_figure_manager_given_figure
+
     manager = new_figure_manager_given_figure(id(fig), fig)
     canvas = manager.canvas
     canvas.header_visible = False
@@ -155,10 +178,33 @@ def _figure_widget(fig):
     return canvas
 
 
+PNG_DPI = 90
+
+
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
+    fig.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
+
+
+def _img_tag(png: bytes) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}"/>'
+
+
+def _static_bundle(widget, static_html: str, png: bytes) -> dict:
+    """The widget's live view plus what a viewer without a kernel can show: HTML and a PNG."""
+    data = widget._repr_mimebundle_()
+    data["text/html"] = static_html
+    data["image/png"] = base64.b64encode(png).decode("ascii")
+    return data
+
+
+def _swatch(colour: str) -> str:
+    return (
+        f'<span style="display:inline-block;width:14px;height:4px;background:{colour};'
+        'vertical-align:middle;margin-right:4px"></span>'
+    )
 
 
 class GradientDescentExplorer:
@@ -166,7 +212,8 @@ class GradientDescentExplorer:
 
     Drag the black point (or use the x/y sliders) to move the start; the arrow is the negative
     gradient there, the direction every optimiser first steps in. Sliders set the learning rate
-    and the number of steps.
+    and the number of steps. ``interactive=None`` uses ipympl where it works (``ipympl_works``);
+    otherwise the figure is an image and a one-line note says how to get dragging.
 
     Example:
         >>> explorer = ak.widgets.GradientDescentExplorer("bowl", lr=0.05)
@@ -180,52 +227,74 @@ class GradientDescentExplorer:
         lr: float = 0.05,
         steps: int = 30,
         optimizers=("sgd", "momentum", "adam"),
+        interactive: bool | None = None,
     ):
         import ipywidgets as widgets
         from matplotlib.figure import Figure
 
         s = SURFACES[surface]
         self.surface_menu = widgets.Dropdown(
-            options=list(SURFACES),
+            options=[(say(f"viz.explorer.surface.{name}"), name) for name in SURFACES],
             value=surface,
-            description="surface",
-            tooltip="The loss to descend",
+            description=say("viz.explorer.surface"),
+            tooltip=say("viz.explorer.surface_tip"),
         )
         self.lr = widgets.FloatLogSlider(
-            value=lr, base=10, min=-3, max=0, step=0.05, description="lr", tooltip="Learning rate"
+            value=lr,
+            base=10,
+            min=-3,
+            max=0,
+            step=0.05,
+            description=say("viz.explorer.lr"),
+            tooltip=say("viz.explorer.lr_tip"),
         )
         self.steps = widgets.IntSlider(
             value=steps,
             min=1,
             max=200,
-            description="steps",
-            tooltip="How many optimiser steps to draw",
+            description=say("viz.explorer.steps"),
+            tooltip=say("viz.explorer.steps_tip"),
         )
         self.x = widgets.FloatSlider(
             value=s.start[0],
             min=s.xlim[0],
             max=s.xlim[1],
             step=0.01,
-            description="start x",
-            tooltip="Start point x (or drag it)",
+            description=say("viz.explorer.x"),
+            tooltip=say("viz.explorer.x_tip"),
         )
+        self.x.add_class("ak-start-x")
         self.y = widgets.FloatSlider(
             value=s.start[1],
             min=s.ylim[0],
             max=s.ylim[1],
             step=0.01,
-            description="start y",
-            tooltip="Start point y (or drag it)",
+            description=say("viz.explorer.y"),
+            tooltip=say("viz.explorer.y_tip"),
         )
+        self.y.add_class("ak-start-y")
         self.optimizers = {
-            name: widgets.Checkbox(value=name in optimizers, description=name, indent=False)
+            name: widgets.Checkbox(
+                value=name in optimizers,
+                description=say(f"viz.explorer.optimizer.{name}"),
+                indent=False,
+            )
             for name in COLOURS
         }
         self.figure = Figure(figsize=(6.4, 4.2))
         self.axes = self.figure.add_subplot()
-        canvas = _figure_widget(self.figure)
+        self.interactive = ipympl_works() if interactive is None else interactive
+        canvas = _figure_widget(self.figure) if self.interactive else None
         self.image = widgets.Image(format="png") if canvas is None else None
         self.view = canvas if canvas is not None else self.image
+        self.title = widgets.HTML()
+        self.title.add_class("ak-explorer-title")
+        self.legend = widgets.HTML()
+        self.legend.add_class("ak-explorer-legend")
+        self.note = widgets.HTML(
+            "" if canvas is not None else f"<i>{html.escape(say('viz.explorer.static_note'))}</i>"
+        )
+        self.note.add_class("ak-explorer-note")
         self._dragging = False
         if canvas is not None:
             canvas.mpl_connect("button_press_event", self.on_press)
@@ -235,8 +304,12 @@ class GradientDescentExplorer:
         for control in (self.lr, self.steps, self.x, self.y, *self.optimizers.values()):
             control.observe(lambda change: self.redraw(), names="value")
         checks = widgets.HBox(list(self.optimizers.values()))
-        controls = widgets.VBox([self.surface_menu, self.lr, self.steps, self.x, self.y, checks])
-        self.widget = widgets.HBox([self.view, controls])
+        controls = widgets.VBox(
+            [self.surface_menu, self.lr, self.steps, self.x, self.y, checks, self.legend]
+        )
+        picture = widgets.VBox([self.title, self.view])
+        # The note (only without ipympl) spans the whole width above, on one line.
+        self.widget = widgets.VBox([self.note, widgets.HBox([picture, controls])])
         self.widget.add_class("ak-explorer")
         self.paths: dict[str, np.ndarray] = {}
         self.redraw()
@@ -292,15 +365,7 @@ class GradientDescentExplorer:
             if box.value:
                 path = descent_path(s, start, name, lr=self.lr.value, steps=self.steps.value)
                 self.paths[name] = path
-                ax.plot(
-                    path[:, 0],
-                    path[:, 1],
-                    "-o",
-                    ms=2.5,
-                    lw=1.5,
-                    color=COLOURS[name],
-                    label=f"{name}: loss {s.fn(*path[-1]):.3g}",
-                )
+                ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.5, color=COLOURS[name])
         # The arrow is -grad, scaled to a fixed fraction of the plot so it stays visible.
         scale = 0.18 * np.ptp(s.xlim) / max(np.linalg.norm(grad), 1e-12)
         ax.annotate(
@@ -312,23 +377,44 @@ class GradientDescentExplorer:
         ax.plot(*start, "o", ms=9, color="black", zorder=5)
         ax.set_xlim(*s.xlim)
         ax.set_ylim(*s.ylim)
-        ax.set_title(
-            f"{s.formula}\nloss {loss:.3g} at ({start[0]:.2f}, {start[1]:.2f}), "
-            f"grad ({grad[0]:.3g}, {grad[1]:.3g}); arrow = -grad",
-            fontsize=9,
+        formula = say(f"viz.explorer.formula.{s.name}")
+        numbers = say(
+            "viz.explorer.title",
+            loss=f"{loss:.3g}",
+            x=f"{start[0]:.2f}",
+            y=f"{start[1]:.2f}",
+            gx=f"{grad[0]:.3g}",
+            gy=f"{grad[1]:.3g}",
         )
-        if self.paths:
-            ax.legend(loc="lower right", fontsize=8)
+        self.title.value = f"<b>{html.escape(formula)}</b><br/>{html.escape(numbers)}"
+        items = [
+            _swatch(COLOURS[name])
+            + html.escape(
+                say(
+                    "viz.explorer.legend_item",
+                    name=say(f"viz.explorer.optimizer.{name}"),
+                    loss=f"{s.fn(*path[-1]):.3g}",
+                )
+            )
+            for name, path in self.paths.items()
+        ]
+        start_point = html.escape(say("viz.explorer.start_point"))
+        items.append(f"<span style='font-size:14px'>●</span> {start_point}")
+        self.legend.value = "<br/>".join(items)
         self.figure.tight_layout()
         if self.image is not None:
             self.image.value = _png(self.figure)
         else:
             self.view.draw_idle()
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def _static_html(self) -> str:
+        return (
+            f'<div class="ak-explorer-static"><p>{self.title.value}</p>'
+            f"{_img_tag(_png(self.figure))}<p>{self.legend.value}</p></div>"
+        )
 
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        return _static_bundle(self.widget, self._static_html(), _png(self.figure))
 
 
 class TrainingPlot:
@@ -345,6 +431,8 @@ class TrainingPlot:
         [1.0, 0.5, 0.3333333333333333]
     """
 
+    METRICS = ("loss", "accuracy")  # left and right plot
+
     def __init__(self, total: int, redraw_every: int = 1, title: str = "training"):
         import ipywidgets as widgets
         from matplotlib.figure import Figure
@@ -352,33 +440,46 @@ class TrainingPlot:
         self.history = TrainingHistory(total)
         self.redraw_every = max(1, redraw_every)
         self.progress = widgets.IntProgress(
-            value=0, min=0, max=total, description="step", tooltip="Training progress"
+            value=0,
+            min=0,
+            max=total,
+            description=say("viz.plot.step"),
+            tooltip=say("viz.plot.progress_tip"),
         )
         self.status = widgets.Label(value=f"0/{total}")
         self.status.add_class("ak-status")
         self.figure = Figure(figsize=(7.5, 3.0))
         self.loss_axes, self.accuracy_axes = self.figure.subplots(1, 2)
-        self.image = widgets.Image(format="png")
-        self.widget = widgets.VBox([widgets.HBox([self.progress, self.status]), self.image])
-        self.widget.add_class("ak-training-plot")
         self.title = title
+        # The two plots' titles, above them in HTML (the figure itself holds no words).
+        width = self.figure.get_figwidth() * PNG_DPI
+        halves = "".join(
+            f'<div style="flex:1;text-align:center">'
+            f"{html.escape(say('viz.plot.axes_title', title=title, metric=_metric(name)))}</div>"
+            for name in self.METRICS
+        )
+        self.titles = widgets.HTML(f'<div style="display:flex;width:{width:.0f}px">{halves}</div>')
+        self.titles.add_class("ak-plot-titles")
+        self.image = widgets.Image(format="png")
+        self.widget = widgets.VBox(
+            [widgets.HBox([self.progress, self.status]), self.titles, self.image]
+        )
+        self.widget.add_class("ak-training-plot")
         self.draw()
 
     def log(self, step: int, **values: float) -> None:
         self.history.log(step, **values)
         done = step + 1
         self.progress.value = min(done, self.history.total)
-        shown = ", ".join(f"{k} {v:.4g}" for k, v in values.items())
+        shown = ", ".join(f"{_metric(k)} {v:.4g}" for k, v in values.items())
         self.status.value = f"{done}/{self.history.total}  {shown}"
         if done % self.redraw_every == 0 or done >= self.history.total:
             self.draw()
 
     def draw(self) -> None:
         h = self.history
-        for axes, name in ((self.loss_axes, "loss"), (self.accuracy_axes, "accuracy")):
+        for axes, name in zip((self.loss_axes, self.accuracy_axes), self.METRICS, strict=True):
             axes.clear()
-            axes.set_title(f"{self.title}: {name}", fontsize=9)
-            axes.set_xlabel("step", fontsize=8)
             axes.set_xlim(0, max(h.total - 1, 1))
             if name in h.metrics:
                 axes.plot(
@@ -388,7 +489,19 @@ class TrainingPlot:
         self.figure.tight_layout()
         self.image.value = _png(self.figure)
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def _static_html(self) -> str:
+        return (
+            f'<div class="ak-training-plot-static"><p>{html.escape(self.status.value)}</p>'
+            f"{self.titles.value}{_img_tag(self.image.value)}</div>"
+        )
 
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        return _static_bundle(self.widget, self._static_html(), self.image.value)
+
+
+def _metric(name: str) -> str:
+    """A metric's name in the kit's language when the kit knows it (loss, accuracy)."""
+    from .. import i18n
+
+    key = f"viz.plot.metric.{name}"
+    return i18n.text(key) if key in i18n.CATALOGUE else name

@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 
 from .graph import GraphDrawing, build_graph, layout_graph
+from .messages import say
 
 
 def _is_tensor(value) -> bool:
@@ -119,5 +120,5 @@ class record_graph:  # noqa: N801  (used like a function: ``with record_graph() 
 
     def _repr_html_(self) -> str:
         if not self.frames:
-            return "<p>No tensor was made in the recorded block.</p>"
+            return f"<p>{say('viz.recorder.empty')}</p>"
         return self.frames[-1].drawing._repr_html_()

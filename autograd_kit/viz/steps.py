@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .graph import Graph, GraphDrawing, build_graph, format_value, layout_graph, node_name, to_numpy
+from .messages import say
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class BackwardSteps:
             for e in edges:
                 if e.kind == "output" and step.grad_outputs:
                     seed = format_value(step.grad_outputs[0], 28)
-                    labels[(e.src, e.dst, e.slot)] = UP + "grad " + seed
+                    labels[(e.src, e.dst, e.slot)] = UP + say("viz.graph.edge_seed", value=seed)
         elif step.kind == "node":
             for e in edges:
                 if e.dst == step.node_id and e.kind == "flow" and e.slot < len(step.grad_inputs):
@@ -124,15 +125,21 @@ class BackwardSteps:
         elif step.kind == "hook":
             for e in edges:
                 if e.src == step.node_id and e.kind in ("flow", "output", "variable"):
-                    labels[(e.src, e.dst, e.slot)] = "hook → " + format_value(step.after, 24)
+                    value = format_value(step.after, 24)
+                    labels[(e.src, e.dst, e.slot)] = say("viz.graph.edge_hook", value=value)
         return labels
 
-    def svg(self, index: int) -> str:
+    def svg(self, index: int, max_size: tuple[float, float] | None = None) -> str:
+        """The graph at step ``index``: its node highlighted, its gradients on the edges."""
         step = self.steps[index]
         return self.drawing.to_svg(
             self.node_states(index),
             self.edge_labels(index),
-            title=f"Step {index + 1} of {len(self.steps)}: {step.text}",
+            title=say(
+                "viz.stepper.svg_title", step=index + 1, total=len(self.steps), text=step.text
+            ),
+            max_size=max_size,
+            fit_width=max_size is not None,
         )
 
 
@@ -240,18 +247,19 @@ def backward_steps(
             state["done"] = state["done"] | ({node_id} if node_id else set())
             gin, gout = _snap_all(event.grad_inputs), _snap_all(event.grad_outputs)
             targets = [
-                node_name(c) if c is not None else "(no grad)"
+                node_name(c) if c is not None else say("viz.step.no_grad")
                 for c, _ in getattr(node, "next_functions", ())
             ]
-            sent = "; ".join(
-                f"{format_value(g, 30)} to {t}" for g, t in zip(gin, targets, strict=False)
+            sent = say("viz.step.separator").join(
+                say("viz.step.sent_to", grad=format_value(g, 30), target=t)
+                for g, t in zip(gin, targets, strict=False)
             )
-            text = f"Run {name}: gradient in {format_value(gout[0] if gout else None, 30)}"
+            text = say("viz.step.node", name=name, grad=format_value(gout[0] if gout else None, 30))
             add(
                 "node",
                 node_id,
                 name,
-                text + (f", sends {sent}" if sent else ""),
+                text + (say("viz.step.sends", sent=sent) if sent else ""),
                 grad_outputs=gout,
                 grad_inputs=gin,
             )
@@ -259,13 +267,17 @@ def backward_steps(
             leaf_id = graph.id_of(event.tensor)
             before, after = _snap(event.before), _snap(event.after)
             state["grads"] = {**state["grads"], leaf_id: after}
-            label = graph.node(leaf_id).label if leaf_id else "leaf"
+            label = graph.node(leaf_id).label if leaf_id else say("viz.graph.leaf")
             add(
                 "accumulate",
                 leaf_id,
                 name,
-                f"AccumulateGrad writes {label}.grad: {format_value(before, 30)} -> "
-                f"{format_value(after, 30)}",
+                say(
+                    "viz.step.accumulate",
+                    label=label,
+                    before=format_value(before, 30),
+                    after=format_value(after, 30),
+                ),
                 before=before,
                 after=after,
             )
@@ -273,13 +285,16 @@ def backward_steps(
             hooked = node_id or graph.id_of(event.tensor)
             before, after = _snap(event.before), _snap(event.after)
             changed = before is None or after is None or not np.array_equal(before, after)
-            verb = "replaces the gradient" if changed else "sees the gradient"
             add(
                 "hook",
                 hooked,
                 name,
-                f"Hook {event.message or ''} fires and {verb}: "
-                f"{format_value(before, 30)} -> {format_value(after, 30)}",
+                say(
+                    "viz.step.hook_replaces" if changed else "viz.step.hook_sees",
+                    hook=event.message or "",
+                    before=format_value(before, 30),
+                    after=format_value(after, 30),
+                ),
                 before=before,
                 after=after,
                 message=event.message or "",
@@ -287,21 +302,21 @@ def backward_steps(
         elif event.kind == "free":
             saved = {e.src for e in graph.edges if e.kind == "saved" and e.dst == node_id}
             state["freed"] = state["freed"] | saved
-            add("free", node_id, name, f"{name} frees its saved tensors (retain_graph=False)")
+            add("free", node_id, name, say("viz.step.free", name=name))
         elif event.kind == "error":
-            add("error", node_id, name, event.message, message=event.message)
+            add("error", node_id, name, say("viz.step.error"), message=event.message)
 
     error = None
     for run in range(runs):
         state["run"] = run
         state["done"] = frozenset()  # each backward() call runs the graph afresh
         seed = gradient if gradient is not None else None
-        seed_text = format_value(seed, 30) if seed is not None else "1.0 (implicit for a scalar)"
+        seed_text = format_value(seed, 30) if seed is not None else say("viz.step.implicit_seed")
         add(
             "start",
             graph.id_of(output),
             "backward",
-            f"backward() call {run + 1}: the output's gradient starts as {seed_text}",
+            say("viz.step.start", run=run + 1, seed=seed_text),
             grad_outputs=(_snap(seed) if seed is not None else np.ones(tuple(output.shape)),),
         )
         try:
@@ -311,9 +326,8 @@ def backward_steps(
             error = exc
             message = f"{type(exc).__name__}: {exc}"
             if not steps or steps[-1].kind != "error":
-                add("error", None, type(exc).__name__, message, message=message)
+                add("error", None, type(exc).__name__, say("viz.step.error"), message=message)
             else:
-                last = steps[-1]
-                steps[-1] = Step(**{**last.__dict__, "text": message, "message": message})
+                steps[-1] = Step(**{**steps[-1].__dict__, "message": message})
             break
     return BackwardSteps(drawing, steps, error)

@@ -35,14 +35,16 @@ def active(page) -> str | None:
 
 
 def index(page) -> int:
-    return int(page.locator(f"{STEPPER} .ak-slider .widget-readout").inner_text())
+    """The step shown, from 0; the slider and the title count from 1."""
+    return int(page.locator(f"{STEPPER} .ak-slider .widget-readout").inner_text()) - 1
 
 
 def wait_for_index(page, expected: int) -> None:
-    """Wait until the slider AND the details (rendered last by the kernel) show step expected."""
+    """Wait until the slider AND the details (rendered last by the kernel) show step expected
+    (counted from 0 like model.steps; both show it counted from 1)."""
     page.wait_for_function(
         "([sel, n]) => document.querySelector(sel)?.textContent.trim() === String(n)",
-        arg=[f"{STEPPER} .ak-slider .widget-readout", expected],
+        arg=[f"{STEPPER} .ak-slider .widget-readout", expected + 1],
         timeout=10_000,
     )
     page.wait_for_function(
@@ -127,7 +129,7 @@ def test_play_runs_the_steps_and_pause_stops(page):
     assert play.get_attribute("title") and "Play" in play.inner_text()
     play.click()
     page.wait_for_function(
-        "sel => Number(document.querySelector(sel)?.textContent) >= 2",
+        "sel => Number(document.querySelector(sel)?.textContent) >= 3",
         arg=f"{STEPPER} .ak-slider .widget-readout",
         timeout=10_000,
     )
@@ -145,6 +147,18 @@ def test_play_runs_the_steps_and_pause_stops(page):
 def test_forward_builder_grows_the_graph(page, artifacts):
     builder = page.locator(".ak-forward-builder")
     builder.scroll_into_view_if_needed()
+    # It opens on the first line: only p is drawn. Step to the last of the three lines.
+    assert builder.locator(".ak-graph-view .ak-node").count() == 1
+    for shown in (2, 3):
+        builder.locator(".ak-forward").click()
+        page.wait_for_function(
+            "([sel, n]) => document.querySelector(sel)?.textContent.trim() === String(n)",
+            arg=[".ak-forward-builder .ak-slider .widget-readout", shown],
+        )
+    page.wait_for_function(
+        "sel => document.querySelector(sel).innerHTML.includes('MulBackward0')",
+        arg=".ak-forward-builder .ak-graph-view",
+    )
     names = builder.locator(".ak-graph-view .ak-node").evaluate_all(
         "gs => gs.map(g => g.getAttribute('data-name'))"
     )

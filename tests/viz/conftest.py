@@ -9,3 +9,15 @@ import pytest
 def lib(request):
     """The tensor library under test; torch is also the oracle for what autograd_kit must do."""
     return importlib.import_module(request.param)
+
+
+@pytest.fixture
+def zh():
+    """The kit speaks Chinese for one test, then English again."""
+    import autograd_kit as ak
+
+    ak.set_language("zh")
+    try:
+        yield
+    finally:
+        ak.set_language("en")

@@ -1,5 +1,6 @@
 """Tests for autograd_kit/viz/plots.py: gradients from ak's backward, paths equal torch.optim's."""
 
+import base64
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from autograd_kit.viz.plots import (
     TrainingPlot,
     descent_path,
     gradient_at,
+    ipympl_works,
 )
 
 
@@ -86,8 +88,9 @@ def test_explorer_redraws_paths_from_its_controls():
     np.testing.assert_array_equal(explorer.paths["momentum"][0], [1.0, -0.5])
     explorer.surface_menu.value = "saddle"
     np.testing.assert_array_equal(explorer.paths["sgd"][0], SURFACES["saddle"].start)
-    title = explorer.axes.get_title()
-    assert title.startswith("x² - y²") and "at (-2.00, 0.05)" in title
+    title = explorer.title.value
+    assert title.startswith("<b>x² - y²") and "at (-2.00, 0.05)" in title
+    assert explorer.axes.get_title() == ""  # the figure holds no words: they are HTML
 
 
 def test_explorer_point_can_be_dragged():
@@ -119,4 +122,49 @@ def test_training_plot_updates_in_place():
     assert plot.image.value != first
     line = plot.loss_axes.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), [1.0, 0.5, 1 / 3, 0.25, 0.2])
-    assert plot.widget.children[1] is plot.image
+    assert plot.widget.children[2] is plot.image
+
+
+def test_explorer_without_ipympl_draws_images_under_a_one_line_note(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ipympl", None)  # ``import ipympl`` now fails
+    assert not ipympl_works()
+    explorer = GradientDescentExplorer("bowl", lr=0.05, steps=10)
+    assert explorer.image is not None and explorer.view is explorer.image
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert "pip install ipympl" in explorer.note.value
+    assert explorer.note.value.count("<br") == 0 and "\n" not in explorer.note.value
+    before = explorer.image.value
+    explorer.x.value = 1.0  # the sliders still move the point: a new picture
+    assert explorer.image.value != before and "(1.00, 0.80)" in explorer.title.value
+
+
+def test_ipympl_works_needs_the_jupyter_extension_too(monkeypatch, tmp_path):
+    pytest.importorskip("ipympl")
+    import jupyter_core.paths
+
+    monkeypatch.setattr(jupyter_core.paths, "jupyter_path", lambda *parts: [str(tmp_path)])
+    assert not ipympl_works()
+    (tmp_path / "jupyter-matplotlib").mkdir()
+    assert ipympl_works()
+
+
+def test_explorer_and_plot_speak_chinese_and_show_a_picture_without_a_kernel(zh):
+    explorer = GradientDescentExplorer("bowl", lr=0.05, steps=10, interactive=False)
+    assert explorer.surface_menu.description == "损失曲面"
+    assert ("碗形", "bowl") in explorer.surface_menu.options
+    assert explorer.lr.description == "学习率" and "损失" in explorer.legend.value
+    assert "负梯度" in explorer.title.value and "狭长的山谷" in explorer.title.value
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "data:image/png;base64," in bundle["text/html"] and "负梯度" in bundle["text/html"]
+    plot = TrainingPlot(total=2, title="digits")
+    plot.log(0, loss=0.5, accuracy=0.25)
+    plot.log(1, loss=0.25, accuracy=0.5)
+    assert plot.progress.description == "步数" and plot.status.value == "2/2  损失 0.25, 准确率 0.5"
+    assert "digits：损失" in plot.titles.value and "digits：准确率" in plot.titles.value
+    bundle = plot._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]) == bytes(plot.image.value)
+    assert "2/2" in bundle["text/html"] and "application/vnd.jupyter.widget-view+json" in bundle

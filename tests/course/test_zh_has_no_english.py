@@ -1,0 +1,255 @@
+"""The Chinese course shows no English: every zh chapter is run and what it shows is read.
+
+Each ``course/zh`` notebook is executed in a fresh kernel with ``AK_LANG=zh`` (the language the
+notebooks also set in their first cell), keeping the widgets' state as nbclient records it. Then
+the words a learner reads are collected: the text of every widget (labels, tooltips, the HTML of
+the stepper and graph builder, the explorer's title and legend), the words of every drawing and
+static picture, and the printed output of the cells. A Latin-script word there is English unless
+it is a code identifier: a name in the chapter's own code cells, a PyTorch name (``grad_fn``,
+``MulBackward0``, ``requires_grad=True``), or text in code font (``<code>``, ``<pre>``, where
+PyTorch's exact error messages stay as they are).
+
+The widgets and drawings are the kit's and must be Chinese now. The cells' printed output also
+carries English that other parts own (the engine's teaching hints, printed strings written in the
+notebooks' code); that scan is marked xfail with what it still finds, so it turns green (XPASS,
+strict) the day they are translated.
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import os
+import re
+
+import nbformat
+import pytest
+
+from .conftest import CHAPTER_STEMS, COURSE, build
+
+pytest.importorskip("nbclient")
+pytest.importorskip("ipywidgets")
+
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_'’]*")  # is_leaf is one word, an identifier
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names a Chinese learner reads as code, not English: PyTorch's and Python's own words.
+ALLOWED = {
+    "ak",
+    "autograd",
+    "autograd_kit",
+    "torch",
+    "PyTorch",
+    "NumPy",
+    "numpy",
+    "Python",
+    "Jupyter",
+    "tensor",
+    "Tensor",
+    "grad",
+    "grad_fn",
+    "requires_grad",
+    "is_leaf",
+    "retain_graph",
+    "create_graph",
+    "backward",
+    "dtype",
+    "device",
+    "cpu",
+    "cuda",
+    "float",
+    "float32",
+    "float64",
+    "int64",
+    "True",
+    "False",
+    "None",
+    "lambda",
+    "nn",
+    "optim",
+    "Parameter",
+    "AccumulateGrad",
+    "SGD",
+    "Adam",
+    "Rosenbrock",
+    "lr",
+    "ms",
+    "ipympl",
+    "pip",
+    "install",
+}
+PYTORCH_NAME = re.compile(r"[A-Za-z]+Backward\d*|[A-Z][A-Za-z]*Grad")
+WIDGET_TEXT_FIELDS = ("description", "tooltip", "placeholder")
+TEXT_MODELS = {"HTMLModel", "HTMLMathModel", "LabelModel"}
+
+
+class _Text(html.parser.HTMLParser):
+    """The words an HTML or SVG fragment shows, without style, script and code-font text."""
+
+    SKIP = {"style", "script", "code", "pre"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.depth += 1
+        for name, value in attrs:  # tooltips are read too
+            if name in ("title", "alt", "aria-label") and value and not self.depth:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def shown_text(fragment: str) -> str:
+    parser = _Text()
+    parser.feed(fragment)
+    return " ".join(parser.parts)
+
+
+@functools.cache
+def executed(stem: str) -> nbformat.NotebookNode:
+    """The zh chapter run in a fresh kernel that speaks Chinese, widget state kept."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(COURSE / "zh" / f"{stem}.ipynb"), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    old = os.environ.get("AK_LANG")
+    os.environ["AK_LANG"] = "zh"
+    try:
+        with build.backend_env(None):
+            NotebookClient(
+                nb,
+                timeout=300,
+                kernel_name="python3",
+                record_timing=False,
+                store_widget_state=True,
+                resources={"metadata": {"path": str(COURSE / "zh")}},
+            ).execute()
+    finally:
+        if old is None:
+            os.environ.pop("AK_LANG", None)
+        else:
+            os.environ["AK_LANG"] = old
+    return nb
+
+
+def identifiers(nb) -> set[str]:
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            names |= set(IDENTIFIER.findall(cell.source))
+            names |= {part for name in IDENTIFIER.findall(cell.source) for part in name.split("_")}
+    return names
+
+
+# Python's and PyTorch's own printed forms: ``<MulBackward0 object at 0x7f...>``, torch.Size.
+PRINTED_FORMS = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>|\bobject at 0x[0-9a-f]+|torch\.Size")
+
+
+def english(text: str, allowed: set[str]) -> list[str]:
+    text = re.sub(r"\b\d[\d.]*e[+-]?\d+\b", " ", text)  # 1e-05 is a number
+    text = PRINTED_FORMS.sub(" ", text)
+    return [
+        word
+        for word in (w.strip("'’") for w in WORD.findall(text))
+        if len(word) > 1
+        and word not in allowed
+        and "_" not in word
+        and not PYTORCH_NAME.fullmatch(word)
+        and not re.fullmatch(r"[A-Za-z]+\d+", word)
+    ]
+
+
+def widget_texts(nb) -> list[str]:
+    """The words in every widget's state: labels, tooltips, options and HTML values."""
+    states = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    texts = []
+    for model in states.get("state", {}).values():
+        state = model.get("state", {})
+        texts += [state[f] for f in WIDGET_TEXT_FIELDS if isinstance(state.get(f), str)]
+        texts += [label for label in state.get("_options_labels", ()) if isinstance(label, str)]
+        if model.get("model_name") in TEXT_MODELS and isinstance(state.get("value"), str):
+            texts.append(shown_text(state["value"]))
+    return texts
+
+
+def rich_texts(nb) -> list[str]:
+    """The words of every drawing, widget's static view and picture the cells display."""
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/html", "image/svg+xml"):
+                if mime in data:
+                    texts.append(shown_text(data[mime]))
+    return texts
+
+
+def printed_texts(nb) -> list[tuple[str, str]]:
+    """(cell id, text) of what the cells print: streams, plain results and errors."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                # A warning (``UserWarning: ...``) is PyTorch's exact text, like an error message.
+                found.append((cell.id, re.sub(r"\b\w*Warning: .*", " ", out.text)))
+            elif out.output_type == "error":
+                # The error's first line is PyTorch's exact message; the hint under it is read.
+                found.append((cell.id, "\n".join(out.evalue.splitlines()[1:])))
+            elif out.output_type in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                if not {"text/html", "image/svg+xml", "image/png"} & set(data):
+                    found.append((cell.id, data.get("text/plain", "")))
+    return found
+
+
+@pytest.mark.parametrize("stem", CHAPTER_STEMS)
+def test_zh_widgets_and_drawings_have_no_english(stem):
+    nb = executed(stem)
+    allowed = ALLOWED | identifiers(nb)
+    widgets, pictures = widget_texts(nb), rich_texts(nb)
+    found = sorted({w for text in widgets + pictures for w in english(text, allowed)})
+    assert not found, f"{stem}: English words in widgets or pictures: {found}"
+    if any("widgets" in cell.source for cell in nb.cells if cell.cell_type == "code"):
+        assert widgets, f"{stem}: its widgets left no state to read"
+        assert any(re.search(r"[\u4e00-\u9fff]", text) for text in widgets), stem
+
+
+# What the printed-output scan still finds, chapter by chapter, and whose it is (issue #17).
+HINTS = "the engine's teaching hint under {} is English (autograd_kit/_errors.py, parity helper)"
+PRINTED_ENGLISH = {
+    "03-backward": HINTS.format("the nonscalar and shape errors"),
+    "04-retain-graph": HINTS.format("the second-backward error"),
+    "06-stopping-gradients": HINTS.format("the inference-mode error"),
+    "07-custom-function": HINTS.format("gradcheck's error") + "; gradcheck's explanation too",
+    "11-engine": "the chapter prints autograd_kit's source, whose comments and docstrings are "
+    "English (cells op, node, loop, tensor), and anomaly mode's traceback (course helper)",
+}
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=PRINTED_ENGLISH[s]))
+        if s in PRINTED_ENGLISH
+        else s
+        for s in CHAPTER_STEMS
+    ],
+)
+def test_zh_printed_output_has_no_english(stem):
+    nb = executed(stem)
+    allowed = ALLOWED | identifiers(nb)
+    found = {
+        (cell_id, word) for cell_id, text in printed_texts(nb) for word in english(text, allowed)
+    }
+    assert not found, f"{stem}: English in printed output: {sorted(found)}"
