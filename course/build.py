@@ -176,26 +176,27 @@ def check_bilingual(code: str, where: str) -> None:
                               "on the left and Chinese on the right")
 
 
-def exercise_link(number: str) -> str:
-    """Relative link (from course/en or course/zh) to the chapter's graded exercise notebook.
+def exercise_link(number: str, lang: str) -> str:
+    """Relative link (from course/en or course/zh) to the chapter's graded exercise notebook in
+    the learner's language.
 
-    Exercises are generated from solutions/ by the grading tools and named ``NN_topic.ipynb``;
+    Exercises are generated from solutions/ by the grading tools as ``exercises/<lang>/NN_topic.ipynb``;
     before they exist the link points at the exercises folder.
     """
-    found = sorted((ROOT / "exercises").glob(f"{number}[_-]*.ipynb"))
-    return f"../../exercises/{found[0].name}" if found else "../../exercises/"
+    found = sorted((ROOT / "exercises" / lang).glob(f"{number}[_-]*.ipynb"))
+    return f"../../exercises/{lang}/{found[0].name}" if found else "../../exercises/"
 
 
 def footer(number: str, stems: list[str]) -> Cell:
     """The last cell of a chapter: its graded exercises and the next chapter."""
-    link = exercise_link(number)
-    label = link.removeprefix("../../")
+    link = {lang: exercise_link(number, lang) for lang in LANGS}
+    label = {lang: link[lang].removeprefix("../../") for lang in LANGS}
     text = {
-        "en": f"## Exercises\n\nPractise this chapter with the graded exercises in [`{label}`]"
-              f"({link}): fill in the cells that raise `NotImplementedError`, then run the "
-              "check cells for feedback.",
-        "zh": f"## 练习\n\n用 [`{label}`]({link}) 中的自动评分练习巩固本章内容：在抛出 "
-              "`NotImplementedError` 的单元格中填写代码，然后运行检查单元格获取反馈。",
+        "en": f"## Exercises\n\nPractise this chapter with the graded exercises in "
+              f"[`{label['en']}`]({link['en']}): replace each `not_attempted(...)` stub with your "
+              "answer, then run the check cells for feedback.",
+        "zh": f"## 练习\n\n用 [`{label['zh']}`]({link['zh']}) 中的自动评分练习巩固本章内容："
+              "把每个 `not_attempted(...)` 占位替换成你的答案，然后运行检查单元格获取反馈。",
     }
     later = [s for s in stems if s.split("-", 1)[0] > number]
     if later:
@@ -293,10 +294,11 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
 EXERCISE_LINK = re.compile(r"\(exercise:(\d\d)\)")
 
 
-def resolve_exercise_links(markdown: str) -> str:
+def resolve_exercise_links(markdown: str, lang: str) -> str:
     """``(exercise:NN)`` in the index becomes the link to chapter NN's exercise notebook."""
-    return EXERCISE_LINK.sub(lambda m: "(" + exercise_link(m.group(1)).removeprefix("../") + ")",
-                             markdown)
+    return EXERCISE_LINK.sub(
+        lambda m: "(" + exercise_link(m.group(1), lang).removeprefix("../") + ")", markdown
+    )
 
 
 def build_index(execute_it: bool) -> Path:
@@ -307,7 +309,9 @@ def build_index(execute_it: bool) -> Path:
     for cell in cells:
         if cell.kind == "markdown":
             new = nbformat.v4.new_markdown_cell(
-                resolve_exercise_links(cell.text["en"] + "\n\n---\n\n" + cell.text["zh"]))
+                resolve_exercise_links(cell.text["en"], "en")
+                + "\n\n---\n\n"
+                + resolve_exercise_links(cell.text["zh"], "zh"))
         else:
             new = nbformat.v4.new_code_cell(cell.text[""])
         new.id = cell.id
