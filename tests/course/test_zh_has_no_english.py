@@ -9,18 +9,22 @@ it is a code identifier: a name in the chapter's own code cells, a PyTorch name 
 ``MulBackward0``, ``requires_grad=True``), or text in code font (``<code>``, ``<pre>``, where
 PyTorch's exact error messages stay as they are).
 
-The widgets and drawings are the kit's and must be Chinese now. The cells' printed output also
-carries English that other parts own (the engine's teaching hints, printed strings written in the
-notebooks' code); that scan is marked xfail with what it still finds, so it turns green (XPASS,
-strict) the day they are translated.
+The widgets, drawings, teaching hints (exception notes) and printed strings are the kit's and the
+chapters' own, so all of them must be Chinese. An error's message stays PyTorch's exact text, as
+does a warning or error printed in Python's ``Name: message`` form; printed Python source (chapter
+11 prints the kit's) is code, and only its comments and strings are read.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import html.parser
+import io
 import os
 import re
+import textwrap
+import tokenize
 
 import nbformat
 import pytest
@@ -67,6 +71,8 @@ ALLOWED = {
     "True",
     "False",
     "None",
+    "nan",
+    "inf",
     "lambda",
     "nn",
     "optim",
@@ -157,12 +163,19 @@ def identifiers(nb) -> set[str]:
 
 
 # Python's and PyTorch's own printed forms: ``<MulBackward0 object at 0x7f...>``, torch.Size.
-PRINTED_FORMS = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>|\bobject at 0x[0-9a-f]+|torch\.Size")
+PRINTED_FORMS = re.compile(
+    r"<[\w.]+ object at 0x[0-9a-f]+>|\bobject at 0x[0-9a-f]+|torch\.Size|<class '[\w.]+'>"
+)
+
+
+# Code written in plain text: a name called or reached through a dot (``.mean()``, ``optimizer.step()``).
+CODE_NAMES = re.compile(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*|[A-Za-z_]\w*(?=\()|(?<=\.)[A-Za-z_]\w*")
 
 
 def english(text: str, allowed: set[str]) -> list[str]:
     text = re.sub(r"\b\d[\d.]*e[+-]?\d+\b", " ", text)  # 1e-05 is a number
     text = PRINTED_FORMS.sub(" ", text)
+    text = CODE_NAMES.sub(" ", text)
     return [
         word
         for word in (w.strip("'’") for w in WORD.findall(text))
@@ -199,6 +212,34 @@ def rich_texts(nb) -> list[str]:
     return texts
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def error_notes(out) -> list[str]:
+    """What a traceback shows under the message: the exception's notes (PEP 678)."""
+    entries = [ANSI.sub("", entry) for entry in out.get("traceback", [])]
+    heads = [i for i, entry in enumerate(entries) if entry.startswith(f"{out.ename}:")]
+    return entries[heads[-1] + 1 :] if heads else []
+
+
+def program_prose(text: str) -> str | None:
+    """The comments and strings of printed Python source (its names are code), or None.
+
+    Printed text counts as source when it parses as a program with at least one statement
+    that is not a bare expression (``def``, ``class``, ``while``, an assignment ...), so a
+    printed word or tensor is never taken for code.
+    """
+    source = textwrap.dedent(text)
+    try:
+        tree = ast.parse(source)
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (SyntaxError, tokenize.TokenError, IndentationError):
+        return None
+    if not any(isinstance(n, ast.stmt) and not isinstance(n, ast.Expr) for n in ast.walk(tree)):
+        return None
+    return "\n".join(t.string for t in tokens if t.type in (tokenize.COMMENT, tokenize.STRING))
+
+
 def printed_texts(nb) -> list[tuple[str, str]]:
     """(cell id, text) of what the cells print: streams, plain results and errors."""
     found = []
@@ -206,10 +247,14 @@ def printed_texts(nb) -> list[tuple[str, str]]:
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
                 # A warning (``UserWarning: ...``) is PyTorch's exact text, like an error message.
-                found.append((cell.id, re.sub(r"\b\w*Warning: .*", " ", out.text)))
+                # A warning or error printed in Python's ``Name: message`` form is PyTorch's
+                # exact text, as in a traceback; printed source is read for its comments only.
+                text = re.sub(r"\b\w*(Warning|Error): .*", " ", out.text)
+                prose = program_prose(text)
+                found.append((cell.id, text if prose is None else prose))
             elif out.output_type == "error":
-                # The error's first line is PyTorch's exact message; the hint under it is read.
-                found.append((cell.id, "\n".join(out.evalue.splitlines()[1:])))
+                # The message (``str(e)``) is PyTorch's exact text; the notes under it are read.
+                found.append((cell.id, "\n".join(error_notes(out))))
             elif out.output_type in ("execute_result", "display_data"):
                 data = out.get("data", {})
                 if not {"text/html", "image/svg+xml", "image/png"} & set(data):
@@ -229,25 +274,7 @@ def test_zh_widgets_and_drawings_have_no_english(stem):
         assert any(re.search(r"[\u4e00-\u9fff]", text) for text in widgets), stem
 
 
-# What the printed-output scan still finds, chapter by chapter, and whose it is (issue #17).
-HINTS = "the engine's teaching hint under {} is English (autograd_kit/_errors.py, parity helper)"
-PRINTED_ENGLISH = {
-    "07-custom-function": "cell wrong-error prints gradcheck's comparison with the English words "
-    "'analytical' and 'numerical'",
-    "11-engine": "the chapter prints autograd_kit's source, whose comments and docstrings are "
-    "English (cells op, node, loop, tensor), and anomaly mode's traceback (course helper)",
-}
-
-
-@pytest.mark.parametrize(
-    "stem",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=PRINTED_ENGLISH[s]))
-        if s in PRINTED_ENGLISH
-        else s
-        for s in CHAPTER_STEMS
-    ],
-)
+@pytest.mark.parametrize("stem", CHAPTER_STEMS)
 def test_zh_printed_output_has_no_english(stem):
     nb = executed(stem)
     allowed = ALLOWED | identifiers(nb)
@@ -255,3 +282,45 @@ def test_zh_printed_output_has_no_english(stem):
         (cell_id, word) for cell_id, text in printed_texts(nb) for word in english(text, allowed)
     }
     assert not found, f"{stem}: English in printed output: {sorted(found)}"
+
+
+def comments_and_docstrings(code: str) -> list[str]:
+    """The comments and docstrings of a code cell (IPython's %magic and !shell lines left out)."""
+    source = "\n".join(
+        line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    return [
+        token.string
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+        or (token.type == tokenize.STRING and token.string.startswith(('"""', "'''")))
+    ]
+
+
+@pytest.mark.parametrize("stem", CHAPTER_STEMS)
+def test_zh_code_comments_are_chinese(stem):
+    nb = nbformat.read(str(COURSE / "zh" / f"{stem}.ipynb"), as_version=4)
+    allowed = ALLOWED | identifiers(nb)
+    found = {
+        (cell.id, word)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for text in comments_and_docstrings(cell.source)
+        for word in english(text, allowed)
+    }
+    assert not found, f"{stem}: English in the code's comments or docstrings: {sorted(found)}"
+
+
+def test_comment_scan_reads_comments_and_docstrings():
+    code = 'def f(x):\n    """Return twice x."""\n    return 2 * x  # doubled\n%time f(1)\n'
+    assert comments_and_docstrings(code) == ['"""Return twice x."""', "# doubled"]
+    assert english(" ".join(comments_and_docstrings(code)), ALLOWED) == [
+        "Return",
+        "twice",
+        "doubled",
+    ]
+
+
+def test_code_in_plain_text_is_not_english():
+    assert english("先用 .mean() 或 optimizer.step() 归约", ALLOWED) == []
+    assert english("the mean step", ALLOWED) == ["the", "mean", "step"]
