@@ -550,6 +550,8 @@ class GraphDrawing:
             "</defs>",
         ]
         labels_svg = []
+        # What a label must not cover: the boxes, then the labels placed before it.
+        taken = list(lay.boxes.values())  # (centre x, top, width, height)
         for index, e in enumerate(self.graph.edges):
             points = self._offset(index, lay.routes[index])
             key = (e.src, e.dst, e.slot)
@@ -561,7 +563,7 @@ class GraphDrawing:
                 f'data-slot="{e.slot}"><path d="{_curve(points)}" marker-end="url(#{marker})"/></g>'
             )
             if key in edge_labels:
-                labels_svg.append(_edge_label(points, edge_labels[key], e))
+                labels_svg.append(_edge_label(points, edge_labels[key], e, taken, lay.width))
         for node in self.graph.nodes:
             cx, ty, w, h = lay.boxes[node.id]
             state = states.get(node.id, "")
@@ -622,16 +624,55 @@ def _curve(points) -> str:
     return " ".join(parts)
 
 
-def _edge_label(points, text: str, edge: GraphEdge) -> str:
-    # On the first stretch of the edge, nearer its input end: arrowheads crowd the other end.
-    (x0, y0), (x1, y1) = points[0], points[1]
-    t = 0.4 if len(points) == 2 else 0.5
-    mx, my = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+LABEL_HEIGHT = 19
+# Where along an edge a label may sit, in order of preference: on its first stretch, nearer the
+# input end (arrowheads crowd the other end), then further along, then on later stretches.
+LABEL_SPOTS = (0.4, 0.6, 0.25, 0.75, 0.15, 0.85)
+
+
+def _covers(box, others) -> bool:
+    """Whether ``box`` (centre x, top, width, height) overlaps any of ``others``, 2 px apart."""
+    cx, top, w, h = box
+    return any(
+        abs(cx - ox) < (w + ow) / 2 + 2 and top < otop + oh + 2 and otop < top + h + 2
+        for ox, otop, ow, oh in others
+    )
+
+
+def _label_box(points, text: str, taken: list, width: float) -> tuple:
+    """The first free place for a label along its edge; stacked below the first if none is free.
+
+    Two gradients often travel at once (``x * y`` sends one to each input, ``x * x`` two along
+    parallel edges), so every label is checked against the boxes and the labels placed before it.
+    """
     w = text_width(text) + 10
+    spots = [
+        (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False)
+        for t in LABEL_SPOTS
+    ]
+    boxes = [
+        (min(max(mx, w / 2), max(width - w / 2, w / 2)), my - 10, w, LABEL_HEIGHT)
+        for mx, my in spots
+    ]
+    box = next((b for b in boxes if not _covers(b, taken)), None)
+    if box is None:
+        cx, top, _, _ = boxes[0]
+        for _ in range(len(taken) + 1):  # at most one step below each thing in the way
+            top += LABEL_HEIGHT + 3
+            if not _covers((cx, top, w, LABEL_HEIGHT), taken):
+                break
+        box = (cx, top, w, LABEL_HEIGHT)
+    taken.append(box)
+    return box
+
+
+def _edge_label(points, text: str, edge: GraphEdge, taken: list, width: float) -> str:
+    cx, top, w, h = _label_box(points, text, taken, width)
     return (
         f'<g class="ak-edge-label" data-src="{edge.src}" data-dst="{edge.dst}" '
-        f'data-slot="{edge.slot}"><rect x="{mx - w / 2:.1f}" y="{my - 10:.1f}" width="{w:.1f}" '
-        f'height="19" rx="3"/><text x="{mx:.1f}" y="{my + 4:.1f}" text-anchor="middle">'
+        f'data-slot="{edge.slot}"><rect x="{cx - w / 2:.1f}" y="{top:.1f}" width="{w:.1f}" '
+        f'height="{h}" rx="3"/><text x="{cx:.1f}" y="{top + 14:.1f}" text-anchor="middle">'
         f"{html.escape(text)}</text></g>"
     )
 

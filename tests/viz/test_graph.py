@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import autograd_kit as ak
 from autograd_kit.viz.graph import build_graph, draw_graph, layout_graph
+from autograd_kit.viz.steps import backward_steps
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -166,6 +167,56 @@ def test_layout_never_overlaps_and_arrows_point_forward(program):
     for op, i, j in program:
         values.append(OPS[op](values[i % len(values)], values[j % len(values)]))
     check_layout(draw_graph(values[-1].sum()))
+
+
+def label_rects(svg: str) -> list[tuple[float, float, float, float]]:
+    """(left, top, width, height) of every gradient label drawn on an edge."""
+    root = ET.fromstring(svg)
+    return [
+        tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))
+        for group in root.iter("{http://www.w3.org/2000/svg}g")
+        if group.get("class") == "ak-edge-label"
+        for rect in group.iter("{http://www.w3.org/2000/svg}rect")
+    ]
+
+
+def apart(a, b) -> bool:
+    return a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+
+
+def check_labels_readable(steps):
+    boxes = [(cx - w / 2, top, w, h) for cx, top, w, h in steps.drawing.layout.boxes.values()]
+    for index in range(len(steps)):
+        labels = label_rects(steps.svg(index))
+        for i, label in enumerate(labels):
+            assert all(apart(label, other) for other in labels[i + 1 :]), (index, labels)
+            assert all(apart(label, box) for box in boxes), (index, label)
+
+
+def test_gradients_sent_at_once_get_labels_side_by_side():
+    # x * x sends two gradients along parallel edges; a matmul one to each of two inputs.
+    x = ak.tensor(2.0, requires_grad=True)
+    check_labels_readable(backward_steps((x * x).exp(), names={"x": x}))
+    ak.manual_seed(0)
+    a, w = ak.randn(9, 5, requires_grad=True), ak.randn(5, 3, requires_grad=True)
+    steps = backward_steps((a @ w).tanh().mean(), names={"a": a, "w": w})
+    assert max(len(label_rects(steps.svg(i))) for i in range(len(steps))) >= 2
+    check_labels_readable(steps)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(OPS) - 1), st.integers(0, 50), st.integers(0, 50)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_stepper_labels_never_cover_each_other_or_a_node(program):
+    values = [ak.tensor([1.0, -0.5], requires_grad=True) for _ in range(3)]
+    for op, i, j in program:
+        values.append(OPS[op](values[i % len(values)], values[j % len(values)]))
+    check_labels_readable(backward_steps(values[-1].sum()))
 
 
 def test_long_chains_need_no_recursion(lib):
