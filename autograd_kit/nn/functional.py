@@ -3,8 +3,8 @@
 Each function is written with the core's differentiable ops, so its gradient comes from the
 one engine in `autograd/graph.py`. Where PyTorch records a single graph node
 (`ConvolutionBackward0`, `NllLossBackward0`, `MseLossBackward0`, ...), the function calls the
-matching primitive from the "neural-network ops" section of `ops.py`, so printed graphs match
-PyTorch's node for node.
+matching primitive from the neural-network modules of `ops/` (`activations.py`, `losses.py`,
+`convolution.py`, `normalization.py`), so printed graphs match PyTorch's node for node.
 """
 
 from __future__ import annotations
@@ -452,7 +452,7 @@ def _check_floating(input, kernel: str) -> None:
 def _maybe_inplace(input, primitive, inplace: bool, **settings):
     """``primitive`` applied to input, written into input's own memory when ``inplace``."""
     if inplace:
-        from .._tensor_methods import _inplace
+        from ..ops.inplace import _inplace
 
         return _inplace(input, primitive, **settings)
     return primitive.apply(input, **settings)

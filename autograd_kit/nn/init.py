@@ -156,7 +156,7 @@ _normal_quantile = np.frompyfunc(statistics.NormalDist().inv_cdf, 1, 1)
 def _fill_on_host(tensor, sample):
     """Fill `tensor` (outside the graph) with `sample(numpy_generator, shape)`, an array
     computed with NumPy on the host from the generator `ak.manual_seed` seeds."""
-    from .._tensor_methods import _fill_random
+    from ..ops.copies import _fill_random
     from ..random import numpy_generator
 
     with no_grad():
