@@ -63,7 +63,7 @@ def random_split(dataset, lengths, generator=None):
     fractions that sum to 1)."""
     import math
 
-    from .dataloader import _permutation
+    from .sampler import _permutation
 
     total = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
