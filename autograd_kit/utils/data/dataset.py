@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split",
-           # ---- optim-data ----
+           # iterable and combined datasets
            "IterableDataset", "ConcatDataset", "ChainDataset"]
 
 
@@ -83,7 +83,7 @@ def random_split(dataset, lengths, generator=None):
     return subsets
 
 
-# ---- optim-data -------------------------------------------------------------------------------
+# ---- iterable and combined datasets -----------------------------------------------------------
 
 
 class IterableDataset(Dataset):
