@@ -105,6 +105,7 @@ class Tensor:
     _view_chain: tuple = ()
     _views: Any = None
     _view_made_without_grad = False
+    _made_by_multi_output: str | None = None  # "Unbind": a part of a cut (ops/indexing.py)
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

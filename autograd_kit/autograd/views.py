@@ -71,6 +71,16 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
             ),
             "view_no_grad",
         )
+    if tensor._made_by_multi_output and grad_state.enabled and (records or base._requires_grad):
+        raise with_hint(
+            RuntimeError(
+                f"Output {tensor._output_nr} of {tensor._made_by_multi_output} is a view and is "
+                "being modified inplace. This view is the output of a function that returns "
+                "multiple views. Such functions do not allow the output views to be modified "
+                "inplace. You should replace the inplace operation by an out-of-place one."
+            ),
+            "multi_output_view",
+        )
     if records and base.grad_fn is None and base._requires_grad:
         raise with_hint(
             RuntimeError(

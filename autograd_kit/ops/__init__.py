@@ -263,6 +263,7 @@ from .indexing import (
     take,
     unbind,
 )
+from .inplace import inplace_versions
 from .linalg import (
     Addmm,
     Bmm,
@@ -353,7 +354,7 @@ from .reductions import (
     var,
     vector_norm,
 )
-from .registry import attach
+from .registry import TENSOR_METHODS, attach, tensor_methods
 from .scans import (
     Cumprod,
     Cumsum,
@@ -435,4 +436,6 @@ from .shape import (
     vstack,
 )
 
+# Every family is registered: add the in-place forms made from their methods, then attach.
+tensor_methods(globals(), inplace_versions(TENSOR_METHODS))
 attach(Tensor)

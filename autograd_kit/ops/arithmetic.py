@@ -692,10 +692,10 @@ def remainder(self: Tensor, other: Any) -> Tensor:
     return _remainder_of_tensor(self, other)
 
 
-def floor_divide(self: Tensor, other: Any) -> Tensor:
+def floor_divide(self: Tensor, other: Any, aten_name: str = "floor_divide") -> Tensor:
     """Python's ``self // other``: self / other rounded down. PyTorch has no derivative for
     it: a result that requires grad has a ``NotImplemented`` node, and backward through it
-    raises."""
+    raises (naming ``aten::floor_divide``, or ``floor_divide_`` for the in-place form)."""
     _check_divisor(self, other, "div_floor_cpu")
     number_as = None if isinstance(other, Tensor) else "number"  # a number is no input: no edge
     return _binary(
@@ -704,8 +704,12 @@ def floor_divide(self: Tensor, other: Any) -> Tensor:
         other,
         number_as=number_as,
         operation="floor_divide",
-        aten_name="floor_divide",
+        aten_name=aten_name,
     )
+
+
+def floor_divide_(self: Tensor, other: Any) -> Tensor:
+    return _inplace(self, floor_divide, other, aten_name="floor_divide_")
 
 
 def _reflected(operation: str, aten_name: str, kernel: str) -> Any:
@@ -931,6 +935,7 @@ tensor_methods(
         "fmod": fmod,
         "remainder": remainder,
         "floor_divide": floor_divide,
+        "floor_divide_": floor_divide_,
         "lerp": lerp,
         "addcmul": addcmul,
         "addcdiv": addcdiv,

@@ -20,7 +20,6 @@ from .._backend import xp_of
 from .._broadcasting import _either
 from ..tensor import Tensor, _wrap
 from .arguments import _binary, _floating, _named, _not_implemented_for, _require_tensor
-from .arithmetic import Reciprocal
 from .primitive import (
     Primitive,
     _same_device,
@@ -85,6 +84,23 @@ class Sqrt(Primitive):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         return grad / (2 * out)
+
+
+class Rsqrt(Primitive):
+    """out = 1 / sqrt(x);  grad_x = -grad * out**3 / 2."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        out = 1 / xp_of(x).sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return -0.5 * grad * out * out * out
 
 
 # Most one-input functions share a shape: forward calls the array library's function of the
@@ -567,7 +583,7 @@ def sqrt(self: Tensor) -> Tensor:
 
 
 def rsqrt(self: Tensor) -> Tensor:
-    return Reciprocal.apply(sqrt(self))
+    return Rsqrt.apply(self)
 
 
 def abs(self: Tensor) -> Tensor:

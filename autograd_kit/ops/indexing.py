@@ -17,13 +17,15 @@ from .. import _backend, dtypes
 from .._backend import index_put, xp_of
 from .._broadcasting import _broadcast_pair, _either, reshaped
 from .._errors import with_hint
+from ..autograd.function import Function
+from ..autograd.grad_mode import grad_state
 from ..tensor import Tensor, _normalize_dim, _wrap
 from .arguments import _alpha, _as_number, _check_same_device, _type_word_of
 from .inplace import _inplace
 from .primitive import _UNRECORDED, Primitive, _same_device
 from .reductions import _dim_tuple
 from .registry import tensor_methods
-from .shape import Unsqueeze, _ViewPrimitive
+from .shape import Unsqueeze, _ViewPrimitive, cat, stack
 
 # ---- Primitives: slices and parts ---------------------------------------------------------------
 
@@ -363,8 +365,65 @@ def select(self: Tensor, dim: int, index: int) -> Tensor:
     return Select.apply(self, key=key)
 
 
+# ---- Parts: one node, an output per part ---------------------------------------------------------
+# ``unbind``, ``split`` and ``chunk`` cut a tensor into parts that are views of it. PyTorch
+# records the cut as ONE node with an output per part (``UnbindBackward0``; each part knows its
+# ``output_nr``); its backward puts the parts' gradients back together. These are written as
+# ``autograd.Function``s, the shape chapter 7 teaches, because a Function may have several
+# outputs.
+
+
+class _Parts(Function):
+    """parts_i = x[key_i] (views of x);  grad_x = the parts' gradients put back together."""
+
+    @staticmethod
+    def forward(ctx, x, dim, view, keys):
+        ctx.dim = dim
+        return tuple(view.apply(x, key=key) for key in keys)
+
+
+class Unbind(_Parts):
+    """parts_i = x.select(dim, i);  grad_x = stack(grad_i, dim)."""
+
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(grads, ctx.dim), None, None, None
+
+
+class Split(_Parts):
+    """parts_i = x.narrow(dim, start_i, length_i), equal lengths;  grad_x = cat(grad_i, dim)."""
+
+    node_name = "SplitBackward0"
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim), None, None, None
+
+
+class SplitWithSizes(Split):
+    """Split's formulas, under the name PyTorch records when the lengths are given as a list."""
+
+    node_name = "SplitWithSizesBackward0"
+
+
+def _cut(parts: type[_Parts], self: Tensor, dim: int, view: type, keys: list) -> tuple:
+    """The parts of ``self``: views that, once recorded, refuse to be changed in place (one
+    node has no single place where such a change could go)."""
+    pieces = parts.apply(self, dim, view, keys) if keys else ()
+    name = parts._backward_cls.__name__.removesuffix("Backward0")
+    for piece in pieces:
+        piece._view_made_without_grad = self._view_made_without_grad or not grad_state.enabled
+        if piece.grad_fn is not None:
+            piece._made_by_multi_output = name
+    return pieces
+
+
 def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    return tuple(select(self, dim, i) for i in range(self.shape[dim]))
+    dim = _normalize_dim(dim, self.ndim)
+    keys = [(slice(None),) * dim + (i,) for i in range(self.shape[dim])]
+    return _cut(Unbind, self, dim, Select, keys)
 
 
 def split(self: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -372,13 +431,19 @@ def split(self: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
     size = self.shape[dim]
     if isinstance(split_size, builtins.int):
         lengths = [builtins.min(split_size, size - start) for start in range(0, size, split_size)]
+        kind = Split
     else:
-        lengths = list(split_size)
-    pieces, start = [], 0
+        lengths, kind = list(split_size), SplitWithSizes
+        if builtins.sum(lengths) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                f"size at dimension {dim}), but got split_sizes={lengths}"
+            )
+    keys, start = [], 0
     for length in lengths:
-        pieces.append(narrow(self, dim, start, length))
+        keys.append((slice(None),) * dim + (slice(start, start + length),))
         start += length
-    return tuple(pieces)
+    return _cut(kind, self, dim, Slice, keys)
 
 
 def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:

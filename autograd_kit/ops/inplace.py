@@ -18,7 +18,8 @@ from .. import _backend, dtypes
 from .._broadcasting import _broadcast_pair
 from .._errors import with_hint
 from ..autograd import views
-from ..autograd.grad_mode import grad_state
+from ..autograd.function import _OUTPUT
+from ..autograd.grad_mode import grad_state, no_grad
 from ..tensor import Tensor, _wrap
 from .arguments import _alpha, _as_number, _meet_on_one_device, _promote, _type_word_of
 from .primitive import _UNRECORDED, Primitive
@@ -42,8 +43,11 @@ def _check_not_inference(tensor: Tensor) -> None:
 
 # ---- In-place operations: one mechanism ---------------------------------------------------------
 
-def _inplace(self: Tensor, primitive: type[Primitive], *others: Any, **settings: Any) -> Tensor:
+def _inplace(self: Tensor, primitive: Any, *others: Any, **settings: Any) -> Tensor:
     """Run ``primitive`` and write its result into ``self``'s own memory.
+
+    ``primitive`` is a ``Primitive`` class or an out-of-place Tensor method (``x.exp_()``
+    runs ``Tensor.exp``, see ``inplace_versions``).
 
     When the graph is recorded, the operation is applied to a snapshot of ``self``'s old
     value and ``self`` takes over the new node as its grad_fn (PyTorch "rebases" it). The
@@ -70,14 +74,21 @@ def _inplace(self: Tensor, primitive: type[Primitive], *others: Any, **settings:
         )
         before._requires_grad = self._requires_grad
         before._output_nr = self._output_nr
-        result = primitive.apply(before, *others, **settings)
+        is_primitive = isinstance(primitive, type)
+        result = (primitive.apply if is_primitive else primitive)(before, *others, **settings)
         _check_cast(result._array, self)
         self._array[...] = result._array
+        _saved_output_is_self(result, self)
         self.grad_fn = result.grad_fn
         self._requires_grad = True
         self._output_nr = 0
         if self._base is not None or self._views:
             views.rebase(self)  # the base's history, and every view's, learns of the change
+    elif not isinstance(primitive, type):  # a method: its result, recorded by nothing
+        with no_grad():
+            new_values = primitive(self, *others, **settings)._array
+        _check_cast(new_values, self)
+        self._array[...] = new_values
     else:
         arrays = tuple(o._array if isinstance(o, Tensor) else o for o in others)
         ufunc = _NUMPY_UFUNCS.get(primitive)
@@ -97,6 +108,23 @@ def _inplace(self: Tensor, primitive: type[Primitive], *others: Any, **settings:
             self._array[...] = new_values
     self._version_counter[0] += 1
     return self
+
+
+def _saved_output_is_self(result: Tensor, self: Tensor) -> None:
+    """The node saved its output (``sqrt_``, ``exp_``, ``relu_`` do): that output is ``self``
+    from now on, so the node keeps ``self``'s memory and version instead, and a later in-place
+    change of ``self`` is caught in backward, as PyTorch catches it."""
+    node = result.grad_fn
+    saved = getattr(node, "_saved", None)
+    if not saved:
+        return
+    version = self._version_counter[0] + 1  # the version this change gives self
+    node._saved = tuple(
+        (_OUTPUT, self._array, self._version_counter, version, 0)
+        if type(entry) is tuple and entry[0] == _OUTPUT and entry[1] is result._array
+        else entry
+        for entry in saved
+    )
 
 
 # The NumPy ufunc each in-place arithmetic primitive runs on its array (filled by
@@ -147,6 +175,32 @@ def _inplace_binary(primitive: type[Primitive]) -> Any:
         return _inplace(self, primitive, other, **settings)
 
     return method
+
+
+# The methods whose in-place form (``name_``) is the out-of-place method's result written back:
+# ``x.exp_()`` is ``x.exp()`` put into x's memory, recorded as ``ExpBackward0``, as in PyTorch.
+# (Comparisons, whose in-place forms write 0/1 into x, and the view ops are left out.)
+INPLACE_FROM_METHOD = (
+    "abs", "acos", "asin", "atan", "atan2", "ceil", "clamp_max", "clamp_min", "clip", "cos",
+    "cosh", "cumprod", "cumsum", "divide", "erf", "exp", "exp2", "expm1", "floor", "fmod", "frac", "hypot", "lerp", "log", "log10", "log1p", "log2",
+    "masked_fill", "multiply", "nan_to_num", "neg", "negative", "reciprocal", "remainder",
+    "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin", "sinh", "sqrt",
+    "square", "subtract", "tan", "tanh", "tril", "triu", "true_divide", "trunc",
+)  # fmt: skip
+
+
+def inplace_versions(methods: dict[str, Any]) -> dict[str, Any]:
+    """``{"exp_": ...}`` for each name of ``INPLACE_FROM_METHOD`` in ``methods`` (by name)."""
+    return {f"{name}_": _inplace_from(methods[name]) for name in INPLACE_FROM_METHOD}
+
+
+def _inplace_from(method: Any) -> Any:
+    def inplace_method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace(self, method, *args, **kwargs)
+
+    inplace_method.__name__ = f"{method.__name__}_"
+    inplace_method.__doc__ = f"In-place ``{method.__name__}``: the result is written into self."
+    return inplace_method
 
 
 def _iop(method: Any) -> Any:

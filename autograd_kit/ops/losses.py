@@ -157,10 +157,11 @@ class NllLoss(Primitive):
         classes = xp.reshape(classes, (-1,) + (1,) * (len(ctx.shape) - class_dim - 1))
         # coefficient[n, c] = -w_n where c = t_n: the derivative of out_n with respect to x[n, c].
         one_hot = xp.astype(xp.expand_dims(ctx.safe, axis=class_dim) == classes, grad._array.dtype)
+        # (0 - ..., not -...: an entry with no gradient is +0, as PyTorch prints it, not -0.)
         if ctx.sample_weight is None:
-            coefficient = -one_hot
+            coefficient = 0 - one_hot
         else:
-            coefficient = one_hot * -xp.expand_dims(ctx.sample_weight, axis=class_dim)
+            coefficient = 0 - one_hot * xp.expand_dims(ctx.sample_weight, axis=class_dim)
         if ctx.reduction == "mean":
             coefficient = coefficient / ctx.total
         if ctx.reduction == "none":

@@ -60,6 +60,12 @@ class ClampMin(Clamp):
     node_name = "ClampMinBackward0"
 
 
+class ClampMax(Clamp):
+    """out = min(x, max);  grad_x = grad where x <= max, else 0: ``x.clamp_max(m)``'s own node."""
+
+    node_name = "ClampMaxBackward0"
+
+
 # ---- Primitives: choosing between two values ----------------------------------------------------
 
 class Where(Primitive):
@@ -153,7 +159,8 @@ def clamp_min(self: Tensor, min: Any) -> Tensor:
 
 
 def clamp_max(self: Tensor, max: Any) -> Tensor:
-    return clamp(self, max=max)
+    """min(x, max) elementwise; PyTorch records it as its own node, ClampMaxBackward0."""
+    return ClampMax.apply(self, max=_as_number(max))
 
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
