@@ -6,7 +6,6 @@ creation functions, dtypes, devices, grad modes and ``ak.autograd``. A line writ
 """
 
 from .tensor import Size, Tensor  # noqa: I001  (first: the engine modules import it)
-from . import _tensor_methods as _methods
 from . import autograd, cuda, dtypes, ops
 from ._backend import device
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -63,157 +62,157 @@ half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 
 # Module-level versions of tensor methods: ak.exp(x) is x.exp(), as torch.exp(x) is.
-abs = _methods.abs  # noqa: A001
-add, sub, mul, div, pow = _methods.add, _methods.sub, _methods.mul, _methods.div, _methods.pow  # noqa: A001
+abs = ops.abs  # noqa: A001
+add, sub, mul, div, pow = ops.add, ops.sub, ops.mul, ops.div, ops.pow  # noqa: A001
 exp, log, sqrt, rsqrt, sign = (
-    _methods.exp,
-    _methods.log,
-    _methods.sqrt,
-    _methods.rsqrt,
-    _methods.sign,
+    ops.exp,
+    ops.log,
+    ops.sqrt,
+    ops.rsqrt,
+    ops.sign,
 )
 sin, cos, tanh, sigmoid, relu = (
-    _methods.sin,
-    _methods.cos,
-    _methods.tanh,
-    _methods.sigmoid,
-    _methods.relu,
+    ops.sin,
+    ops.cos,
+    ops.tanh,
+    ops.sigmoid,
+    ops.relu,
 )
-neg, reciprocal, square = _methods.neg, _methods.reciprocal, _methods.square
-clamp = clip = _methods.clamp
+neg, reciprocal, square = ops.neg, ops.reciprocal, ops.square
+clamp = clip = ops.clamp
 where, maximum, minimum, masked_fill = (
-    _methods.where,
-    _methods.maximum,
-    _methods.minimum,
-    _methods.masked_fill,
+    ops.where,
+    ops.maximum,
+    ops.minimum,
+    ops.masked_fill,
 )
-sum, mean, prod, var, std = _methods.sum, _methods.mean, _methods.prod, _methods.var, _methods.std  # noqa: A001
+sum, mean, prod, var, std = ops.sum, ops.mean, ops.prod, ops.var, ops.std  # noqa: A001
 max, min, amax, amin, argmax, argmin = (
-    _methods.max,
-    _methods.min,
-    _methods.amax,
-    _methods.amin,
-    _methods.argmax,
-    _methods.argmin,
+    ops.max,
+    ops.min,
+    ops.amax,
+    ops.amin,
+    ops.argmax,
+    ops.argmin,
 )  # noqa: A001
 softmax, log_softmax, logsumexp, norm = (
-    _methods.softmax,
-    _methods.log_softmax,
-    _methods.logsumexp,
-    _methods.norm,
+    ops.softmax,
+    ops.log_softmax,
+    ops.logsumexp,
+    ops.norm,
 )
-all, any, isnan, isfinite = _methods.all, _methods.any, _methods.isnan, _methods.isfinite  # noqa: A001
+all, any, isnan, isfinite = ops.all, ops.any, ops.isnan, ops.isfinite  # noqa: A001
 equal, allclose, isclose, logical_not = (
-    _methods.eq_all,
-    _methods.allclose,
-    _methods.isclose,
-    _methods.logical_not,
+    ops.eq_all,
+    ops.allclose,
+    ops.isclose,
+    ops.logical_not,
 )
 eq, ne, lt, le, gt, ge = (getattr(Tensor, name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
 reshape, flatten, permute, transpose, t = (
-    _methods.reshape,
-    _methods.flatten,
-    _methods.permute,
-    _methods.transpose,
-    _methods.t,
+    ops.reshape,
+    ops.flatten,
+    ops.permute,
+    ops.transpose,
+    ops.t,
 )
 squeeze, unsqueeze, narrow, select, unbind = (
-    _methods.squeeze,
-    _methods.unsqueeze,
-    _methods.narrow,
-    _methods.select,
-    _methods.unbind,
+    ops.squeeze,
+    ops.unsqueeze,
+    ops.narrow,
+    ops.select,
+    ops.unbind,
 )
-split, chunk, cat, stack = _methods.split, _methods.chunk, _methods.cat, _methods.stack
+split, chunk, cat, stack = ops.split, ops.chunk, ops.cat, ops.stack
 concat = concatenate = cat
-matmul, mm, mv, dot, bmm = _methods.matmul, _methods.mm, _methods.mv, _methods.dot, _methods.bmm
-broadcast_shapes = _methods.broadcast_shapes
-# ---- shape-index ----
+matmul, mm, mv, dot, bmm = ops.matmul, ops.mm, ops.mv, ops.dot, ops.bmm
+broadcast_shapes = ops.broadcast_shapes
+# ---- rearranging, gathering and scattering, diagonals ----
 flip, roll, tile, unflatten, broadcast_to, broadcast_tensors = (
-    _methods.flip,
-    _methods.roll,
-    _methods.tile,
-    _methods.unflatten,
-    _methods.broadcast_to,
-    _methods.broadcast_tensors,
+    ops.flip,
+    ops.roll,
+    ops.tile,
+    ops.unflatten,
+    ops.broadcast_to,
+    ops.broadcast_tensors,
 )
-movedim = moveaxis = _methods.movedim
-swapaxes = swapdims = _methods.transpose
-hstack, vstack, column_stack = _methods.hstack, _methods.vstack, _methods.column_stack
+movedim = moveaxis = ops.movedim
+swapaxes = swapdims = ops.transpose
+hstack, vstack, column_stack = ops.hstack, ops.vstack, ops.column_stack
 gather, scatter, scatter_add, index_select, index_add, masked_select, take = (
-    _methods.gather,
-    _methods.scatter,
-    _methods.scatter_add,
-    _methods.index_select,
-    _methods.index_add,
-    _methods.masked_select,
-    _methods.take,
+    ops.gather,
+    ops.scatter,
+    ops.scatter_add,
+    ops.index_select,
+    ops.index_add,
+    ops.masked_select,
+    ops.take,
 )
-nonzero, count_nonzero, bincount = _methods.nonzero, _methods.count_nonzero, _methods.bincount
-nansum, cross = _methods.nansum, _methods.cross
+nonzero, count_nonzero, bincount = ops.nonzero, ops.count_nonzero, ops.bincount
+nansum, cross = ops.nansum, ops.cross
 diagonal, diag, tril, triu, trace, outer = (
-    _methods.diagonal,
-    _methods.diag,
-    _methods.tril,
-    _methods.triu,
-    _methods.trace,
-    _methods.outer,
+    ops.diagonal,
+    ops.diag,
+    ops.tril,
+    ops.triu,
+    ops.trace,
+    ops.outer,
 )
 
-# ---- scans-linalg ----
-cumsum, cumprod = _methods.cumsum, _methods.cumprod
+# ---- scans, sorting, einsum and distances ----
+cumsum, cumprod = ops.cumsum, ops.cumprod
 sort, argsort, topk, kthvalue, median = (
-    _methods.sort,
-    _methods.argsort,
-    _methods.topk,
-    _methods.kthvalue,
-    _methods.median,
+    ops.sort,
+    ops.argsort,
+    ops.topk,
+    ops.kthvalue,
+    ops.median,
 )
-einsum, dist, cdist = _methods.einsum, _methods.dist, _methods.cdist
+einsum, dist, cdist = ops.einsum, ops.dist, ops.cdist
 
-# ---- elementwise ----
+# ---- logarithms, trigonometry, rounding, two-tensor functions and number tests ----
 log1p, expm1, log2, log10, exp2 = (
-    _methods.log1p,
-    _methods.expm1,
-    _methods.log2,
-    _methods.log10,
-    _methods.exp2,
+    ops.log1p,
+    ops.expm1,
+    ops.log2,
+    ops.log10,
+    ops.exp2,
 )
 tan, asin, acos, atan, sinh, cosh = (
-    _methods.tan,
-    _methods.asin,
-    _methods.acos,
-    _methods.atan,
-    _methods.sinh,
-    _methods.cosh,
+    ops.tan,
+    ops.asin,
+    ops.acos,
+    ops.atan,
+    ops.sinh,
+    ops.cosh,
 )
 floor, ceil, round, trunc, frac = (  # noqa: A001
-    _methods.floor,
-    _methods.ceil,
-    _methods.round,
-    _methods.trunc,
-    _methods.frac,
+    ops.floor,
+    ops.ceil,
+    ops.round,
+    ops.trunc,
+    ops.frac,
 )
 atan2, hypot, logaddexp = (
-    _methods._atan2_function,
-    _methods._hypot_function,
-    _methods._logaddexp_function,
+    ops._atan2_function,
+    ops._hypot_function,
+    ops._logaddexp_function,
 )
 fmod, remainder, floor_divide, lerp = (
-    _methods.fmod,
-    _methods.remainder,
-    _methods.floor_divide,
-    _methods.lerp,
+    ops.fmod,
+    ops.remainder,
+    ops.floor_divide,
+    ops.lerp,
 )
-addcmul, addcdiv, nan_to_num = _methods.addcmul, _methods.addcdiv, _methods.nan_to_num
+addcmul, addcdiv, nan_to_num = ops.addcmul, ops.addcdiv, ops.nan_to_num
 isinf, isposinf, isneginf, signbit = (
-    _methods.isinf,
-    _methods.isposinf,
-    _methods.isneginf,
-    _methods.signbit,
+    ops.isinf,
+    ops.isposinf,
+    ops.isneginf,
+    ops.signbit,
 )
-# ---- nn-more ----
-erf, clamp_min = _methods.erf, _methods.clamp_min
+# ---- erf and clamp_min ----
+erf, clamp_min = ops.erf, ops.clamp_min
 
 
 def is_tensor(obj: object) -> "builtins.bool":  # noqa: F821

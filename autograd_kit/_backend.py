@@ -375,7 +375,7 @@ def _host_key(key: Any) -> Any:
     return asnumpy(key)
 
 
-# ---- scans-linalg: scans, sorting and einsum, where libraries spell them differently ----
+# ---- scans, sorting and einsum, where libraries spell them differently ----
 
 
 def cumulative(array: Any, axis: int, kind: str, dtype: Any = None) -> Any:

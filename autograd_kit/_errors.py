@@ -280,6 +280,17 @@ HINTS: dict[str, dict[str, str]] = i18n.register({
             "请写入 x.clone()（或者在修改之后再 expand）。"
         ),
     },
+    "hint.multi_output_view": {
+        "en": (
+            "Hint: unbind, split and chunk record one node for all their parts, so a part cannot "
+            "be changed in place while it is recorded; change a copy (part.clone()) or build the "
+            "new values out of place (part * 2)."
+        ),
+        "zh": (
+            "提示：unbind、split 和 chunk 为所有部分只记录一个节点，所以在记录时不能原地修改其中的"
+            "一部分；请修改它的副本（part.clone()），或者不用原地操作得到新值（part * 2）。"
+        ),
+    },
     "hint.view_no_grad": {
         "en": (
             "Hint: make the view and change it in the same mode: both inside torch.no_grad() (not "

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _backend, _tensor_methods, dtypes
+from . import _backend, dtypes
+from ._broadcasting import _broadcast_pair
 from ._errors import with_hint
 from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
@@ -334,7 +335,7 @@ def normal(
                        requires_grad, generator)
     shape = tuple(tensors[0].shape)
     if len(tensors) == 2:  # means and standard deviations: one draw per broadcast element
-        shape = _tensor_methods._broadcast_pair(shape, tuple(tensors[1].shape))
+        shape = _broadcast_pair(shape, tuple(tensors[1].shape))
     draws = rng.normal(means, stds, shape)
     return _finish(draws.astype(tensors[0].dtype.numpy), None, tensors[0].device, False)
 

@@ -11,8 +11,8 @@ import builtins
 import math
 from typing import Any
 
-from ._tensor_methods import linalg_cross as cross
-from ._tensor_methods import vector_norm
+from .ops.linalg import linalg_cross as cross
+from .ops.reductions import vector_norm
 from .tensor import Tensor, _normalize_dim
 
 __all__ = ["cross", "matrix_norm", "norm", "vector_norm"]

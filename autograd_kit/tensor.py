@@ -2,8 +2,13 @@
 
 A tensor holds its numbers in ``_array`` (a NumPy array on the CPU, a CuPy array on a GPU)
 and, for autograd, ``requires_grad``, ``grad``, ``grad_fn`` (the node that produced it) and a
-version counter that in-place operations bump. Every method below is a thin door to an
-operation in ``ops.py``; printing lives in ``_printing.py``.
+version counter that in-place operations bump. Printing lives in ``_printing.py``.
+
+This file imports no operation: the math methods (``x * y``, ``x.sum()``, ``x[0]``, ``x.to()``)
+are registered by the family modules in ``ops/`` and attached in one step by
+``ops/__init__.py``. The few methods that run the engine (``backward``, ``register_hook``, the
+non-leaf ``grad`` warning) import it when called, since the engine is built on this module
+(the layers are checked by ``tests/test_import_layers.py``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import math
 import numbers
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _backend, dtypes
 from ._errors import with_hint
+
+if TYPE_CHECKING:
+    from .autograd.hooks import RemovableHandle
 
 
 class Size(tuple):
@@ -97,6 +105,7 @@ class Tensor:
     _view_chain: tuple = ()
     _views: Any = None
     _view_made_without_grad = False
+    _made_by_multi_output: str | None = None  # "Unbind": a part of a cut (ops/indexing.py)
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -157,6 +166,8 @@ class Tensor:
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward()`` (leaves, or tensors that ``retain_grad()``)."""
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            from .autograd.graph import warn_non_leaf_grad  # the engine's warning
+
             warn_non_leaf_grad()
         return self._grad
 
@@ -211,6 +222,8 @@ class Tensor:
             return self.grad_fn._add_tensor_hook(self._output_nr, hook)
         if self._backward_hooks is None:
             self._backward_hooks = {}
+        from .autograd.hooks import add_hook
+
         return add_hook(self._backward_hooks, hook)
 
     def backward(
@@ -378,14 +391,6 @@ class Tensor:
             expected *= size
         return True
 
-    def contiguous(self, memory_format: Any = None) -> Tensor:
-        """This tensor if it is contiguous, else a row-by-row copy (a ``CloneBackward0`` node)."""
-        if self.is_contiguous():
-            return self
-        from .ops import Clone
-
-        return Clone.apply(self, contiguous=True)
-
     def __len__(self) -> int:
         if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -428,35 +433,6 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = self.numpy()
         return array if dtype is None else array.astype(dtype)
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Convert dtype and/or move to a device: ``x.to("cuda")``, ``x.to(ak.float64)``,
-        ``x.to(other)``. Returns ``self`` when nothing changes; the result is recorded
-        (``ToCopyBackward0``) so gradients flow back across the move."""
-        target_dtype = kwargs.pop("dtype", None)
-        target_device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("copy", None)
-        for arg in args:
-            if isinstance(arg, Tensor):
-                target_dtype, target_device = arg.dtype, arg.device
-            elif isinstance(arg, dtypes.dtype) or arg in (builtins.float, int, builtins.bool):
-                target_dtype = arg
-            elif isinstance(arg, (str, _backend.device, int)):
-                target_device = arg
-        new_dtype = dtypes.to_dtype(target_dtype) if target_dtype is not None else self.dtype
-        new_device = (
-            _backend.resolve_device(target_device) if target_device is not None else self.device
-        )
-        if new_dtype is self.dtype and new_device == self.device:
-            return self
-        from .autograd.grad_mode import no_grad
-        from .ops import ToCopy
-
-        if not new_dtype.is_floating_point:  # integers have no gradient: nothing to record
-            with no_grad():
-                return ToCopy.apply(self, dtype=new_dtype, device=new_device)
-        return ToCopy.apply(self, dtype=new_dtype, device=new_device)
 
     def cpu(self) -> Tensor:
         return self.to("cpu")
@@ -516,11 +492,6 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
-
-    def clone(self) -> Tensor:
-        from .ops import Clone
-
-        return Clone.apply(self)
 
     def __bool__(self) -> builtins.bool:
         if self.numel() != 1:
@@ -583,10 +554,6 @@ def _normalize_dim(dim: int, ndim: int) -> int:
     return dim % bound
 
 
-def _grad_accumulator(tensor: Tensor) -> Any:
-    return accumulator_of(tensor)
-
-
 MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
@@ -599,7 +566,7 @@ def _return_type_repr(self: tuple) -> str:
 MaxResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 MinResult.__repr__ = _return_type_repr  # type: ignore[method-assign]
 
-# ---- scans-linalg: what sort, topk, kthvalue and median(dim) return (torch.return_types) ----
+# ---- what sort, topk, kthvalue and median(dim) return (torch.return_types) ----
 SortResult = namedtuple("sort", ["values", "indices"])
 TopkResult = namedtuple("topk", ["values", "indices"])
 KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
@@ -607,12 +574,6 @@ MedianResult = namedtuple("median", ["values", "indices"])
 for _result in (SortResult, TopkResult, KthvalueResult, MedianResult):
     _result.__repr__ = _return_type_repr  # type: ignore[method-assign]
 del _result
-
-# Imported last: the autograd package and the operator methods (kept apart so this file stays
-# about the tensor's state) import this module, so Tensor must exist before they load.
-from . import _tensor_methods  # noqa: E402, F401, I001
-from .autograd.graph import accumulator_of, warn_non_leaf_grad  # noqa: E402
-from .autograd.hooks import RemovableHandle, add_hook  # noqa: E402, F401
 
 __all__ = ["Size", "Tensor"]
 

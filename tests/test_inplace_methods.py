@@ -57,3 +57,48 @@ def test_a_0d_tensor_alpha_on_the_array_api_strict_device(strict_devices):
     )
     assert x.tolist() == [2.0, 2.0, 2.0] and y.tolist() == [4.0, 0.0, 0.0]
     assert x.device == device
+
+
+# ---- x.exp_() and friends: the out-of-place method's result written back ----------------------
+
+from autograd_kit.ops.inplace import INPLACE_FROM_METHOD  # noqa: E402
+
+# Arguments besides self; "other" is a second tensor that requires grad, "mask" a bool mask,
+# "index" an integer index (for scatter).
+INPLACE_ARGUMENTS = {
+    "atan2": ("other",), "clamp_max": (0.6,), "clamp_min": (0.4,), "clip": (0.3, 0.7),
+    "divide": (2.0,), "floor_divide": (0.3,), "fmod": (0.3,), "hypot": ("other",), "lerp": ("other", 0.3),
+    "masked_fill": ("mask", 1.5), "multiply": (3.0,), "remainder": (0.3,),
+    "scatter": (0, "index", "other"), "scatter_add": (0, "index", "other"), "subtract": (1.0,),
+    "true_divide": (4.0,), "cumsum": (0,), "cumprod": (0,),
+}  # fmt: skip
+
+
+def changed_in_place(L, name):
+    x = L.tensor([[0.2, 0.7], [0.4, 0.9]], dtype=L.float64, requires_grad=True)
+    other = L.tensor([[0.5, 0.3], [0.6, 0.1]], dtype=L.float64, requires_grad=True)
+    given = {"other": other, "mask": L.tensor([[True, False], [False, True]]),
+             "index": L.tensor([[1, 0], [0, 1]])}  # fmt: skip
+    args = [given.get(a, a) if isinstance(a, str) else a for a in INPLACE_ARGUMENTS.get(name, ())]
+    y = x * 1
+    assert getattr(y, f"{name}_")(*args) is y  # the very tensor, changed
+    version = y._version
+    try:
+        (y * L.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=L.float64)).sum().backward()
+    except RuntimeError as error:  # floor_divide has no derivative, in both
+        return [str(error)]
+    grads = [None if t.grad is None else t.grad.detach().numpy().round(6).tolist() for t in (x, other)]
+    return [y.detach().numpy().round(6).tolist(), y.grad_fn.name(), grads, version]
+
+
+@pytest.mark.parametrize("name", [*INPLACE_FROM_METHOD, "floor_divide"])
+def test_inplace_form_matches_pytorch(name):
+    assert changed_in_place(ak, name) == changed_in_place(torch, name)
+
+
+def test_inplace_form_refuses_a_leaf_and_keeps_it_unchanged():
+    for L in (ak, torch):
+        leaf = L.tensor([1.0, 4.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            leaf.sqrt_()
+        assert leaf.tolist() == [1.0, 4.0] and leaf._version == 0

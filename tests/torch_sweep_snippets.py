@@ -585,3 +585,137 @@ show(lambda: torch.ones(2, requires_grad=True).numpy())
 show(lambda: torch.tensor([1, 2], requires_grad=True))
 show(lambda: torch.ones(3) + torch.ones(2))
 '''
+
+
+# ---- A second sweep: PyTorch's autograd mechanics, extending and nn docs ----------------------
+
+SNIPPETS["multi_output_views_unbind_split_chunk"] = '''
+import torch
+x = torch.arange(6.).reshape(2, 3).requires_grad_()
+for parts in (x.split(1), x.chunk(2), x.unbind(), x.split([1, 2], dim=1), torch.split(x, 2, 1), torch.unbind(x, 1), torch.chunk(x, 3, 1)):
+    print([p.grad_fn.name() for p in parts], [p.grad_fn is parts[0].grad_fn for p in parts], [p.output_nr for p in parts], [tuple(p.shape) for p in parts])
+p = x.unbind()
+print(p[1].grad_fn.next_functions, p[1].output_nr, p[1]._version)
+y = x * 1
+a, b = y.unbind()
+for f in (lambda: a.mul_(2), lambda: y.split(1)[1].add_(1), lambda: y.chunk(3, 1)[2].zero_(), lambda: y.split([2, 1], 1)[0].neg_()):
+    try:
+        f()
+    except RuntimeError as e:
+        print(e)
+with torch.no_grad():
+    a.mul_(2)
+print(y)
+z = torch.arange(6.).reshape(2, 3)
+e, f = z.unbind(); e.mul_(2); print(z, e._base is z)
+(y.unbind(1)[1] * 2).sum().backward(); print(x.grad)
+x.grad = None
+s = x.split(1); (s[0] * 3).sum().backward(); print(x.grad)
+w = torch.tensor([1., 2., 3.], requires_grad=True)
+g, = torch.autograd.grad(w.unbind()[1] ** 2, w, create_graph=True); print(g, g.grad_fn)
+try:
+    x.split([1, 1], dim=1)
+except RuntimeError as e:
+    print(e)
+print(torch.arange(7.).chunk(3), torch.ones(0, 2).unbind())
+'''
+
+SNIPPETS["extending_setup_context_two_outputs"] = '''
+import torch
+class MyCube(torch.autograd.Function):
+    @staticmethod
+    def forward(x):
+        return x ** 3, 3 * x ** 2
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        x, = inputs
+        result, dx = output
+        ctx.save_for_backward(x, dx)
+    @staticmethod
+    def backward(ctx, grad_output, grad_dx):
+        x, dx = ctx.saved_tensors
+        return grad_output * dx + grad_dx * 6 * x
+x = torch.tensor([1., 2.], requires_grad=True)
+y, dy = MyCube.apply(x)
+print(y, dy)
+y.sum().backward(); print(x.grad)
+'''
+
+SNIPPETS["nn_module_forward_and_backward_hooks"] = '''
+import torch
+import torch.nn as nn
+m = nn.Linear(3, 2)
+def fwd(module, inp, out):
+    print("forward", type(module).__name__, tuple(inp[0].shape), tuple(out.shape))
+def bwd(module, grad_input, grad_output):
+    print("backward", [None if g is None else tuple(g.shape) for g in grad_input],
+          [tuple(g.shape) for g in grad_output])
+h1 = m.register_forward_hook(fwd)
+h2 = m.register_full_backward_hook(bwd)
+x = torch.randn(4, 3, requires_grad=True)
+m(x).sum().backward()
+h1.remove(); h2.remove()
+m(x).sum().backward()
+m.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
+print(torch.equal(m(x), m.bias.expand(4, 2)))
+'''
+
+SNIPPETS["cross_entropy_ignore_index"] = '''
+import torch
+import torch.nn as nn
+loss = nn.CrossEntropyLoss(ignore_index=1)
+logits = torch.tensor([[0.1, 0.2, -0.3, 0.4], [1., 0., 2., -1.], [0.5, 0.5, 0.1, 0.]],
+                      requires_grad=True)
+l = loss(logits, torch.tensor([1, 2, 3])); l.backward()
+print(round(l.item(), 4), logits.grad)
+print(nn.utils.clip_grad_norm_([logits], 0.1))
+'''
+
+SNIPPETS["functional_jacobian_hessian_vjp_jvp_hvp"] = '''
+import torch
+from torch.autograd.functional import jacobian, hessian, vjp, jvp, hvp
+def f(x):
+    return x ** 2 * x.sum()
+x = torch.tensor([1., 2., 3.])
+print(jacobian(f, x))
+print(hessian(lambda x: (x ** 3).sum(), x))
+print(vjp(f, x, torch.ones(3)))
+print(jvp(f, x, torch.ones(3)))
+print(hvp(lambda x: (x ** 3).sum(), x, torch.ones(3)))
+'''
+
+SNIPPETS["grad_allow_unused_materialize"] = '''
+import torch
+x = torch.tensor(1., requires_grad=True)
+y = torch.tensor(2., requires_grad=True)
+print(torch.autograd.grad(x * 2, [x, y], allow_unused=True))
+try:
+    torch.autograd.grad(x * 2, [x, y])
+except RuntimeError as e:
+    print(e)
+print(torch.autograd.grad(x * 3, [x, y], allow_unused=True, materialize_grads=True))
+'''
+
+SNIPPETS["inplace_unary_methods"] = '''
+import torch
+x = torch.tensor([0.5, 2.0], requires_grad=True)
+y = x * 1
+y.exp_().sqrt_().neg_()
+print(y, y.grad_fn, y._version)
+try:
+    y.sum().backward()  # sqrt saved its output, which neg_ then changed
+except RuntimeError as e:
+    print(e)
+w = x * 1
+w.add_(1).mul_(-1).exp_()  # nothing saved is changed later: exp's output is the last
+w.sum().backward(); print(x.grad)
+r = x * 1
+r.relu_().mul_(2)  # relu_ saved its output, mul_ changes it
+try:
+    r.sum().backward()
+except RuntimeError as e:
+    print(e)
+z = torch.tensor([1., -2., 3.])
+z.abs_().clamp_max_(2.5).masked_fill_(z > 2, 0.); print(z)
+print(torch.tensor([4.]).rsqrt(), torch.tensor([4.], requires_grad=True).rsqrt().grad_fn)
+'''

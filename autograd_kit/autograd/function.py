@@ -3,7 +3,7 @@
 A ``Function`` pairs a ``forward`` with a ``backward``. ``apply`` runs forward, and when
 gradients are needed it records a node in the graph. That node *is* the ``ctx`` that forward
 saw: what forward saves on it (``ctx.save_for_backward``, ``ctx.anything = ...``) is what
-backward reads. Every built-in operation in ``ops.py`` is a Function of exactly this shape, so
+backward reads. Every built-in operation in ``ops/`` is a Function of exactly this shape, so
 the mechanism a learner uses for a custom Function is the one the whole library runs on.
 """
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import tensor as tensor_module
 from .._backend import CPU, device_of
+from .._broadcasting import sum_to
 from .._errors import with_hint
 from . import anomaly_mode
 from .grad_mode import grad_state
@@ -71,7 +72,7 @@ class Node:
     _retained: dict[int, weakref.ref] | None = None  # output_nr -> tensor that retains grad
     _input_meta: tuple = ()  # (shape, array dtype, device or None for the CPU) per input
     _num_outputs: int = 1
-    _forward_cls_is_primitive = False  # True on the nodes of ops.py's primitives
+    _forward_cls_is_primitive = False  # True on the nodes of the primitives in ops/
     _backward_on_arrays = False  # True where backward can also compute on raw arrays
     _metadata: dict | None = None
     _holds_tensors = False  # True while saved tensors wait for backward
@@ -664,8 +665,6 @@ def _arrays_reduced(node: Node, grad_inputs: tuple) -> tuple | None:
     was broadcast to make that output, the engine sums the gradient back down to ``x``'s shape
     (``sum_to``), as PyTorch's engine does, so no formula has to.
     """
-    from ..ops import sum_to
-
     meta = node._input_meta
     if len(grad_inputs) != len(meta):
         return None
@@ -731,8 +730,6 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
                 )
             # A 0-dim input (a CPU scalar in an op on another device): as PyTorch does, its
             # gradient is summed down to it and moved back to its device.
-            from ..ops import sum_to
-
             grad = sum_to(grad, shape).to(where or CPU)
         if grad._array.shape != shape:
             if not _expandable(shape, grad._array.shape):
@@ -744,8 +741,6 @@ def _validate_grads(node: Node, grad_inputs: tuple, meta: tuple) -> tuple:
                     ),
                     "function_grad_shape",
                 )
-            from ..ops import sum_to
-
             grad = sum_to(grad, shape)
         if grad._array.dtype != array_dtype:
             from .. import dtypes

@@ -1,9 +1,9 @@
 """Views, and changing them in place: how the base's history learns about it.
 
 ``x[1:]``, ``x.t()``, ``x.view(...)``, ``x.expand(...)``, ``x.unsqueeze(0)`` ... return views:
-new tensors over the same numbers as their base. ``ops._ViewPrimitive`` makes every view
-remember its base (``v._base``), how it was viewed, and share the base's version counter, so
-an in-place change through either one is noticed by a backward that saved the other.
+new tensors over the same numbers as their base. ``_ViewPrimitive`` (in ``ops/shape.py``) makes
+every view remember its base (``v._base``), how it was viewed, and share the base's version
+counter, so an in-place change through either one is noticed by a backward that saved the other.
 
 Changing a view in place, say ``b[1:].mul_(2)``, changes numbers of ``b`` too, so ``b``'s
 history must change with them. As in PyTorch:
@@ -71,6 +71,16 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
             ),
             "view_no_grad",
         )
+    if tensor._made_by_multi_output and grad_state.enabled and (records or base._requires_grad):
+        raise with_hint(
+            RuntimeError(
+                f"Output {tensor._output_nr} of {tensor._made_by_multi_output} is a view and is "
+                "being modified inplace. This view is the output of a function that returns "
+                "multiple views. Such functions do not allow the output views to be modified "
+                "inplace. You should replace the inplace operation by an out-of-place one."
+            ),
+            "multi_output_view",
+        )
     if records and base.grad_fn is None and base._requires_grad:
         raise with_hint(
             RuntimeError(
@@ -84,7 +94,7 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
 def positions_in_base(view: Tensor) -> Any:
     """For each element of ``view``, its flat position in ``view._base`` (an integer array of
     the view's shape)."""
-    from ..ops import _UNRECORDED, _same_device
+    from ..ops.primitive import _UNRECORDED, _same_device
 
     base = view._base._array
     xp = xp_of(base)
@@ -113,7 +123,8 @@ class CopySlices(Node):
             remember_forward(self)
 
     def _apply(self, grad_outputs: tuple) -> tuple:
-        from ..ops import _UNRECORDED, AsStrided, IndexPut
+        from ..ops.indexing import AsStrided, IndexPut
+        from ..ops.primitive import _UNRECORDED
         from .graph import _validate_grads
 
         (grad,) = grad_outputs
@@ -143,7 +154,7 @@ class CopySlices(Node):
 def rebase(changed: Tensor) -> None:
     """After ``changed`` (a base or a view) was changed in place and recorded: give the base a
     CopySlices node if a view was changed, then see every live view from the base again."""
-    from ..ops import AsStrided
+    from ..ops.indexing import AsStrided
 
     base = changed._base if changed._base is not None else changed
     if base is not changed:

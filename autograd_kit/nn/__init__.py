@@ -81,14 +81,14 @@ __all__ = [
     "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Identity", "MSELoss", "L1Loss",
     "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init",
     "utils",
-    # ---- nn-more ----
+    # smooth activations, normalization, average pooling, parameter containers, robust losses
     "GELU", "SiLU", "Softplus", "ELU", "Hardtanh", "ReLU6", "LayerNorm", "BatchNorm2d",
     "AvgPool2d", "AdaptiveAvgPool2d", "ParameterList", "ParameterDict", "SmoothL1Loss",
     "HuberLoss",
-    # ---- recurrent ----
+    # recurrent layers, 1-d convolution, attention
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "Conv1d",
     "MultiheadAttention",
-    # ---- nn-tail ----
+    # shrinking and gating activations, divergences, distances, margin losses, padding
     "LogSigmoid", "Softsign", "Tanhshrink", "Hardswish", "Hardsigmoid", "Mish", "GLU", "Softmin",
     "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink", "KLDivLoss",
     "CosineSimilarity", "PairwiseDistance", "MarginRankingLoss", "TripletMarginLoss",

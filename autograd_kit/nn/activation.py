@@ -16,9 +16,9 @@ from .parameter import Parameter
 
 __all__ = [
     "ReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Identity", "LeakyReLU",
-    # ---- nn-more ----
+    # smooth activations and clipping
     "GELU", "SiLU", "Softplus", "ELU", "Hardtanh", "ReLU6",
-    # ---- nn-tail ----
+    # shrinking, gating and self-normalizing activations
     "LogSigmoid", "Softsign", "Tanhshrink", "Hardswish", "Hardsigmoid", "Mish", "GLU", "Softmin",
     "PReLU", "Threshold", "CELU", "SELU", "Hardshrink", "Softshrink",
 ]
@@ -110,7 +110,7 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
-# ---- nn-more --------------------------------------------------------------------------------
+# ---- smooth activations and clipping --------------------------------------------------------
 
 
 def _inplace_repr(inplace: bool) -> str:
@@ -227,7 +227,7 @@ class ReLU6(Hardtanh):
         return "inplace=True" if self.inplace else ""
 
 
-# ---- nn-tail --------------------------------------------------------------------------------
+# ---- shrinking, gating and self-normalizing activations -------------------------------------
 
 
 class LogSigmoid(Module):

@@ -235,7 +235,7 @@ class ModuleDict(Module):
             self[key] = module
 
 
-# ---- nn-more: containers of parameters ---------------------------------------------------------
+# ---- containers of parameters ---------------------------------------------------------
 
 
 def _as_parameter(value):

@@ -17,7 +17,7 @@ from ..autograd.grad_mode import no_grad
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros_", "eye_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
-    # ---- nn-tail ----
+    # truncated normal, orthogonal
     "trunc_normal_", "orthogonal_",
 ]
 
@@ -146,7 +146,7 @@ def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in",
     return normal_(tensor, 0.0, gain / math.sqrt(fan))
 
 
-# ---- nn-tail ------------------------------------------------------------------------------------
+# ---- truncated normal and orthogonal initialization ---------------------------------------------
 
 # The inverse of the standard normal distribution function, elementwise on a NumPy array
 # (NumPy has none and SciPy is not a dependency; Python's is accurate to float64).
@@ -156,7 +156,7 @@ _normal_quantile = np.frompyfunc(statistics.NormalDist().inv_cdf, 1, 1)
 def _fill_on_host(tensor, sample):
     """Fill `tensor` (outside the graph) with `sample(numpy_generator, shape)`, an array
     computed with NumPy on the host from the generator `ak.manual_seed` seeds."""
-    from .._tensor_methods import _fill_random
+    from ..ops.copies import _fill_random
     from ..random import numpy_generator
 
     with no_grad():

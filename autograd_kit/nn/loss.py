@@ -9,9 +9,9 @@ from .module import Module
 
 __all__ = [
     "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-    # ---- nn-more ----
+    # robust regression losses
     "SmoothL1Loss", "HuberLoss",
-    # ---- nn-tail ----
+    # divergences and margin losses
     "KLDivLoss", "MarginRankingLoss", "TripletMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss",
     "HingeEmbeddingLoss",
 ]
@@ -109,7 +109,7 @@ class BCEWithLogitsLoss(_Loss):
                                                   pos_weight=self.pos_weight)
 
 
-# ---- nn-more --------------------------------------------------------------------------------
+# ---- robust regression losses: smooth L1 and Huber ------------------------------------------
 
 
 class SmoothL1Loss(_Loss):
@@ -142,7 +142,7 @@ class HuberLoss(_Loss):
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-# ---- nn-tail --------------------------------------------------------------------------------
+# ---- divergences, likelihoods and margin losses ---------------------------------------------
 
 
 class KLDivLoss(_Loss):

@@ -144,7 +144,7 @@ class Module:
         positional arguments."""
         return _add_module_hook(self._forward_pre_hooks, hook, prepend=False)
 
-    # ---- nn-tail: backward hooks -------------------------------------------------------------
+    # ---- backward hooks ---------------------------------------------------------------------
 
     def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_input, grad_output)` when the gradients with respect to
@@ -602,7 +602,7 @@ class Module:
     def double(self):
         return self._apply(lambda t: t.double() if _is_floating(t) else t)
 
-    # ---- nn-tail ----
+    # ---- casting to other dtypes ----
 
     def half(self):
         """Cast floating point parameters and buffers to float16 (integer buffers stay)."""

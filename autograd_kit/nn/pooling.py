@@ -44,7 +44,7 @@ class MaxPool2d(Module):
                 f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
-# ---- nn-more --------------------------------------------------------------------------------
+# ---- average pooling ------------------------------------------------------------------------
 
 
 class AvgPool2d(Module):

@@ -8,7 +8,7 @@ from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-# ---- optim-data ----
+# ---- optimizers with adapted steps and quasi-Newton: NAdam, RAdam, Adamax, Adadelta, L-BFGS ----
 # isort: split
 from .adadelta import Adadelta
 from .adamax import Adamax
@@ -17,5 +17,5 @@ from .nadam import NAdam
 from .radam import RAdam
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler", "Adagrad",
-           # ---- optim-data ----
+           # optimizers with adapted steps, quasi-Newton
            "NAdam", "RAdam", "Adamax", "Adadelta", "LBFGS"]

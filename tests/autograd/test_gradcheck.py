@@ -90,6 +90,7 @@ CASES = {
     "Exp": (lambda a: a.exp(), [arr(2, 3)], None),
     "Log": (lambda a: a.log(), [positive(4)], None),
     "Sqrt": (lambda a: a.sqrt(), [positive(4)], None),
+    "Rsqrt": (lambda a: a.rsqrt(), [positive(4)], None),
     "Abs": (lambda a: a.abs(), [away_from_zero(5)], None),
     "Sign": (lambda a: a.sign() * a, [away_from_zero(5)], None),
     "Sin": (lambda a: a.sin(), [arr(4)], None),
@@ -203,6 +204,11 @@ CASES = {
     # ---- nn-more ----
     "Erf": (lambda a: a.erf(), [arr(2, 3)], None),
     "ClampMin": (lambda a: a.clamp_min(0.1), [np.array([-1.3, -0.2, 0.4, 1.7])], None),
+    "ClampMax": (lambda a: a.clamp_max(0.1), [np.array([-1.3, -0.2, 0.4, 1.7])], None),
+    # unbind and split: one node with an output per part (autograd.Functions, not primitives)
+    "Unbind": (lambda a: a.unbind(1)[0] * 2 + a.unbind(1)[2], [arr(3, 4)], None),
+    "Split": (lambda a: a.split(2, dim=1)[1] * 3, [arr(3, 4)], None),
+    "SplitWithSizes": (lambda a: a.split([1, 3])[1].sin(), [arr(4, 2)], None),
     "Gelu": (lambda x: F.gelu(x), [arr(2, 3)], None),
     "Silu": (lambda x: F.silu(x), [arr(2, 3)], None),
     # (beta x beyond the threshold takes the other branch: one element of each kind)

@@ -14,9 +14,11 @@ MODULES = [
     "nn.module", "nn.parameter", "nn.linear", "nn.conv", "nn.pooling", "nn.activation",
     "nn.dropout", "nn.batchnorm", "nn.embedding", "nn.container", "nn.loss", "nn.flatten",
     "nn.utils.clip_grad", "nn.utils.convert_parameters", "optim.optimizer", "optim.sgd",
-    "optim.adam", "optim.lr_scheduler", "utils.data.dataset", "utils.data.dataloader",
+    "optim.adam", "optim.lr_scheduler.schedules", "optim.lr_scheduler.cyclic",
+    "optim.lr_scheduler.plateau", "optim.lr_scheduler.combined", "utils.data.dataset", "utils.data.dataloader",
     # ---- nn-more ----
-    "nn.normalization", "nn.functional", "optim.adagrad",
+    "nn.normalization", "nn.functional.activations", "nn.functional.layers",
+    "nn.functional.losses", "optim.adagrad",
     # ---- recurrent ----
     "nn.rnn", "nn.attention",
     # ---- nn-tail ----

@@ -3,7 +3,7 @@
 from .dataloader import DataLoader, default_collate
 from .dataset import Dataset, Subset, TensorDataset, random_split
 
-# ---- optim-data ----
+# ---- iterable and combined datasets, samplers ----
 # isort: split
 from .dataset import ChainDataset, ConcatDataset, IterableDataset
 from .sampler import (
@@ -16,6 +16,6 @@ from .sampler import (
 )
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "default_collate",
-           # ---- optim-data ----
+           # iterable and combined datasets, samplers
            "IterableDataset", "ConcatDataset", "ChainDataset", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler"]

@@ -11,16 +11,6 @@ import numpy as np
 __all__ = ["DataLoader", "default_collate"]
 
 
-def _permutation(n: int, generator=None) -> list[int]:
-    """A random order of range(n), drawn from `generator` or else from the global generator
-    that `ak.manual_seed` seeds (so a seeded run shuffles the same way every time)."""
-    if isinstance(generator, (np.random.Generator, np.random.RandomState)):
-        return [int(i) for i in generator.permutation(n)]
-    from ... import randperm
-
-    return randperm(n, generator=generator).tolist()
-
-
 def default_collate(batch):
     """Stack a list of samples into a batch, as PyTorch's ``default_collate`` does.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split",
-           # ---- optim-data ----
+           # iterable and combined datasets
            "IterableDataset", "ConcatDataset", "ChainDataset"]
 
 
@@ -63,7 +63,7 @@ def random_split(dataset, lengths, generator=None):
     fractions that sum to 1)."""
     import math
 
-    from .dataloader import _permutation
+    from .sampler import _permutation
 
     total = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
@@ -83,7 +83,7 @@ def random_split(dataset, lengths, generator=None):
     return subsets
 
 
-# ---- optim-data -------------------------------------------------------------------------------
+# ---- iterable and combined datasets -----------------------------------------------------------
 
 
 class IterableDataset(Dataset):

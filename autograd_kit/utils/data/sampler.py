@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
+
+
+def _permutation(n: int, generator=None) -> list[int]:
+    """A random order of range(n), drawn from `generator` or else from the global generator
+    that `ak.manual_seed` seeds (so a seeded run shuffles the same way every time)."""
+    if isinstance(generator, (np.random.Generator, np.random.RandomState)):
+        return [int(i) for i in generator.permutation(n)]
+    from ... import randperm
+
+    return randperm(n, generator=generator).tolist()
 
 
 def _check_positive_int(name: str, value) -> None:
@@ -73,8 +85,6 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from .dataloader import _permutation
-
         n = len(self.data_source)
         if self.replacement:
             from ... import randint
@@ -106,8 +116,6 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from .dataloader import _permutation
-
         for position in _permutation(len(self.indices), self.generator):
             yield self.indices[position]
 
