@@ -45,20 +45,11 @@ class Slice(_ViewPrimitive):
         return placed_back(grad, ctx.shape, ctx.key)
 
 
-class Select(_ViewPrimitive):
-    """out = x[..., index, ...] along ``dim`` (one dimension fewer);  grad_x = grad placed back."""
+class Select(Slice):
+    """out = x[..., index, ...] along ``dim`` (one dimension fewer);  grad_x = grad placed back.
 
-    backward_on_arrays = True
-
-    @staticmethod
-    def forward(ctx, x, key):
-        key = _covering(key)
-        ctx.shape, ctx.key = x.shape, key
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return placed_back(grad, ctx.shape, ctx.key)
+    Slice's formulas (the key holds an integer instead of a slice), under its own node name,
+    SelectBackward0, as PyTorch records it."""
 
 
 # ---- Primitives: reading and writing by index ---------------------------------------------------
