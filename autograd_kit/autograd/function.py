@@ -78,6 +78,9 @@ class FunctionCtx:
     materialize_grads = True
     needs_input_grad: tuple[bool, ...] = ()
     _unpack_arrays = False
+    # True when pack_saved kept every saved value as itself (numbers and None): then
+    # saved_tensors is just ``_saved``, on tensors and on arrays alike.
+    _nothing_to_unpack = False
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for backward. Backward gets them back from ``ctx.saved_tensors`` and
@@ -93,6 +96,8 @@ class FunctionCtx:
         """
         if self._saved is None:
             raise with_hint(RuntimeError(_FREED), "second_backward")
+        if self._nothing_to_unpack:
+            return self._saved
         if not self._unpack_arrays:
             return tuple([_unpack(self, entry) for entry in self._saved])
         arrays = []
@@ -286,6 +291,7 @@ class SavedTensor:
         tensor = self._node._unpack_saved(self._position).detach()
         packed = (_PACKED, pack_hook(tensor), unpack_hook)
         self._node._saved = saved[: self._position] + (packed,) + saved[self._position + 1 :]
+        self._node._nothing_to_unpack = False
 
     def __repr__(self) -> str:
         return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
@@ -351,19 +357,25 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     primitives the input's array) backward gets that input tensor back, so a second
     derivative can flow through it; if it is an output it is rebuilt on demand.
     """
-    entries = []
-    for value in node._saved:
-        value_type = type(value)
-        if value is None or value_type is float or value_type is int:
-            entries.append(value)
-        else:
-            entries.append(_entry_for(value, inputs, input_arrays, outputs))
+    saved = node._saved
+    entries = None  # made only once some value needs an entry: often none does
+    position = 0
+    for value in saved:
+        if value is not None:
+            # Anything saved, even a number (PyTorch saves it as a tensor), is freed by backward.
+            node._holds_tensors = True
+            value_type = type(value)
+            if value_type is not float and value_type is not int:  # numbers stay as they are
+                if entries is None:
+                    entries = list(saved)
+                entries[position] = _entry_for(value, inputs, input_arrays, outputs)
+        position += 1
     if active_hooks:  # inside saved_tensors_hooks: keep what pack_hook makes of each tensor
-        entries = [_packed(entry, outputs, *active_hooks[-1]) for entry in entries]
-    node._saved = tuple(entries)
-    # Anything saved, even a number (PyTorch saves it as a tensor), is freed by backward.
-    if entries.count(None) < len(entries):
-        node._holds_tensors = True
+        entries = [_packed(entry, outputs, *active_hooks[-1]) for entry in entries or saved]
+    if entries is None:
+        node._nothing_to_unpack = True
+    else:
+        node._saved = tuple(entries)
 
 
 def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> tuple:
