@@ -219,24 +219,6 @@ class BackwardFunction(FunctionCtx, Node):
         self._holds_tensors = False
         self._saved = None
 
-    def __getattr__(self, name: str) -> Any:
-        """PyTorch's ``_saved_<name>`` and ``_raw_saved_<name>`` (see ``saved_names``). Only
-        reached for names the node does not have otherwise, so it costs nothing elsewhere."""
-        if name == "_raw_saved_tensors" and not self._forward_cls._is_primitive:
-            saved = self._saved or ()  # a custom Function's node: one box per saved tensor
-            return tuple(SavedTensor(self, position) for position in range(len(saved)))
-        raw = name.startswith("_raw_saved_")
-        if raw or name.startswith("_saved_"):
-            sources = saved_names(type(self).__name__)
-            key = name[len("_raw_saved_") if raw else len("_saved_") :]
-            if key in sources:
-                position = tensor_position(sources[key])
-                if position is None and not raw:
-                    return value_of(self, sources[key])
-                if position is not None:
-                    return SavedTensor(self, position) if raw else self._unpack_saved(position)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def __dir__(self) -> list[str]:
         names = [] if self._forward_cls._is_primitive else ["_raw_saved_tensors"]
         for key, source in saved_names(type(self).__name__).items():
@@ -431,6 +413,39 @@ def _same_scalar(value: Any, output: Tensor) -> bool:
     )
 
 
+def _saved_name_properties(node_name: str, is_primitive: bool) -> dict[str, property]:
+    """PyTorch's ``_saved_<name>`` and ``_raw_saved_<name>`` (see ``saved_names``) for one
+    node class, as properties.
+
+    (Properties made once per class rather than one ``__getattr__``: a class that defines
+    ``__getattr__`` makes every attribute read on its instances slower, even of attributes it
+    has, and the engine reads node attributes all the time.)
+    """
+
+    def value(source: Any) -> property:
+        return property(lambda node: value_of(node, source))
+
+    def unpacked(position: int) -> property:
+        return property(lambda node: node._unpack_saved(position))
+
+    def box(position: int) -> property:
+        return property(lambda node: SavedTensor(node, position))
+
+    properties = {}
+    if not is_primitive:  # a custom Function's node: one box per saved tensor
+        properties["_raw_saved_tensors"] = property(
+            lambda node: tuple(SavedTensor(node, i) for i in range(len(node._saved or ())))
+        )
+    for key, source in saved_names(node_name).items():
+        position = tensor_position(source)
+        if position is None:
+            properties[f"_saved_{key}"] = value(source)
+        else:
+            properties[f"_saved_{key}"] = unpacked(position)
+            properties[f"_raw_saved_{key}"] = box(position)
+    return properties
+
+
 class _FunctionMeta(type):
     """Gives every Function subclass its own node class, named after it (``MyReLUBackward``).
 
@@ -453,6 +468,7 @@ class _FunctionMeta(type):
                 "_backward_on_arrays": namespace.get(
                     "backward_on_arrays", getattr(cls, "backward_on_arrays", False)
                 ),
+                **_saved_name_properties(node_name, cls._is_primitive),
             },
         )
 
