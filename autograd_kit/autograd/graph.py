@@ -310,10 +310,17 @@ def run_backward(
     collector_was_on = gc.isenabled()
     gc.disable()
     node = None
+    # A node that the last one made ready while no other node was waiting runs next without a
+    # trip through the heap (it would have been the heap's only entry), and its gradient comes
+    # with it, not through ``buffers``. In a chain that is every node.
+    handed_over = handed_over_grads = None
     try:
-        while ready:
-            node = heapq.heappop(ready)[2]
-            grads = buffers.pop(node, None) or [None] * node._num_outputs
+        while ready or handed_over is not None:
+            if handed_over is not None:
+                node, grads, handed_over = handed_over, handed_over_grads, None
+            else:
+                node = heapq.heappop(ready)[2]
+                grads = buffers.pop(node, None) or [None] * node._num_outputs
             fresh = popped = False
             if owned:  # this node now takes its gradients over: forget them as the engine's own
                 popped = [owned.pop(id(grad), None) for grad in grads]
@@ -354,17 +361,33 @@ def run_backward(
             ):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
-                if grad is not None:
+                if grad is not None and track_fresh and grad.size >= _FRESH_MIN_SIZE:
                     # Copies and allocations only matter for big arrays; skip the bookkeeping
                     # for small ones.
-                    if track_fresh and grad.size >= _FRESH_MIN_SIZE:
-                        _mark_if_fresh(grad, grads, grad_inputs, owned)
+                    _mark_if_fresh(grad, grads, grad_inputs, owned)
+                remaining = dependencies[next_node] - 1
+                dependencies[next_node] = remaining
+                if (
+                    remaining == 0
+                    and handed_over is None
+                    and not ready
+                    and next_node._num_outputs == 1
+                    and next_node not in buffers
+                ):
+                    # Its one and only gradient: hand the node over (see ``handed_over``).
+                    handed_over, handed_over_grads = next_node, [grad]
+                    continue
+                if handed_over is not None:  # a second node is ready: both go on the heap
+                    buffers[handed_over] = handed_over_grads
+                    heapq.heappush(
+                        ready, (-handed_over._sequence_nr, next(tie_breaker), handed_over)
+                    )
+                    handed_over = handed_over_grads = None
+                if grad is not None:
                     if next_node not in buffers and next_node._num_outputs == 1:
                         buffers[next_node] = [grad]  # the first gradient to arrive
                     else:
                         _add_to_buffer(buffers, next_node, output_nr, grad, owned, raw)
-                remaining = dependencies[next_node] - 1
-                dependencies[next_node] = remaining
                 if remaining == 0:
                     heapq.heappush(ready, (-next_node._sequence_nr, next(tie_breaker), next_node))
             # Let go of this node's gradients now, not when the next node rebinds the names:

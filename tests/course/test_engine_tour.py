@@ -14,7 +14,7 @@ from .conftest import read
 
 def test_the_cut_points_of_the_loop_listing_exist_in_order():
     source = inspect.getsource(graph.run_backward)
-    start, stop = source.find("while ready:"), source.find("except Exception")
+    start, stop = source.find("while ready"), source.find("except Exception")
     assert 0 <= start < stop
 
 
@@ -23,7 +23,7 @@ def test_the_loop_counts_dependencies_and_runs_ready_nodes():
     # them have delivered their gradient"
     source = inspect.getsource(graph.run_backward)
     assert "_count_dependencies" in source
-    loop = source[source.find("while ready:"):source.find("except Exception")]
+    loop = source[source.find("while ready"):source.find("except Exception")]
     assert "dependencies[next_node]" in loop and "remaining == 0" in loop
 
 
