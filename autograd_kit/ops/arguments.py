@@ -118,7 +118,7 @@ def _binary(
         # The common case: a float tensor and a number.
         if number_as is not None:
             return primitive.apply(a, **{number_as: b}, **settings)
-        return primitive.apply(a, b, **settings)
+        return primitive.apply(a, b, **settings) if settings else primitive.apply(a, b)
     if isinstance(b, Tensor):
         array_a, array_b = a._array, b._array
         if type(array_a) is not np.ndarray or type(array_b) is not np.ndarray:

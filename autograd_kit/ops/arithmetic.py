@@ -490,11 +490,15 @@ class Addcdiv(Primitive):
 
 def add(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self + alpha * other."""
+    if type(alpha) is int and alpha == 1:  # the default, which is Add's own (as for a + b)
+        return _binary(Add, self, other)
     return _binary(Add, self, other, alpha=_alpha(alpha, "add"))
 
 
 def sub(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """self - alpha * other."""
+    if type(alpha) is int and alpha == 1:
+        return _binary(Sub, self, other)
     return _binary(Sub, self, other, alpha=_alpha(alpha, "sub"))
 
 
