@@ -98,7 +98,7 @@ class Tensor:
     _retains_grad = False
     _accumulator: Any = None
     _is_inference = False
-    # Views (see autograd/views.py): the tensor whose memory a view shares, how it was viewed
+    # Views (see ops/views.py): the tensor whose memory a view shares, how it was viewed
     # (the view primitives applied to the base, in order), and a base's live views.
     _grad_meta: tuple | None = None  # set on a dtype-promoted alias (see _promote)
     _base: Tensor | None = None

@@ -6,6 +6,8 @@ module              what it holds (primitives with forward beside backward, then
 ==================  =================================================================
 ``primitive``       ``Primitive``, the table ``PRIMITIVES``, the steps formulas use
 ``arguments``       argument checks every method shares (promotion, devices, numbers)
+``positions``       ``Index``, ``IndexPut``, ``AsStrided``: reading and writing by position
+``views``           changing a view in place: the base's ``CopySlices``, views seen again
 ``inplace``         the one in-place mechanism (``x.add_(y)``, ``x[0] = 1``)
 ``copies``          ``to``, ``clone``, ``contiguous``, ``zero_``/``fill_``/``copy_``, fills
 ``arithmetic``      ``+ - * / **``, comparisons, remainders, ``lerp``/``addcmul``
@@ -42,11 +44,13 @@ from . import (
     linalg,
     losses,
     normalization,
+    positions,
     primitive,
     reductions,
     scans,
     selection,
     shape,
+    views,
 )
 from .activations import (
     Celu,
@@ -231,12 +235,9 @@ from .elementwise import (
     trunc,
 )
 from .indexing import (
-    AsStrided,
     Embedding,
     Gather,
-    Index,
     IndexAdd,
-    IndexPut,
     IndexSelect,
     MaskedSelect,
     Scatter,
@@ -310,6 +311,7 @@ from .normalization import (
     NativeBatchNorm,
     NativeLayerNorm,
 )
+from .positions import AsStrided, Index, IndexPut
 from .primitive import (
     PRIMITIVES,
     Primitive,

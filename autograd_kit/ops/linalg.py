@@ -19,7 +19,7 @@ from .._errors import with_hint
 from ..tensor import Tensor, _normalize_dim, _wrap
 from .arguments import _binary, _check_same_device, _type_word_of
 from .arithmetic import mul
-from .indexing import _placed_at_positions
+from .positions import _placed_at_positions
 from .primitive import (
     Primitive,
     _if,

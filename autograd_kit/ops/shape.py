@@ -30,7 +30,7 @@ from .registry import tensor_methods
 class _ViewPrimitive(Primitive):
     """A primitive whose output is a view: it shares its input's memory (slicing, transposes,
     ``view``, ``expand``, ``squeeze`` ...). The output remembers its base and shares the base's
-    version counter, as in PyTorch (see ``autograd/views.py`` for what that makes possible)."""
+    version counter, as in PyTorch (see ``ops/views.py`` for what that makes possible)."""
 
     creates_view = True
 
