@@ -24,13 +24,15 @@ module              what it holds (primitives with forward beside backward, then
 ``normalization``   batch norm, layer norm
 ==================  =================================================================
 
-Each family module registers its Tensor methods (``"__mul__": mul``) in ``registry``; the
-last line of this file attaches them all to ``Tensor`` in one step. ``tensor.py`` and the
-engine (``autograd/graph.py``) import none of these modules. This file re-exports the
+Each family module registers its Tensor methods (``"__mul__": mul``) in ``_registry`` (the
+engine registers ``backward`` there too); the last line of this file attaches them all to
+``Tensor`` in one step. ``tensor.py`` and the engine (``autograd/graph.py``) import none of
+these modules. This file re-exports the
 primitives (``ak.ops.Mul``) and the functions ``autograd_kit/__init__.py`` makes ``ak.*``.
 """
 
 from .._broadcasting import broadcast_shapes, sum_to
+from .._registry import TENSOR_METHODS, attach, tensor_methods
 from ..tensor import Tensor
 from . import (
     activations,
@@ -356,7 +358,6 @@ from .reductions import (
     var,
     vector_norm,
 )
-from .registry import TENSOR_METHODS, attach, tensor_methods
 from .scans import (
     Cumprod,
     Cumsum,

@@ -18,6 +18,7 @@ from .. import _backend, dtypes
 from .._backend import index_put, xp_of
 from .._broadcasting import _broadcast_pair, _either
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..autograd.function import Function
 from ..autograd.grad_mode import grad_state
 from ..tensor import Tensor, _normalize_dim, _wrap
@@ -26,7 +27,6 @@ from .inplace import _inplace
 from .positions import AsStrided, Index, IndexPut, _is_advanced, placed_back
 from .primitive import _UNRECORDED, Primitive, _same_device
 from .reductions import _dim_tuple
-from .registry import tensor_methods
 from .shape import Unsqueeze, _ViewPrimitive, cat, stack
 
 # ---- Primitives: slices and parts ---------------------------------------------------------------
