@@ -119,7 +119,7 @@ def grad(
 
 
 def tensor_backward(
-    self,
+    self: Tensor,
     gradient: Tensor | None = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
