@@ -7,8 +7,6 @@ They follow PyTorch's defaults: floating point data becomes float32, integers in
 from __future__ import annotations
 
 import functools
-import numbers
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +16,7 @@ from ._broadcasting import _broadcast_pair
 from ._errors import with_hint
 from .autograd.grad_mode import grad_state
 from .random import Generator, numpy_generator
-from .tensor import Tensor, _as_shape, _wrap
+from .tensor import Tensor, _as_shape, _tensor_array, _wrap
 
 
 def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
@@ -38,45 +36,6 @@ def _finish(array: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> 
             )
         tensor.requires_grad = True
     return tensor
-
-
-def _infer_dtype(data: Any) -> dtypes.dtype:
-    """PyTorch's rule for Python data: any float -> float32, else any int -> int64, else bool."""
-    flat = (
-        np.asarray(data, dtype=object).ravel() if not isinstance(data, numbers.Number) else [data]
-    )
-    kinds = {type(value) for value in flat}
-    if any(issubclass(kind, (float, np.floating)) for kind in kinds):
-        return dtypes.DEFAULT_FLOAT
-    if any(issubclass(kind, (bool, np.bool_)) for kind in kinds) and all(
-        issubclass(kind, (bool, np.bool_)) for kind in kinds
-    ):
-        return dtypes.bool_
-    return dtypes.int64 if flat is not None and len(flat) else dtypes.DEFAULT_FLOAT
-
-
-def _tensor_array(data: Any, dtype: Any, device: Any) -> Any:
-    if isinstance(data, Tensor):
-        array = _backend.asnumpy(data._array).copy()
-    elif isinstance(data, np.ndarray):
-        array = data.copy()
-    elif isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in _flat(data)):
-        array = np.array(
-            [_backend.asnumpy(item._array) if isinstance(item, Tensor) else item for item in data]
-        )
-    else:
-        # Straight to the requested dtype: going through float32 first would round 0.3.
-        wanted = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
-        array = np.array(data, dtype=wanted.numpy)
-    if dtype is not None:
-        array = array.astype(dtypes.to_dtype(dtype).numpy, copy=False)
-    elif array.dtype.name not in dtypes.BY_NAME:
-        array = array.astype(np.float32)
-    return array
-
-
-def _flat(data: Sequence) -> list:
-    return list(data)
 
 
 def tensor(

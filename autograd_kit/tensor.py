@@ -4,11 +4,12 @@ A tensor holds its numbers in ``_array`` (a NumPy array on the CPU, a CuPy array
 and, for autograd, ``requires_grad``, ``grad``, ``grad_fn`` (the node that produced it) and a
 version counter that in-place operations bump. Printing lives in ``_printing.py``.
 
-This file imports no operation: the math methods (``x * y``, ``x.sum()``, ``x[0]``, ``x.to()``)
-are registered by the family modules in ``ops/`` and attached in one step by
-``ops/__init__.py``. The few methods that run the engine (``backward``, ``register_hook``, the
-non-leaf ``grad`` warning) import it when called, since the engine is built on this module
-(the layers are checked by ``tests/test_import_layers.py``).
+This file imports nothing above it: the math methods (``x * y``, ``x.sum()``, ``x[0]``,
+``x.to()``) are registered by the family modules in ``ops/``, and ``backward`` by the engine
+(``autograd/backward_and_grad.py``), in ``_registry.py``; ``ops/__init__.py`` attaches them in
+one step. Only two small engine modules that import nothing back are reached when called:
+``autograd/hooks.py`` (``register_hook``) and ``autograd/grad_mode.py`` (is inference mode on?).
+The layers are checked by ``tests/test_import_layers.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import builtins
 import math
 import numbers
+import warnings
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -98,7 +100,7 @@ class Tensor:
     _retains_grad = False
     _accumulator: Any = None
     _is_inference = False
-    # Views (see autograd/views.py): the tensor whose memory a view shares, how it was viewed
+    # Views (see ops/views.py): the tensor whose memory a view shares, how it was viewed
     # (the view primitives applied to the base, in order), and a base's live views.
     _grad_meta: tuple | None = None  # set on a dtype-promoted alias (see _promote)
     _base: Tensor | None = None
@@ -109,8 +111,6 @@ class Tensor:
     __array_priority__ = 1000  # numpy_array * tensor calls Tensor.__rmul__
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .creation import _tensor_array
-
         if len(args) == 1 and not isinstance(args[0], numbers.Number):
             array = _tensor_array(args[0], dtypes.float32, None)
         else:
@@ -166,8 +166,6 @@ class Tensor:
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward()`` (leaves, or tensors that ``retain_grad()``)."""
         if self.grad_fn is not None and not self._retains_grad and self._grad is None:
-            from .autograd.graph import warn_non_leaf_grad  # the engine's warning
-
             warn_non_leaf_grad()
         return self._grad
 
@@ -225,24 +223,6 @@ class Tensor:
         from .autograd.hooks import add_hook
 
         return add_hook(self._backward_hooks, hook)
-
-    def backward(
-        self,
-        gradient: Tensor | None = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
-        inputs: Sequence[Tensor] | Tensor | None = None,
-    ) -> None:
-        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``.grad``.
-
-        ``gradient`` is the starting gradient d(something)/d(self); it may be left out only
-        when ``self`` holds a single number (then it is 1). The graph's saved values are freed
-        afterwards unless ``retain_graph=True``; ``create_graph=True`` records the backward
-        pass itself so it can be differentiated again.
-        """
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """A new leaf that shares this tensor's numbers (and version counter) but has no graph.
@@ -542,6 +522,61 @@ def _init_from(tensor: Tensor, array: Any) -> None:
     tensor._requires_grad = False
     tensor.grad_fn = None
     tensor._version_counter = [0]
+
+
+# ---- Python data to an array (``ak.tensor(data)`` and the legacy ``Tensor(data)``) --------------
+
+def _infer_dtype(data: Any) -> dtypes.dtype:
+    """PyTorch's rule for Python data: any float -> float32, else any int -> int64, else bool."""
+    flat = (
+        np.asarray(data, dtype=object).ravel() if not isinstance(data, numbers.Number) else [data]
+    )
+    kinds = {type(value) for value in flat}
+    if any(issubclass(kind, (float, np.floating)) for kind in kinds):
+        return dtypes.DEFAULT_FLOAT
+    if any(issubclass(kind, (bool, np.bool_)) for kind in kinds) and all(
+        issubclass(kind, (bool, np.bool_)) for kind in kinds
+    ):
+        return dtypes.bool_
+    return dtypes.int64 if flat is not None and len(flat) else dtypes.DEFAULT_FLOAT
+
+
+def _tensor_array(data: Any, dtype: Any, device: Any) -> Any:
+    if isinstance(data, Tensor):
+        array = _backend.asnumpy(data._array).copy()
+    elif isinstance(data, np.ndarray):
+        array = data.copy()
+    elif isinstance(data, (list, tuple)) and any(isinstance(item, Tensor) for item in _flat(data)):
+        array = np.array(
+            [_backend.asnumpy(item._array) if isinstance(item, Tensor) else item for item in data]
+        )
+    else:
+        # Straight to the requested dtype: going through float32 first would round 0.3.
+        wanted = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
+        array = np.array(data, dtype=wanted.numpy)
+    if dtype is not None:
+        array = array.astype(dtypes.to_dtype(dtype).numpy, copy=False)
+    elif array.dtype.name not in dtypes.BY_NAME:
+        array = array.astype(np.float32)
+    return array
+
+
+def _flat(data: Sequence) -> list:
+    return list(data)
+
+
+# ---- The non-leaf ``.grad`` warning -------------------------------------------------------------
+
+def warn_non_leaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+        "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+        "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:

@@ -1,132 +1,21 @@
 """``ak.autograd``: reverse-mode automatic differentiation.
 
 ``backward`` and ``grad`` are the two ways in: one adds gradients into leaves' ``.grad``,
-the other returns them. Both check their arguments here and hand the walk to the engine in
-``graph.py``.
+the other returns them (both in ``backward_and_grad.py``, which hands the walk to the engine in
+``graph.py``). The submodules import from each other, never from this file, so it only
+gathers the public names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from .._errors import with_hint
 from . import anomaly_mode, functional, graph  # noqa: F401  (ak.autograd.functional)
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .backward_and_grad import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401  (public API)
 from .graph import BackwardEvent, Node, observe_backward
 from .variable import Variable
-
-
-def _as_tuple(value: Any) -> tuple:
-    if value is None:
-        return ()
-    from ..tensor import Tensor
-
-    if isinstance(value, Tensor):
-        return (value,)
-    return tuple(value)
-
-
-def _make_grads(outputs: tuple, grad_outputs: tuple) -> list:
-    """The starting gradient of each output: given, or 1 for a single-number output."""
-    from ..tensor import Size, Tensor
-
-    grads = []
-    for output, grad in zip(outputs, grad_outputs):
-        if grad is None:
-            if output.numel() != 1:
-                raise with_hint(
-                    RuntimeError(
-                        "grad can be implicitly created only for scalar outputs"
-                    ),
-                    "non_scalar",
-                )
-            if not output.dtype.is_floating_point:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for real scalar outputs but got {output.dtype!r}"
-                )
-            from ..creation import ones_like
-
-            grad = ones_like(output)
-        elif not isinstance(grad, Tensor):
-            raise TypeError(
-                f"gradient must be a Tensor or None, but got {type(grad).__name__} "
-                "(wrap numbers in torch.tensor(...))"
-            )
-        elif grad.shape != output.shape:
-            raise with_hint(
-                RuntimeError(
-                    f"Mismatch in shape: grad_output[{len(grads)}] has a shape of {Size(grad.shape)!r} "
-                    f"and output[{len(grads)}] has a shape of {Size(output.shape)!r}."
-                ),
-                "grad_shape",
-            )
-        grads.append(grad)
-    return grads
-
-
-def backward(
-    tensors: Any,
-    grad_tensors: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    inputs: Any = None,
-) -> None:
-    """Add d(tensors)/d(leaf) into every leaf's ``.grad`` (``tensor.backward`` calls this)."""
-    outputs = _as_tuple(tensors)
-    grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
-    if retain_graph is None:
-        retain_graph = create_graph
-    inputs_tuple = _as_tuple(inputs) if inputs is not None else None
-    if inputs_tuple is not None and not inputs_tuple:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    graph.run_backward(
-        outputs, _make_grads(outputs, grads), bool(retain_graph), create_graph, inputs=inputs_tuple
-    )
-
-
-def grad(
-    outputs: Any,
-    inputs: Any,
-    grad_outputs: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    allow_unused: bool | None = None,
-    materialize_grads: bool = False,
-) -> tuple:
-    """Return d(outputs)/d(inputs) without touching any ``.grad``.
-
-    Example:
-        >>> x = ak.tensor(3.0, requires_grad=True)
-        >>> (dy_dx,) = ak.autograd.grad(x ** 2, x, create_graph=True)
-        >>> dy_dx
-        tensor(6., grad_fn=<MulBackward0>)
-    """
-    outputs_tuple = _as_tuple(outputs)
-    inputs_tuple = _as_tuple(inputs)
-    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs_tuple)
-    if retain_graph is None:
-        retain_graph = create_graph
-    if allow_unused is None:
-        allow_unused = materialize_grads
-    result = graph.run_backward(
-        outputs_tuple,
-        _make_grads(outputs_tuple, grads),
-        bool(retain_graph),
-        create_graph,
-        inputs=inputs_tuple,
-        accumulate=False,
-        allow_unused=allow_unused,
-    )
-    if materialize_grads:
-        from ..creation import zeros_like
-
-        result = [zeros_like(t) if g is None else g for t, g in zip(inputs_tuple, result)]
-    return tuple(result)
-
 
 __all__ = [
     "BackwardEvent",

@@ -40,7 +40,7 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _DISPATCH_FILES = {
     os.path.join(_PACKAGE, name)
     for name in ("tensor.py", "_broadcasting.py", "autograd/function.py",
-                 "autograd/views.py", "autograd/anomaly_mode.py")
+                 "autograd/anomaly_mode.py")
 } | {  # every operation family module in ops/
     os.path.join(_PACKAGE, "ops", name)
     for name in os.listdir(os.path.join(_PACKAGE, "ops"))

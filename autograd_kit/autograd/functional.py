@@ -72,7 +72,7 @@ def _finish(values: Any, create_graph: bool) -> Any:
 
 def _grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, create_graph: bool) -> tuple:
     """autograd.grad over the outputs that require grad; None for every unreachable input."""
-    from . import grad
+    from .backward_and_grad import grad
 
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=True) if o.requires_grad]
     if not pairs:
@@ -206,7 +206,7 @@ def _jvp_through_double_backward(
     ]
     if not pairs:
         return (None,) * len(outputs)
-    from . import grad
+    from .backward_and_grad import grad
 
     return grad(
         [g for g, _ in pairs],

@@ -139,7 +139,7 @@ def _analytical_jacobians(
     Also returns each gradient whose dtype or shape differs from its input's, as
     ``(input index, "dtype" or "size", what was found)``, for PyTorch's attribute checks.
     """
-    from . import grad as autograd_grad
+    from .backward_and_grad import grad as autograd_grad
 
     differentiable_inputs = [inputs[p] for p in positions]
     result, wrong = [], []
@@ -177,7 +177,7 @@ def _test_backward_mul_by_grad_output(outputs: tuple, inputs: tuple, positions: 
     backward that ignores grad_output passes the Jacobian test on a scalar output, where the
     one-hot seed is 1, but not this one), with its input's dtype, device and size."""
     from ..creation import zeros_like
-    from . import grad as autograd_grad
+    from .backward_and_grad import grad as autograd_grad
 
     differentiable_inputs = [inputs[p] for p in positions]
     grads = autograd_grad(list(outputs), differentiable_inputs,
@@ -369,7 +369,7 @@ def gradgradcheck(
         True
     """
     from ..creation import rand
-    from . import grad as autograd_grad
+    from .backward_and_grad import grad as autograd_grad
 
     inputs = _as_tuple(inputs)
     if grad_outputs is None:

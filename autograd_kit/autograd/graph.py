@@ -17,7 +17,6 @@ import gc
 import heapq
 import itertools
 import sys
-import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -832,16 +831,4 @@ def remember(table: dict[tuple, tuple], key: tuple, record: tuple) -> tuple:
 def shared_output_nrs(output_nrs: tuple) -> tuple:
     """The shared copy of a node's output numbers (see ``SHARED_OUTPUT_NRS``)."""
     return SHARED_OUTPUT_NRS.get(output_nrs) or remember(SHARED_OUTPUT_NRS, output_nrs, output_nrs)
-
-
-def warn_non_leaf_grad() -> None:
-    warnings.warn(
-        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-        "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-        "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
-        UserWarning,
-        stacklevel=3,
-    )
 

@@ -6,6 +6,8 @@ module              what it holds (primitives with forward beside backward, then
 ==================  =================================================================
 ``primitive``       ``Primitive``, the table ``PRIMITIVES``, the steps formulas use
 ``arguments``       argument checks every method shares (promotion, devices, numbers)
+``positions``       ``Index``, ``IndexPut``, ``AsStrided``: reading and writing by position
+``views``           changing a view in place: the base's ``CopySlices``, views seen again
 ``inplace``         the one in-place mechanism (``x.add_(y)``, ``x[0] = 1``)
 ``copies``          ``to``, ``clone``, ``contiguous``, ``zero_``/``fill_``/``copy_``, fills
 ``arithmetic``      ``+ - * / **``, comparisons, remainders, ``lerp``/``addcmul``
@@ -22,13 +24,15 @@ module              what it holds (primitives with forward beside backward, then
 ``normalization``   batch norm, layer norm
 ==================  =================================================================
 
-Each family module registers its Tensor methods (``"__mul__": mul``) in ``registry``; the
-last line of this file attaches them all to ``Tensor`` in one step. ``tensor.py`` and the
-engine (``autograd/graph.py``) import none of these modules. This file re-exports the
+Each family module registers its Tensor methods (``"__mul__": mul``) in ``_registry`` (the
+engine registers ``backward`` there too); the last line of this file attaches them all to
+``Tensor`` in one step. ``tensor.py`` and the engine (``autograd/graph.py``) import none of
+these modules. This file re-exports the
 primitives (``ak.ops.Mul``) and the functions ``autograd_kit/__init__.py`` makes ``ak.*``.
 """
 
 from .._broadcasting import broadcast_shapes, sum_to
+from .._registry import TENSOR_METHODS, attach, tensor_methods
 from ..tensor import Tensor
 from . import (
     activations,
@@ -42,11 +46,13 @@ from . import (
     linalg,
     losses,
     normalization,
+    positions,
     primitive,
     reductions,
     scans,
     selection,
     shape,
+    views,
 )
 from .activations import (
     Celu,
@@ -231,12 +237,9 @@ from .elementwise import (
     trunc,
 )
 from .indexing import (
-    AsStrided,
     Embedding,
     Gather,
-    Index,
     IndexAdd,
-    IndexPut,
     IndexSelect,
     MaskedSelect,
     Scatter,
@@ -310,6 +313,7 @@ from .normalization import (
     NativeBatchNorm,
     NativeLayerNorm,
 )
+from .positions import AsStrided, Index, IndexPut
 from .primitive import (
     PRIMITIVES,
     Primitive,
@@ -354,7 +358,6 @@ from .reductions import (
     var,
     vector_norm,
 )
-from .registry import TENSOR_METHODS, attach, tensor_methods
 from .scans import (
     Cumprod,
     Cumsum,

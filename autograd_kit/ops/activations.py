@@ -13,10 +13,10 @@ from typing import Any
 
 from .._backend import xp_of
 from .._broadcasting import _either
+from .._registry import tensor_methods
 from ..tensor import Tensor
 from .inplace import _inplace
 from .primitive import Primitive, _same_device, erf_of, exp_of, masked, sigmoid_of, tanh_of
-from .registry import tensor_methods
 from .selection import Clamp, choose
 from .shape import Cat
 

@@ -18,6 +18,7 @@ from .. import _backend, dtypes
 from .._backend import xp_of
 from .._broadcasting import _broadcast_pair, _either
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..tensor import Tensor, _wrap
 from .arguments import (
     _SCALARS,
@@ -33,7 +34,6 @@ from .arguments import (
 )
 from .inplace import _NUMPY_UFUNCS, _check_cast_dtype, _inplace, _inplace_binary, _iop
 from .primitive import Primitive, _if, _same_device
-from .registry import tensor_methods
 from .selection import where
 
 # ---- Primitives: sums and differences -----------------------------------------------------------

@@ -13,7 +13,7 @@ from .._backend import xp_of
 from .._broadcasting import _either
 from ..autograd.grad_mode import grad_state
 from ..tensor import _wrap
-from .indexing import IndexPut
+from .positions import IndexPut
 from .primitive import _UNRECORDED, Primitive, _contiguous, _same_device, _Unrecorded
 
 # ---- Windows: im2col and col2im -----------------------------------------------------------------

@@ -13,12 +13,12 @@ import numpy as np
 from .. import _backend, dtypes
 from .._backend import to_device, xp_of
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..autograd.grad_mode import grad_state, no_grad
 from ..tensor import Tensor
 from .arguments import _as_number
 from .inplace import _check_not_inference, _inplace
 from .primitive import Primitive, _contiguous, native_dtype
-from .registry import tensor_methods
 
 # ---- Primitives: copies and conversions ---------------------------------------------------------
 

@@ -18,6 +18,7 @@ from .. import _backend, dtypes
 from .._backend import erf as _erf_array
 from .._backend import xp_of
 from .._broadcasting import _either
+from .._registry import tensor_methods
 from ..tensor import Tensor, _wrap
 from .arguments import _binary, _floating, _named, _not_implemented_for, _require_tensor
 from .primitive import (
@@ -32,7 +33,6 @@ from .primitive import (
     sinh_of,
     sqrt_of,
 )
-from .registry import tensor_methods
 
 # ---- Primitives: exponentials and logarithms ----------------------------------------------------
 

@@ -2,7 +2,8 @@
 ``x[key] = value``, gathering and scattering (``gather``, ``scatter``, ``index_select``,
 ``index_add``, ``masked_select``, ``take``), embedding lookups and ``nonzero``/``bincount``.
 
-Reading by index has a gradient that puts ``grad`` back at the positions read (``IndexPut``).
+Reading by index has a gradient that puts ``grad`` back at the positions read (``IndexPut``);
+those two primitives, and ``AsStrided``, are in ``positions.py``.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ import numpy as np
 
 from .. import _backend, dtypes
 from .._backend import index_put, xp_of
-from .._broadcasting import _broadcast_pair, _either, reshaped
+from .._broadcasting import _broadcast_pair, _either
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..autograd.function import Function
 from ..autograd.grad_mode import grad_state
 from ..tensor import Tensor, _normalize_dim, _wrap
 from .arguments import _alpha, _as_number, _check_same_device, _type_word_of
 from .inplace import _inplace
+from .positions import AsStrided, Index, IndexPut, _is_advanced, placed_back
 from .primitive import _UNRECORDED, Primitive, _same_device
 from .reductions import _dim_tuple
-from .registry import tensor_methods
 from .shape import Unsqueeze, _ViewPrimitive, cat, stack
 
 # ---- Primitives: slices and parts ---------------------------------------------------------------
@@ -54,86 +56,6 @@ class Select(Slice):
 
 # ---- Primitives: reading and writing by index ---------------------------------------------------
 
-class AsStrided(Primitive):
-    """out = the elements of x at the flat positions ``index`` (an integer array in the view's
-    shape);  grad_x = grad added back at those positions.
-
-    How a view is seen from its base again after an in-place change to either: the view's new
-    grad_fn picks its region out of the base's gradient (``autograd/views.py``).
-    """
-
-    backward_on_arrays = True
-
-    node_name = "AsStridedBackward0"
-
-    @staticmethod
-    def forward(ctx, x, index):
-        xp = xp_of(x)
-        flat_index = xp_of(index).reshape(index, (-1,))
-        ctx.shape, ctx.flat_index = x.shape, (flat_index,)
-        return xp.reshape(xp.take(xp.reshape(x, (-1,)), flat_index), index.shape)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _placed_at_positions(grad, ctx.shape, ctx.flat_index)
-
-
-def _placed_at_positions(grad: Any, shape: tuple, flat_index: tuple) -> Any:
-    """zeros(shape) with ``grad`` added at the flat positions ``flat_index`` (a 1-tuple)."""
-    size = 1
-    for length in shape:
-        size *= length
-    return reshaped(placed_back(reshaped(grad, (-1,)), (size,), flat_index), shape)
-
-
-class Index(Primitive):
-    """out = x[key] with integer-array or boolean-mask indexing;  grad_x = grad added back at
-    the chosen positions (repeated positions add up)."""
-
-    backward_on_arrays = True
-
-    @staticmethod
-    def forward(ctx, x, key):
-        ctx.shape, ctx.key = x.shape, key
-        dim = _take_dim(key)
-        if dim is not None:
-            # x[[0, 2, 0]] (or x[:, [0, 2, 0]]) is take along one dim, the form every array
-            # library (and the array API standard, which array-api-strict's test devices
-            # enforce) supports.
-            return xp_of(x).take(x, key[dim], axis=dim)
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return placed_back(grad, ctx.shape, ctx.key)
-
-
-class IndexPut(Primitive):
-    """out = zeros(shape) with grad added at ``key`` (the backward of indexing);
-    grad_grad = grad[key]."""
-
-    @staticmethod
-    def forward(ctx, grad, shape, key):
-        ctx.key = key
-        xp = xp_of(grad)
-        out = xp.zeros(shape, dtype=grad.dtype, **_same_device(xp, grad))
-        if _is_advanced(key):
-            _backend.index_add(out, key, grad)
-        else:
-            out[key] = grad
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return Index.apply(grad, key=ctx.key)
-
-
-placed_back = _either(
-    lambda t, shape, key: IndexPut.apply(t, shape=shape, key=key),
-    lambda xp, a, shape, key: IndexPut.forward(_UNRECORDED, a, shape, key),
-)
-
-
 class SetItem(Primitive):
     """out = x with out[key] = value (``x[key] = value``);  grad_x = grad with zeros at key,
     grad_value = grad[key] summed to value's shape."""
@@ -162,30 +84,12 @@ class SetItem(Primitive):
         return grad_x, grad_value
 
 
-def _take_dim(key: Any) -> int | None:
-    """``dim`` when ``key`` is ``(:, ..., :, integers)`` with a 1-D integer array at ``dim``
-    (what ``x[[0, 2]]`` and ``index_select`` index with), else None."""
-    if not isinstance(key, tuple) or not key:
-        return None
-    *slices, rows = key
-    if getattr(rows, "ndim", None) != 1 or dtypes.of_array(rows)._category != 1:
-        return None
-    if any(not isinstance(part, slice) or part != slice(None) for part in slices):
-        return None
-    return len(slices)
-
-
 def _covering(key: Any) -> Any:
     """A basic index with a trailing ``...`` when it has none: NumPy and CuPy assume it, the
     array API standard (and array-api-strict's test devices) wants every axis covered."""
     if not isinstance(key, tuple) or _is_advanced(key) or any(part is Ellipsis for part in key):
         return key
     return key + (Ellipsis,)
-
-
-def _is_advanced(key: Any) -> bool:
-    parts = key if isinstance(key, tuple) else (key,)
-    return any(not isinstance(part, (int, slice, type(None), type(Ellipsis))) for part in parts)
 
 
 # ---- Primitives: gathering ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 An in-place operation runs its primitive, puts the result into ``self``'s memory, bumps the
 version counter (so a saved tensor changed later is caught in backward) and, when recorded,
 makes ``self``'s ``grad_fn`` the new node; a view's base learns of the change through
-``autograd/views.py``. ``_inplace_view`` is the form for ``squeeze_``/``unsqueeze_``, which
+``views.py``. ``_inplace_view`` is the form for ``squeeze_``/``unsqueeze_``, which
 change only the shape.
 """
 
@@ -17,10 +17,10 @@ import numpy as np
 from .. import _backend, dtypes
 from .._broadcasting import _broadcast_pair
 from .._errors import with_hint
-from ..autograd import views
 from ..autograd.function import _OUTPUT
 from ..autograd.grad_mode import grad_state, no_grad
 from ..tensor import Tensor, _wrap
+from . import views
 from .arguments import _alpha, _as_number, _meet_on_one_device, _promote, _type_word_of
 from .primitive import _UNRECORDED, Primitive
 

@@ -16,10 +16,11 @@ from .. import _backend
 from .._backend import diagonal_of, index_put, xp_of
 from .._broadcasting import _broadcast_pair, _either
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..tensor import Tensor, _normalize_dim, _wrap
 from .arguments import _binary, _check_same_device, _type_word_of
 from .arithmetic import mul
-from .indexing import _placed_at_positions
+from .positions import _placed_at_positions
 from .primitive import (
     Primitive,
     _if,
@@ -31,7 +32,6 @@ from .primitive import (
     unsqueezed,
 )
 from .reductions import _norm_gradient, _vector_norm_of
-from .registry import tensor_methods
 from .shape import UnsafeView, _mT, _ViewPrimitive, expand, reshape, squeeze, squeeze_, t, unsqueeze
 
 # ---- Primitives: matrix products ----------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 from .. import _backend, dtypes
 from .._backend import xp_of
 from .._broadcasting import sum_keepdim
+from .._registry import tensor_methods
 from ..tensor import MaxResult, MinResult, Tensor, _normalize_dim, _wrap
 from .arguments import _floating, _not_implemented_for, _type_word_of
 from .primitive import (
@@ -27,7 +28,6 @@ from .primitive import (
     native_dtype,
     unsqueezed,
 )
-from .registry import tensor_methods
 from .selection import choose, maximum, minimum
 
 # ---- Primitives: sums and means -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from .. import _backend, dtypes
 from .._backend import xp_of
 from .._broadcasting import _either, sum_keepdim
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..tensor import (
     KthvalueResult,
     MedianResult,
@@ -24,7 +25,6 @@ from ..tensor import (
 from .indexing import placed_back
 from .primitive import Primitive, _row_by_row, _same_device, masked, native_dtype, unsqueezed
 from .reductions import _check_something_to_choose, _ExtremeAll
-from .registry import tensor_methods
 from .selection import where
 
 # ---- Primitives: running sums and products ------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from .. import _backend, dtypes
 from .._backend import xp_of
 from .._broadcasting import _broadcast_pair, _either
+from .._registry import tensor_methods
 from ..tensor import Tensor, _wrap
 from .arguments import (
     _as_number,
@@ -22,7 +23,6 @@ from .arguments import (
 )
 from .inplace import _inplace
 from .primitive import Primitive, _same_device, masked
-from .registry import tensor_methods
 
 # ---- Primitives: clamping -----------------------------------------------------------------------
 

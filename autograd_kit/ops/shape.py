@@ -17,20 +17,20 @@ from .. import dtypes
 from .._backend import xp_of
 from .._broadcasting import _broadcast_pair, _either, reshaped, sum_to
 from .._errors import with_hint
+from .._registry import tensor_methods
 from ..autograd.grad_mode import grad_state
 from ..tensor import Tensor, _normalize_dim
 from .arguments import _check_same_device, _promote
 from .inplace import _inplace_view
 from .primitive import Primitive, _row_by_row, flipped, matrix_t, squeezed
 from .reductions import _dim_tuple
-from .registry import tensor_methods
 
 # ---- Primitives: views that rearrange -----------------------------------------------------------
 
 class _ViewPrimitive(Primitive):
     """A primitive whose output is a view: it shares its input's memory (slicing, transposes,
     ``view``, ``expand``, ``squeeze`` ...). The output remembers its base and shares the base's
-    version counter, as in PyTorch (see ``autograd/views.py`` for what that makes possible)."""
+    version counter, as in PyTorch (see ``ops/views.py`` for what that makes possible)."""
 
     creates_view = True
 

@@ -17,7 +17,9 @@ history must change with them. As in PyTorch:
 
 A region is described by flat positions: the view primitives, replayed on
 ``arange(b.numel())`` shaped like ``b``, give for each element of the view the position in
-``b`` it lives at.
+``b`` it lives at. The nodes are built from the primitives in ``positions.py`` (``AsStrided``,
+``IndexPut``), which is why this file sits among the operations, beside its one caller,
+``inplace.py``, and not in the engine.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 from .. import tensor as tensor_module
 from .._backend import xp_of
 from .._errors import with_hint
-from .anomaly_mode import remember_forward
-from .grad_mode import grad_state
-from .graph import Node, gradient_edge, input_meta, next_sequence_nr
+from ..autograd.anomaly_mode import remember_forward
+from ..autograd.grad_mode import grad_state
+from ..autograd.graph import Node, _validate_grads, gradient_edge, input_meta, next_sequence_nr
+from .positions import AsStrided, IndexPut
+from .primitive import _UNRECORDED, _same_device
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -94,8 +98,6 @@ def check_inplace(tensor: Tensor, records: bool) -> None:
 def positions_in_base(view: Tensor) -> Any:
     """For each element of ``view``, its flat position in ``view._base`` (an integer array of
     the view's shape)."""
-    from ..ops.primitive import _UNRECORDED, _same_device
-
     base = view._base._array
     xp = xp_of(base)
     positions = xp.reshape(xp.arange(math.prod(base.shape), **_same_device(xp, base)), base.shape)
@@ -123,10 +125,6 @@ class CopySlices(Node):
             remember_forward(self)
 
     def _apply(self, grad_outputs: tuple) -> tuple:
-        from ..ops.indexing import AsStrided, IndexPut
-        from ..ops.primitive import _UNRECORDED
-        from .graph import _validate_grads
-
         (grad,) = grad_outputs
         if grad is None:
             return (None,) * len(self._input_meta)
@@ -154,8 +152,6 @@ class CopySlices(Node):
 def rebase(changed: Tensor) -> None:
     """After ``changed`` (a base or a view) was changed in place and recorded: give the base a
     CopySlices node if a view was changed, then see every live view from the base again."""
-    from ..ops.indexing import AsStrided
-
     base = changed._base if changed._base is not None else changed
     if base is not changed:
         base.grad_fn = CopySlices(base, changed.grad_fn, positions_in_base(changed))

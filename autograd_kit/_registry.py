@@ -1,16 +1,18 @@
-"""The registry of Tensor methods: each family module in ``ops/`` fills it, and
-``ops/__init__.py`` attaches it to ``Tensor`` in one step.
+"""The registry of Tensor methods: each family module in ``ops/`` fills it, the engine adds
+the one method that runs it (``backward``), and ``ops/__init__.py`` attaches them all to
+``Tensor`` in one step.
 
-``tensor.py`` holds a tensor's state and imports no operation; ``x * y`` works because
+``tensor.py`` holds a tensor's state and imports nothing above it; ``x * y`` works because
 ``arithmetic.py`` registers ``"__mul__": mul`` here and ``attach(Tensor)`` sets it on the
-class. A name registered twice is a mistake, so it raises instead of silently winning.
+class. A name registered twice is a mistake, so it raises instead of silently winning. This
+file sits beside ``tensor.py``, below the engine and the operations, so both can fill it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .. import _numpy_names
+from . import _numpy_names
 
 TENSOR_METHODS: dict[str, Any] = {}
 
