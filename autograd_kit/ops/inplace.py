@@ -159,7 +159,7 @@ def _inplace_binary(primitive: type[Primitive]) -> Any:
                     raise RuntimeError(
                         f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}"
                     )
-            if other.dtype is not self.dtype:
+            if other._array.dtype != self._array.dtype:  # (cheaper than two .dtype reads)
                 if other.dtype._category > self.dtype._category:
                     _check_cast(other._array, self)
                 other = _promote(other, self.dtype)
