@@ -652,10 +652,13 @@ def prod(self: Tensor, dim: int | None = None, keepdim: builtins.bool = False) -
     return ProdDim.apply(self, dim=_normalize_dim(dim, self.ndim), keepdim=keepdim)
 
 
-def _correction(unbiased: Any, correction: Any) -> Any:
-    if correction is not None:
-        return correction
-    return 1 if unbiased is None or unbiased else 0
+def _spread(primitive: Any, self: Tensor, dim: Any, unbiased: Any, keepdim: Any, correction: Any):
+    """``var`` or ``std``: PyTorch's two spellings of the correction (``unbiased=`` and
+    ``correction=``) become one number, n - correction being the divisor."""
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = None if dim is None else _dim_tuple(dim, self.ndim)
+    return primitive.apply(self, dim=dims, correction=correction, keepdim=keepdim)
 
 
 def var(
@@ -667,10 +670,7 @@ def var(
     correction: Any = None,
 ) -> Tensor:
     """Variance (with Bessel's correction by default: divides by n - 1)."""
-    dims = None if dim is None else _dim_tuple(dim, self.ndim)
-    return Var.apply(
-        self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim
-    )
+    return _spread(Var, self, dim, unbiased, keepdim, correction)
 
 
 def std(
@@ -682,10 +682,7 @@ def std(
     correction: Any = None,
 ) -> Tensor:
     """Standard deviation, the square root of ``var``."""
-    dims = None if dim is None else _dim_tuple(dim, self.ndim)
-    return Std.apply(
-        self, dim=dims, correction=_correction(unbiased, correction), keepdim=keepdim
-    )
+    return _spread(Std, self, dim, unbiased, keepdim, correction)
 
 
 # ---- Methods: norms -----------------------------------------------------------------------------
