@@ -37,6 +37,10 @@ from .saved_tensors import save_on_cpu, saved_tensors_hooks  # noqa: F401  (torc
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
+# The output numbers of a node whose inputs (up to 64) are all output 0 of their nodes, the
+# usual case: every such node shares this, the class default (``zip`` stops at the last input).
+ALL_OUTPUT_0 = (0,) * 64
+
 # Creation order of nodes; among ready nodes the engine runs the newest first.
 next_sequence_nr = itertools.count().__next__
 
@@ -64,7 +68,7 @@ class Node:
     # ``SHARED_OUTPUT_NRS``) which output of each node. One (node, output_nr) pair per input would be
     # one more object per edge for Python's garbage collector to walk while the graph lives.
     _next_nodes: tuple[Node | None, ...] = ()
-    _next_output_nrs: tuple[int, ...] = ()
+    _next_output_nrs: tuple[int, ...] = ALL_OUTPUT_0
     _pre_hooks: dict[int, Callable] | None = None
     _post_hooks: dict[int, Callable] | None = None
     _tensor_hooks: dict[int, dict[int, Callable]] | None = None  # output_nr -> hooks

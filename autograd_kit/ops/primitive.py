@@ -98,18 +98,19 @@ class Primitive(Function):
                 value = None
             if value is not None:  # record: the node is the ctx forward sees
                 node = _new(cls._backward_cls)
-                arrays, needs, next_nodes, meta = [], [], [], []
+                arrays, next_nodes, meta = [], [], []
+                needs = 0  # needs_input_grad as bits, first input highest (see _NEEDS)
                 other_outputs = False  # True once an input is not output 0 of its node
                 for value in inputs:
                     if not isinstance(value, Tensor):  # a number or setting: no edge
                         arrays.append(value)
-                        needs.append(False)
+                        needs += needs
                         next_nodes.append(None)
                         meta.append(None)
                         continue
                     array = value._array
                     arrays.append(array)
-                    needs.append(value._requires_grad)
+                    needs += needs + value._requires_grad
                     # The edge to where this input came from: its grad_fn or leaf accumulator.
                     producer = value.grad_fn
                     if producer is None:
@@ -128,17 +129,14 @@ class Primitive(Function):
                         else:
                             entry = input_meta(array)
                     meta.append(entry)
-                needs = tuple(needs)
-                node.needs_input_grad = SHARED_FLAGS.get(needs) or remember(
-                    SHARED_FLAGS, needs, needs
+                count = len(inputs)
+                node.needs_input_grad = (
+                    _NEEDS[count][needs] if count < 7 else needs_input_grad(count, needs)
                 )
                 output = _wrap(cls.forward(node, *arrays, **settings), node)
                 node._sequence_nr = next_sequence_nr()
                 node._next_nodes = tuple(next_nodes)
-                if not other_outputs:
-                    count = len(inputs)
-                    node._next_output_nrs = _ZEROS[count] if count < 65 else (0,) * count
-                else:
+                if other_outputs or count > 64:  # else Node's default, ALL_OUTPUT_0
                     node._next_output_nrs = shared_output_nrs(
                         tuple(
                             [
@@ -162,8 +160,15 @@ class Primitive(Function):
         return output
 
 
-# The output numbers of a node whose inputs are all output 0 of their nodes (the usual case).
-_ZEROS = [shared_output_nrs((0,) * count) for count in range(65)]
+def needs_input_grad(count: int, bits: int) -> tuple[bool, ...]:
+    """The shared ``needs_input_grad`` tuple of ``count`` inputs whose bits are ``bits`` (the
+    first input is the highest bit): ``needs_input_grad(2, 0b10)`` is ``(True, False)``."""
+    flags = tuple([bool(bits >> (count - 1 - position) & 1) for position in range(count)])
+    return SHARED_FLAGS.get(flags) or remember(SHARED_FLAGS, flags, flags)
+
+
+# The tuples for up to six inputs, by number of inputs and then bits (the usual case).
+_NEEDS = [[needs_input_grad(count, bits) for bits in range(2**count)] for count in range(7)]
 
 
 # ---- Steps backward formulas take besides operators ---------------------------------------------
