@@ -18,6 +18,7 @@ import heapq
 import itertools
 import sys
 import weakref
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -793,10 +794,10 @@ def input_meta(array: Any) -> tuple:
     the same shape and dtype (see ``SHARED_META``), so recording an operation makes no new one.
     """
     if type(array) is np.ndarray:
-        key = (array.shape, id(array.dtype))
-        meta = SHARED_META.get(key)
+        of_shape = SHARED_META[id(array.dtype)]
+        meta = of_shape.get(array.shape)
         if meta is None:
-            meta = remember(SHARED_META, key, (array.shape, array.dtype, None))
+            meta = remember(of_shape, array.shape, (array.shape, array.dtype, None))
         return meta
     return (array.shape, array.dtype, device_of(array))
 
@@ -807,16 +808,17 @@ def input_meta(array: Any) -> tuple:
 # the graph is alive (the collector, not the arithmetic, was most of the cost of recording a
 # long chain). Equal records are shared instead: a tuple never changes, so sharing it is
 # invisible. Each kind has its own table, with a key that is quick to hash:
-#   SHARED_META         (shape, id(dtype)) -> (shape, dtype, None), one input's record
-#                       (hashing a NumPy dtype is slow; the record keeps its dtype alive, so
-#                       the id stays that dtype's);
+#   SHARED_META         id(dtype) -> shape -> (shape, dtype, None), one input's record
+#                       (hashing a NumPy dtype is slow, and a small int then a shape is
+#                       quicker than a (shape, int) pair; the records keep their dtype
+#                       alive, so the id stays that dtype's);
 #   SHARED_INPUT_META   the ids of a node's input records -> the tuple of those records (it
 #                       keeps them alive);
 #   SHARED_OUTPUT_NRS   output numbers, e.g. (0, 0);
 #   SHARED_FLAGS        needs_input_grad, e.g. (True, False) (apart: (True, False) == (1, 0)).
 # A table only grows with the number of distinct shapes a program uses; it starts afresh
 # past a few thousand entries.
-SHARED_META: dict[tuple, tuple] = {}
+SHARED_META: defaultdict[int, dict[tuple, tuple]] = defaultdict(dict)
 SHARED_INPUT_META: dict[tuple, tuple] = {}
 SHARED_OUTPUT_NRS: dict[tuple, tuple] = {}
 SHARED_FLAGS: dict[tuple, tuple] = {}

@@ -122,12 +122,10 @@ class Primitive(Function):
                     # device (a dtype-promoted input's gradient goes back in the dtype the
                     # input really has).
                     entry = value._grad_meta
+                    if entry is None and type(array) is np.ndarray:  # input_meta, inlined
+                        entry = SHARED_META[id(array.dtype)].get(array.shape)
                     if entry is None:
-                        if type(array) is np.ndarray:  # graph.input_meta, inlined
-                            key = (array.shape, id(array.dtype))
-                            entry = SHARED_META.get(key) or input_meta(array)
-                        else:
-                            entry = input_meta(array)
+                        entry = input_meta(array)
                     meta.append(entry)
                 count = len(inputs)
                 node.needs_input_grad = (
