@@ -363,7 +363,8 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
 def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> tuple:
     """The saved entry for one value: an input, an output, or a constant (see ``_INPUT``)."""
     Tensor = tensor_module.Tensor
-    for position, array in enumerate(input_arrays):
+    position = 0  # (a counter, not enumerate(): this runs for most recorded operations)
+    for array in input_arrays:
         if value is array or value is inputs[position]:
             tensor = inputs[position]
             if not isinstance(tensor, Tensor):  # a number forward was given
@@ -371,6 +372,7 @@ def _entry_for(value: Any, inputs: tuple, input_arrays: Any, outputs: tuple) -> 
             if tensor._is_inference:
                 raise with_hint(RuntimeError(_INFERENCE_SAVED), "inference_saved")
             return (_INPUT, tensor, tensor._version_counter[0])
+        position += 1
     for output in outputs:
         if value is output or value is output._array or _same_scalar(value, output):
             version = output._version_counter
