@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+import numpy as np
+
 from ._backend import xp_of
 from ._errors import with_hint
 from .tensor import Size, Tensor
@@ -100,9 +102,13 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     if grad_shape == shape:
         return grad
     lead = len(grad_shape) - len(shape)
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, size in enumerate(shape) if size == 1 and grad_shape[lead + i] != 1
-    )
+    dims = tuple(range(lead))
+    if 1 in shape:
+        dims += tuple(
+            lead + i for i, size in enumerate(shape) if size == 1 and grad_shape[lead + i] != 1
+        )
+    if type(grad) is np.ndarray:  # the engine's raw gradients: one call into NumPy's C code
+        return np.add.reduce(grad, axis=dims, keepdims=True).reshape(shape)
     if dims:
         grad = sum_keepdim(grad, dims)
     return reshaped(grad, shape) if tuple(grad.shape) != shape else grad
