@@ -58,6 +58,8 @@ def _wrap(array: Any, grad_fn: Any = None) -> Tensor:
     tensor._requires_grad = grad_fn is not None
     tensor.grad_fn = grad_fn
     tensor._version_counter = [0]
+    tensor._output_nr = 0
+    tensor._grad_meta = None
     return tensor
 
 
@@ -91,18 +93,18 @@ class Tensor:
         "_requires_grad",
         "grad_fn",
         "_version_counter",
+        "_output_nr",
+        "_grad_meta",
         "__weakref__",
         "__dict__",
     )
     _grad: Tensor | None = None
-    _output_nr = 0
     _backward_hooks: dict | None = None
     _retains_grad = False
     _accumulator: Any = None
     _is_inference = False
     # Views (see ops/views.py): the tensor whose memory a view shares, how it was viewed
     # (the view primitives applied to the base, in order), and a base's live views.
-    _grad_meta: tuple | None = None  # set on a dtype-promoted alias (see _promote)
     _base: Tensor | None = None
     _view_chain: tuple = ()
     _views: Any = None
@@ -522,6 +524,8 @@ def _init_from(tensor: Tensor, array: Any) -> None:
     tensor._requires_grad = False
     tensor.grad_fn = None
     tensor._version_counter = [0]
+    tensor._output_nr = 0
+    tensor._grad_meta = None
 
 
 # ---- Python data to an array (``ak.tensor(data)`` and the legacy ``Tensor(data)``) --------------
