@@ -32,9 +32,9 @@ def _either(on_tensor: Any, on_array: Any) -> Any:
     return step
 
 
-sum_keepdim = _either(
+sum_keepdim = _either(  # (on NumPy, np.add.reduce: np.sum is a Python wrapper around it)
     lambda t, dims: t.sum(dims, keepdim=True),
-    lambda xp, a, dims: xp.sum(a, axis=dims, keepdims=True),
+    lambda xp, a, dims: (np.add.reduce if xp is np else xp.sum)(a, axis=dims, keepdims=True),
 )
 
 
