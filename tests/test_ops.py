@@ -112,6 +112,10 @@ CASES = {
     "int_array": (lambda L, a: a[[0, 2, 0]], [arr(3, 4)]),
     "int_array_dim1": (lambda L, a: a[:, L.tensor([0, 3])], [arr(3, 4)]),
     "gather_rows": (lambda L, a: a[L.arange(3), L.tensor([1, 0, 3])], [arr(3, 4)]),
+    "gather_rows_negative_and_repeated": (  # repeated positions add up in the gradient
+        lambda L, a: a[L.tensor([0, 2, -1, 0]), L.tensor([1, -4, 3, 1])] * L.arange(1.0, 5.0),
+        [arr(3, 4)],
+    ),
     "mm": (lambda L, a, b: a @ b, [arr(2, 3), arr(3, 4)]),
     "mv": (lambda L, a, b: a @ b, [arr(2, 3), arr(3)]),
     "dot": (lambda L, a, b: a @ b, [arr(3), arr(3)]),
@@ -837,6 +841,13 @@ def test_index_with_repeats_accumulates_gradient():
     x = ak.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2]].sum().backward()
     assert x.grad.tolist() == [2.0, 0.0, 1.0]
+
+
+def test_index_out_of_range_shows_only_torchs_error():
+    """NumPy refuses the index first; the error raised is PyTorch's alone, not chained to it."""
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dimension 1 with size 4") as error:
+        ak.ones(3, 4, requires_grad=True)[ak.arange(3), ak.tensor([1, 4, 0])]
+    assert error.value.__context__ is None and error.value.__cause__ is None
 
 
 def test_max_with_dim_returns_values_and_indices():
