@@ -60,6 +60,7 @@ CASES = {
     "tanh": (lambda L, a: a.tanh(), [arr(4)]),
     "sigmoid": (lambda L, a: a.sigmoid(), [arr(4)]),
     "relu": (lambda L, a: a.relu(), [arr(5)]),
+    "relu_long_rows": (lambda L, a: a.relu(), [arr(64, 128)]),  # (compared with a row of zeros)
     "clamp": (lambda L, a: a.clamp(-1, 1), [arr(6)]),
     "clamp_min": (lambda L, a: a.clamp(min=0), [arr(6)]),
     "where": (lambda L, a, b: L.where(a > 0, a, b), [arr(2, 3), arr(3)]),
@@ -841,6 +842,18 @@ def test_index_with_repeats_accumulates_gradient():
     x = ak.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2]].sum().backward()
     assert x.grad.tolist() == [2.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("shape", [(5,), (64, 128), (2, 3, 4096)])  # short rows, long rows
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+def test_relu_keeps_nan_and_gives_positive_zeros_like_torch(shape, dtype):
+    data = RNG.standard_normal(shape) * 3
+    data.reshape(-1)[:4] = [np.nan, -1.5, -np.inf, np.inf] if dtype != "int32" else [0, -1, -7, 5]
+    data = data.astype(dtype)
+    ours, theirs = ak.tensor(data).relu().numpy(), torch.tensor(data).relu().numpy()
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)  # (NaN counts as equal to NaN here)
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))  # +0.0 for negatives
 
 
 def test_index_out_of_range_shows_only_torchs_error():
