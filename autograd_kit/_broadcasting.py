@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+import numpy as np
+
 from ._backend import xp_of
 from ._errors import with_hint
 from .tensor import Size, Tensor
@@ -30,13 +32,20 @@ def _either(on_tensor: Any, on_array: Any) -> Any:
     return step
 
 
+# (On NumPy the arrays' own methods: the same work without np.sum's and np.reshape's Python
+# wrappers, which cost more than summing a small gradient.)
 sum_keepdim = _either(
     lambda t, dims: t.sum(dims, keepdim=True),
-    lambda xp, a, dims: xp.sum(a, axis=dims, keepdims=True),
+    lambda xp, a, dims: (
+        a.sum(axis=dims, keepdims=True) if xp is np else xp.sum(a, axis=dims, keepdims=True)
+    ),
 )
 
 
-reshaped = _either(lambda t, shape: t.reshape(shape), lambda xp, a, shape: xp.reshape(a, shape))
+reshaped = _either(
+    lambda t, shape: t.reshape(shape),
+    lambda xp, a, shape: a.reshape(shape) if xp is np else xp.reshape(a, shape),
+)
 
 
 # ---- Broadcasting forwards: the shape two shapes make -------------------------------------------
