@@ -38,7 +38,10 @@ sum_keepdim = _either(  # (on NumPy, np.add.reduce: np.sum is a Python wrapper a
 )
 
 
-reshaped = _either(lambda t, shape: t.reshape(shape), lambda xp, a, shape: xp.reshape(a, shape))
+reshaped = _either(
+    lambda t, shape: t.reshape(shape),
+    lambda xp, a, shape: a.reshape(shape) if xp is np else xp.reshape(a, shape),
+)
 
 
 # ---- Broadcasting forwards: the shape two shapes make -------------------------------------------

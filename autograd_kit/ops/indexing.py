@@ -357,9 +357,12 @@ def _check_index(index: int, size: int, dim: int) -> int:
 def _index_part(part: Any, self: Tensor) -> Any:
     """Turn one element of an index into something the array library accepts."""
     if isinstance(part, Tensor):
-        if part.ndim == 0 and not part.dtype.is_floating_point and part.dtype is not dtypes.bool_:
+        array = part._array
+        if array.ndim == 0 and not part.dtype.is_floating_point and part.dtype is not dtypes.bool_:
             return builtins.int(part.item())
-        return _backend.to_device(part._array, self.device)
+        if type(array) is np.ndarray and type(self._array) is np.ndarray:
+            return array  # (both on the CPU: nothing to move)
+        return _backend.to_device(array, self.device)
     if isinstance(part, (list, np.ndarray)):
         return _backend.to_device(np.asarray(part), self.device)
     if isinstance(part, np.integer):
@@ -368,11 +371,19 @@ def _index_part(part: Any, self: Tensor) -> Any:
 
 
 def _normalize_key(self: Tensor, key: Any) -> tuple:
-    parts = key if isinstance(key, tuple) else (key,)
-    key = tuple(_index_part(part, self) for part in parts)
+    """The key as the array library takes it, with PyTorch's IndexError for an integer array
+    out of range."""
+    key = _library_key(self, key)
     if _is_advanced(key):
         _check_integer_arrays_in_range(self, key)
     return key
+
+
+def _library_key(self: Tensor, key: Any) -> tuple:
+    """The key as a tuple of parts the array library takes (no range checks yet)."""
+    if isinstance(key, tuple):
+        return tuple([_index_part(part, self) for part in key])
+    return (_index_part(key, self),)
 
 
 def _check_integer_arrays_in_range(self: Tensor, key: tuple) -> None:
@@ -417,9 +428,20 @@ def _is_mask(part: Any) -> bool:
 def __getitem__(self: Tensor, key: Any) -> Tensor:
     """Indexing as in PyTorch: ``x[1:, ::2]`` (SliceBackward0), ``x[0]`` (SelectBackward0),
     ``x[None]`` (UnsqueezeBackward0), ``x[mask]`` and ``x[[0, 2]]`` (IndexBackward0)."""
-    key = _normalize_key(self, key)
+    key = _library_key(self, key)
     if _is_advanced(key):
-        return Index.apply(self, key=key)
+        if type(self._array) is not np.ndarray:  # (CuPy would wrap an index out of range around)
+            _check_integer_arrays_in_range(self, key)
+            return Index.apply(self, key=key)
+        try:
+            return Index.apply(self, key=key)
+        except IndexError:
+            # NumPy checks every index as it reads and refuses one out of range, so checking
+            # first would only repeat its work. Once it refuses, say which index in PyTorch's
+            # words (outside this block, so the traceback does not show NumPy's error too).
+            pass
+        _check_integer_arrays_in_range(self, key)
+        return Index.apply(self, key=key)  # anything else NumPy refuses, in NumPy's words
     specified = builtins.sum(1 for part in key if part is not None and part is not Ellipsis)
     if specified > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")

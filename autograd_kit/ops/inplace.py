@@ -64,7 +64,8 @@ def _inplace(self: Tensor, primitive: Any, *others: Any, **settings: Any) -> Ten
             RuntimeError("a leaf Variable that requires grad is being used in an in-place operation."),
             "inplace_leaf",
         )
-    _check_not_inference(self)
+    if self._is_inference:
+        _check_not_inference(self)
     if records:
         before = _wrap(
             self._array.copy()
@@ -90,18 +91,19 @@ def _inplace(self: Tensor, primitive: Any, *others: Any, **settings: Any) -> Ten
         _check_cast(new_values, self)
         self._array[...] = new_values
     else:
-        arrays = tuple(o._array if isinstance(o, Tensor) else o for o in others)
+        arrays = [o._array if isinstance(o, Tensor) else o for o in others]
         ufunc = _NUMPY_UFUNCS.get(primitive)
+        array = self._array
         if (
             ufunc is not None
-            and type(self._array) is np.ndarray
-            and self._array.dtype.kind == "f"
-            and settings.get("alpha", 1) == 1
+            and type(array) is np.ndarray
+            and array.dtype.kind == "f"
+            and (not settings or settings.get("alpha", 1) == 1)
             and (type(arrays[0]) is np.ndarray or type(arrays[0]) in (builtins.float, builtins.int))
         ):
             # ``p -= lr * grad`` on a float NumPy tensor: compute straight into its memory (the
             # other operand already has its dtype or is a number, so nothing can be cast).
-            ufunc(self._array, arrays[0], out=self._array)
+            ufunc(array, arrays[0], out=array)
         else:
             new_values = primitive.forward(_UNRECORDED, self._array, *arrays, **settings)
             _check_cast(new_values, self)
@@ -152,7 +154,8 @@ def _inplace_binary(primitive: type[Primitive]) -> Any:
         if "alpha" in settings:
             settings["alpha"] = _alpha(settings["alpha"], f"{primitive.__name__.lower()}_")
         if isinstance(other, Tensor):
-            other = _meet_on_one_device(self, other, keep_a=True)[1]
+            if type(other._array) is not np.ndarray or type(self._array) is not np.ndarray:
+                other = _meet_on_one_device(self, other, keep_a=True)[1]  # (two NumPy arrays meet)
             if other._array.shape != self._array.shape:
                 shape = _broadcast_pair(self._array.shape, other._array.shape)
                 if shape != self._array.shape:

@@ -104,11 +104,15 @@ def _take_dim(key: Any) -> int | None:
     if not isinstance(key, tuple) or not key:
         return None
     *slices, rows = key
+    for part in slices:  # (checked first: it rules out most keys at the first part)
+        if type(part) is not slice or part != _EVERYTHING:
+            return None
     if getattr(rows, "ndim", None) != 1 or dtypes.of_array(rows)._category != 1:
         return None
-    if any(not isinstance(part, slice) or part != slice(None) for part in slices):
-        return None
     return len(slices)
+
+
+_EVERYTHING = slice(None)
 
 
 def _is_advanced(key: Any) -> bool:
