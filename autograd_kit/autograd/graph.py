@@ -18,7 +18,7 @@ import heapq
 import itertools
 import sys
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -426,25 +426,28 @@ def run_backward(
 
 def _count_dependencies(
     starts: list[Node], within: set[Node] | None = None
-) -> tuple[dict[Node, int], set[Node]]:
-    """How many edges enter each node reachable from ``starts``, and the reachable set
-    (an iterative depth-first walk, so deep graphs need no recursion)."""
-    dependencies: dict[Node, int] = {}
-    seen = set(starts)
-    stack = list(seen)
+) -> tuple[dict[Node, int], Collection[Node]]:
+    """How many edges enter each node reachable from ``starts``, and the reachable nodes
+    (an iterative depth-first walk, so deep graphs need no recursion).
+
+    Every reachable node has a count, ``starts`` included (0 if nothing leads into them), so
+    the counts double as the set of nodes already seen.
+    """
+    dependencies: dict[Node, int] = dict.fromkeys(starts, 0)
+    stack = list(dependencies)
     while stack:
-        node = stack.pop()
-        for next_node in node._next_nodes:
+        for next_node in stack.pop()._next_nodes:
             if next_node is None or (within is not None and next_node not in within):
                 continue
-            dependencies[next_node] = dependencies.get(next_node, 0) + 1
-            if next_node not in seen:
-                seen.add(next_node)
+            if next_node in dependencies:
+                dependencies[next_node] += 1
+            else:  # reached for the first time: walk on from it
+                dependencies[next_node] = 1
                 stack.append(next_node)
-    return dependencies, seen
+    return dependencies, dependencies.keys()
 
 
-def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
+def _nodes_reaching(target_nodes: set[Node], reachable: Collection[Node]) -> set[Node]:
     """The nodes with a path to any target: walk reversed edges back from the targets."""
     parents: dict[Node, list[Node]] = {}
     for node in reachable:
