@@ -175,15 +175,14 @@ class BackwardFunction(FunctionCtx, Node):
         formula that records itself on tensors runs at NumPy speed here."""
         if grad_outputs[0] is None:
             return (None,) * len(self._input_meta)
-        running = _running_on_arrays
-        outer, running.node = running.node, self
+        _running_on_arrays.node = self
         try:
             if len(grad_outputs) == 1:  # a direct call: cheaper than unpacking *grad_outputs
                 grads = self._forward_cls.backward(self, grad_outputs[0])
             else:
                 grads = self._forward_cls.backward(self, *grad_outputs)
         finally:
-            running.node = outer
+            _running_on_arrays.node = None
         return grads if type(grads) is tuple else (grads,)
 
     def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:
