@@ -54,6 +54,23 @@ _INFERENCE_SAVED = (
 _INPUT, _OUTPUT, _CONSTANT, _PACKED = 0, 1, 2, 3
 
 
+class _RunningOnArrays:
+    """Which node's backward formula is running on raw arrays right now (None: none is).
+
+    ``ctx.saved_tensors`` gives arrays to that one node only, so a hook or a custom Function
+    that reads saved tensors while the engine runs still gets tensors. One shared slot costs
+    less to set per node than an attribute added to and deleted from every node.
+    """
+
+    __slots__ = ("node",)
+
+    def __init__(self) -> None:
+        self.node: FunctionCtx | None = None
+
+
+_running_on_arrays = _RunningOnArrays()
+
+
 class FunctionCtx:
     """The ``ctx`` argument of ``forward``/``backward``: a scratchpad shared between them.
 
@@ -77,7 +94,6 @@ class FunctionCtx:
     _dirty: tuple = ()
     materialize_grads = True
     needs_input_grad: tuple[bool, ...] = ()
-    _unpack_arrays = False
     # True when pack_saved kept every saved value as itself (numbers and None): then
     # saved_tensors is just ``_saved``, on tensors and on arrays alike.
     _nothing_to_unpack = False
@@ -98,7 +114,7 @@ class FunctionCtx:
             raise with_hint(RuntimeError(_FREED), "second_backward")
         if self._nothing_to_unpack:
             return self._saved
-        if not self._unpack_arrays:
+        if self is not _running_on_arrays.node:
             return tuple([_unpack(self, entry) for entry in self._saved])
         arrays = []
         for entry in self._saved:  # the raw-array twin of _unpack, written out: a hot path
@@ -159,11 +175,14 @@ class BackwardFunction(FunctionCtx, Node):
         formula that records itself on tensors runs at NumPy speed here."""
         if grad_outputs[0] is None:
             return (None,) * len(self._input_meta)
-        self._unpack_arrays = True
+        _running_on_arrays.node = self
         try:
-            grads = self._forward_cls.backward(self, *grad_outputs)
+            if len(grad_outputs) == 1:  # a direct call: cheaper than unpacking *grad_outputs
+                grads = self._forward_cls.backward(self, grad_outputs[0])
+            else:
+                grads = self._forward_cls.backward(self, *grad_outputs)
         finally:
-            del self._unpack_arrays
+            _running_on_arrays.node = None
         return grads if type(grads) is tuple else (grads,)
 
     def _grads_of_tensor_inputs(self, grads: tuple) -> tuple:

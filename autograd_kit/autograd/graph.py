@@ -19,7 +19,7 @@ import itertools
 import sys
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -304,6 +304,10 @@ def run_backward(
 
     captured: list[Any] = [None] * len(inputs or ())
     observed = bool(_observers)
+    # Decided once, not per node: formulas run on arrays with no observer watching them, so a
+    # primitive's node needs none of the conversions and reports that ``_run_node`` makes.
+    unwatched_raw = raw and not observed
+    release = not retain_graph
     anomaly = grad_state.anomaly
     check_nan = anomaly and grad_state.anomaly_check_nan
     previous_mode = grad_state.enabled
@@ -325,27 +329,26 @@ def run_backward(
             else:
                 node = heapq.heappop(ready)[2]
                 grads = buffers.pop(node, None) or [None] * node._num_outputs
-            fresh = popped = False
+            fresh = False
             if owned:  # this node now takes its gradients over: forget them as the engine's own
-                popped = [owned.pop(id(grad), None) for grad in grads]
-                fresh = grads[0] if popped[0] is grads[0] else False
+                fresh = grads[0] if owned.pop(id(grads[0]), None) is grads[0] else False
+                for grad in grads[1:]:
+                    owned.pop(id(grad), None)
             if node._hooked:
                 grads = _run_node_hooks(node, grads, create_graph, observed, raw)
-            if node in target_nodes:
+            if targets and node in target_nodes:
                 for output_nr, grad in enumerate(grads):
                     for position in targets.get((node, output_nr), ()):
                         captured[position] = grad
-            if isinstance(node, AccumulateGrad):
+            if type(node) is AccumulateGrad:  # (a leaf's node; ``type`` is cheaper than isinstance)
                 if accumulate and (inputs is None or node in target_nodes):
-                    _run_accumulate(
-                        node, _as_tensor(grads[0]), create_graph, observed, grads[0] is fresh
-                    )
+                    _run_accumulate(node, grads[0], create_graph, observed, grads[0] is fresh)
                 elif observed:
                     _emit("node", node=node, grad_outputs=_as_tensors(grads))
                 continue
             if needed is not None and not any(n in needed for n in node._next_nodes):
                 continue
-            if raw and node._backward_on_arrays and not (observed or node._post_hooks):
+            if unwatched_raw and node._backward_on_arrays and not node._post_hooks:
                 # The common case, taken here without a call to _run_node: a primitive's
                 # formula on raw arrays, whose results usually need no checking at all.
                 grad_inputs = node._apply_arrays(grads)
@@ -355,17 +358,21 @@ def run_backward(
                 grad_inputs = _run_node(node, grads, observed, raw)
             if check_nan:
                 anomaly_mode.check_nan(node, grad_inputs)
-            if not retain_graph and node._holds_tensors:
+            if release and node._holds_tensors:
                 node._release_saved()
                 if observed:
                     _emit("free", node=node)
-            track_fresh = raw and node._forward_cls_is_primitive
             for next_node, output_nr, grad in zip(
                 node._next_nodes, node._next_output_nrs, grad_inputs
             ):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
-                if grad is not None and track_fresh and grad.size >= _FRESH_MIN_SIZE:
+                if (
+                    raw
+                    and grad is not None
+                    and grad.size >= _FRESH_MIN_SIZE
+                    and node._forward_cls_is_primitive
+                ):
                     # Copies and allocations only matter for big arrays; skip the bookkeeping
                     # for small ones.
                     _mark_if_fresh(grad, grads, grad_inputs, owned)
@@ -396,7 +403,7 @@ def run_backward(
                     heapq.heappush(ready, (-next_node._sequence_nr, next(tie_breaker), next_node))
             # Let go of this node's gradients now, not when the next node rebinds the names:
             # a big array that was added into another one is freed before the next formula.
-            grads = grad_inputs = grad = fresh = popped = None
+            grads = grad_inputs = grad = fresh = None
     except Exception as error:
         if observed:  # ``node`` is the one that was running when the error happened
             _emit("error", node=node, message=str(error))
@@ -431,25 +438,28 @@ def run_backward(
 
 def _count_dependencies(
     starts: list[Node], within: set[Node] | None = None
-) -> tuple[dict[Node, int], set[Node]]:
-    """How many edges enter each node reachable from ``starts``, and the reachable set
-    (an iterative depth-first walk, so deep graphs need no recursion)."""
-    dependencies: dict[Node, int] = {}
-    seen = set(starts)
-    stack = list(seen)
+) -> tuple[dict[Node, int], Collection[Node]]:
+    """How many edges enter each node reachable from ``starts``, and the reachable nodes
+    (an iterative depth-first walk, so deep graphs need no recursion).
+
+    Every reachable node has a count, ``starts`` included (0 if nothing leads into them), so
+    the counts double as the set of nodes already seen.
+    """
+    dependencies: dict[Node, int] = dict.fromkeys(starts, 0)
+    stack = list(dependencies)
     while stack:
-        node = stack.pop()
-        for next_node in node._next_nodes:
+        for next_node in stack.pop()._next_nodes:
             if next_node is None or (within is not None and next_node not in within):
                 continue
-            dependencies[next_node] = dependencies.get(next_node, 0) + 1
-            if next_node not in seen:
-                seen.add(next_node)
+            if next_node in dependencies:
+                dependencies[next_node] += 1
+            else:  # reached for the first time: walk on from it
+                dependencies[next_node] = 1
                 stack.append(next_node)
-    return dependencies, seen
+    return dependencies, dependencies.keys()
 
 
-def _nodes_reaching(target_nodes: set[Node], reachable: set[Node]) -> set[Node]:
+def _nodes_reaching(target_nodes: set[Node], reachable: Collection[Node]) -> set[Node]:
     """The nodes with a path to any target: walk reversed edges back from the targets."""
     parents: dict[Node, list[Node]] = {}
     for node in reachable:
@@ -537,6 +547,7 @@ def _run_node_hooks(node: Node, grads: list, create_graph: bool, observed: bool,
 
 
 _FRESH_MIN_SIZE = 4096
+ndarray = np.ndarray  # (one global lookup in the per-node checks instead of two)
 
 
 def _mark_if_fresh(grad: Any, grads_in: list, grads_out: tuple, owned: dict) -> None:
@@ -558,10 +569,21 @@ def _mark_if_fresh(grad: Any, grads_in: list, grads_out: tuple, owned: dict) -> 
 
 
 def _run_accumulate(
-    node: AccumulateGrad, grad: Tensor | None, create_graph: bool, observed: bool, fresh: bool
+    node: AccumulateGrad, grad: Any, create_graph: bool, observed: bool, fresh: bool
 ) -> None:
+    """A leaf's gradient (an array in raw mode) goes through the leaf's hooks into ``.grad``."""
     leaf = node.variable
-    original = grad
+    if (
+        type(grad) is ndarray
+        and leaf._grad is None
+        and not (leaf._backward_hooks or observed)
+        and grad.dtype is leaf._array.dtype
+    ):
+        # The common first gradient of a step, a NumPy array nobody watches: the leaf keeps
+        # the engine's own array (or a copy), with no tensor made for it on the way.
+        leaf._grad = tensor_module._wrap(grad if fresh else grad.copy())
+        return
+    grad = original = _as_tensor(grad)
     if leaf._backward_hooks:
         fresh = False  # a hook may keep a reference to the gradient it was shown
         for hook in list(leaf._backward_hooks.values()):
@@ -591,7 +613,8 @@ def _run_accumulate(
 
 
 def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False) -> None:
-    """``tensor.grad += grad``, the one place ``.grad`` is written.
+    """``tensor.grad += grad``, the one place ``.grad`` is written (besides the shortcut in
+    ``_run_accumulate`` for a leaf's first gradient on arrays, which does what this would).
 
     Without create_graph the first gradient is copied (so no two leaves ever share one
     buffer; a sum the engine made itself is ``owned`` and needs no copy) and later ones are
@@ -677,7 +700,7 @@ def _arrays_fit(node: Node, grad_inputs: tuple) -> bool:
     for grad, input_meta, next_node in zip(grad_inputs, meta, node._next_nodes):
         if grad is not None and (
             next_node is None  # (also: an input that was a number)
-            or type(grad) is not np.ndarray
+            or type(grad) is not ndarray
             or grad.shape != input_meta[0]
             or grad.dtype is not input_meta[1]
         ):
