@@ -835,14 +835,11 @@ def input_meta(array: Any) -> tuple:
 #                       (hashing a NumPy dtype is slow, and a small int then a shape is
 #                       quicker than a (shape, int) pair; the records keep their dtype
 #                       alive, so the id stays that dtype's);
-#   SHARED_INPUT_META   the ids of a node's input records -> the tuple of those records (it
-#                       keeps them alive);
 #   SHARED_OUTPUT_NRS   output numbers, e.g. (0, 0);
 #   SHARED_FLAGS        needs_input_grad, e.g. (True, False) (apart: (True, False) == (1, 0)).
 # A table only grows with the number of distinct shapes a program uses; it starts afresh
 # past a few thousand entries.
 SHARED_META: defaultdict[int, dict[tuple, tuple]] = defaultdict(dict)
-SHARED_INPUT_META: dict[tuple, tuple] = {}
 SHARED_OUTPUT_NRS: dict[tuple, tuple] = {}
 SHARED_FLAGS: dict[tuple, tuple] = {}
 _SHARED_LIMIT = 4096
