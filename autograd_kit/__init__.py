@@ -124,6 +124,7 @@ squeeze, unsqueeze, narrow, select, unbind = (
     ops.unbind,
 )
 split, chunk, cat, stack = ops.split, ops.chunk, ops.cat, ops.stack
+tensor_split, hsplit, vsplit, dsplit = ops.tensor_split, ops.hsplit, ops.vsplit, ops.dsplit
 concat = concatenate = cat
 matmul, mm, mv, dot, bmm = ops.matmul, ops.mm, ops.mv, ops.dot, ops.bmm
 broadcast_shapes = ops.broadcast_shapes

@@ -252,7 +252,9 @@ from .indexing import (
     bincount,
     chunk,
     count_nonzero,
+    dsplit,
     gather,
+    hsplit,
     index_add,
     index_add_,
     index_select,
@@ -264,7 +266,9 @@ from .indexing import (
     select,
     split,
     take,
+    tensor_split,
     unbind,
+    vsplit,
 )
 from .inplace import inplace_versions
 from .linalg import (

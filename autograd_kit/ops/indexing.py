@@ -346,6 +346,128 @@ def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     return split(self, math.ceil(size / chunks), dim)
 
 
+# ---- tensor_split and hsplit / vsplit / dsplit: one Slice view per part -------------------------
+# Unlike split, PyTorch builds these from ``narrow``: every part is its own slice of the input
+# with its own ``SliceBackward0`` node (output_nr 0), so a part may be changed in place.
+
+_TENSOR_SPLIT_SIGNATURES = (
+    " * (Tensor input, tuple of ints indices, int dim = 0)\n"
+    " * (Tensor input, Tensor tensor_indices_or_sections, int dim = 0)\n"
+    " * (Tensor input, int sections, int dim = 0)\n"
+)
+
+
+def tensor_split(
+    self: Tensor,
+    indices_or_sections: Any = None,
+    dim: int = 0,
+    *,
+    sections: Any = None,
+    indices: Any = None,
+    tensor_indices_or_sections: Any = None,
+) -> tuple[Tensor, ...]:
+    """Cut ``self`` along ``dim``: into ``sections`` parts as equal as can be (the first
+    ``size % sections`` parts one longer), or at each of ``indices``, as Python slices cut
+    (``x[:i0], x[i0:i1], ..., x[ik:]``; a negative index counts from the end).
+
+    Example:
+        >>> [p.tolist() for p in ak.arange(7).tensor_split(3)]
+        [[0, 1, 2], [3, 4], [5, 6]]
+        >>> [p.tolist() for p in ak.arange(7).tensor_split([1, 5])]
+        [[0], [1, 2, 3, 4], [5, 6]]
+    """
+    given = [
+        value
+        for value in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+        if value is not None
+    ]
+    if len(given) != 1:
+        got = ", ".join(["Tensor", *(type(value).__name__ for value in given)])
+        raise TypeError(
+            f"tensor_split() received an invalid combination of arguments - got ({got}), but "
+            "expected one of:\n" + _TENSOR_SPLIT_SIGNATURES
+        )
+    cuts = given[0]
+    if self.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
+    dim = _normalize_dim(dim, self.ndim)
+    if isinstance(cuts, Tensor):
+        if cuts.dtype is not dtypes.int64:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                + _type_word_of(cuts.dtype)
+            )
+        if cuts.ndim > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                f"one-dimensional tensor, but got a tensor with {cuts.ndim} dims"
+            )
+        cuts = cuts.item() if cuts.ndim == 0 else cuts.tolist()
+    if isinstance(cuts, (builtins.int, np.integer)) and not isinstance(cuts, builtins.bool):
+        return _split_into_sections(self, builtins.int(cuts), dim)
+    if isinstance(cuts, (list, tuple)) and all(
+        isinstance(index, (builtins.int, np.integer)) for index in cuts
+    ):
+        bounds = [None, *(builtins.int(index) for index in cuts), None]
+        return tuple(_part(self, dim, start, stop) for start, stop in zip(bounds, bounds[1:]))
+    raise TypeError(
+        "tensor_split() received an invalid combination of arguments - got "
+        f"(Tensor, {type(cuts).__name__}), but expected one of:\n" + _TENSOR_SPLIT_SIGNATURES
+    )
+
+
+def _split_into_sections(self: Tensor, sections: int, dim: int) -> tuple[Tensor, ...]:
+    if sections <= 0:
+        raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+    length, longer = divmod(self.shape[dim], sections)
+    parts, start = [], 0
+    for number in range(sections):
+        stop = start + length + (number < longer)
+        parts.append(_part(self, dim, start, stop))
+        start = stop
+    return tuple(parts)
+
+
+def _part(self: Tensor, dim: int, start: int | None, stop: int | None) -> Tensor:
+    """``self[..., start:stop]`` along ``dim``: a view recorded as SliceBackward0."""
+    return Slice.apply(self, key=(slice(None),) * dim + (slice(start, stop),))
+
+
+def _split_along(name: str, dim: int, least: int, self: Tensor, cuts: Any) -> tuple[Tensor, ...]:
+    """``torch.hsplit``/``vsplit``/``dsplit``: ``tensor_split`` along a fixed dim, except that a
+    number of sections must divide the dim's size exactly."""
+    if self.ndim < least:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {least} dimension, but got a tensor with "
+            f"{self.ndim} dimensions!"
+        )
+    if isinstance(cuts, (builtins.int, np.integer)) and not isinstance(cuts, builtins.bool):
+        size = self.shape[dim]
+        if cuts == 0 or size % cuts:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {dim}, but the size of the "
+                f"dimension {size} is not divisible by the split_size {cuts}!"
+            )
+    return tensor_split(self, cuts, dim)
+
+
+def hsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """Split along the columns: dim 1, or dim 0 of a 1-D tensor (NumPy's ``hsplit``)."""
+    return _split_along("hsplit", 1 if self.ndim > 1 else 0, 1, self, indices_or_sections)
+
+
+def vsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """Split along the rows (dim 0) of a tensor with at least 2 dimensions."""
+    return _split_along("vsplit", 0, 2, self, indices_or_sections)
+
+
+def dsplit(self: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """Split along the depth (dim 2) of a tensor with at least 3 dimensions."""
+    return _split_along("dsplit", 2, 3, self, indices_or_sections)
+
+
 # ---- Methods: x[key] and x[key] = value ---------------------------------------------------------
 
 def _check_index(index: int, size: int, dim: int) -> int:
@@ -738,6 +860,10 @@ tensor_methods(
         "unbind": unbind,
         "split": split,
         "chunk": chunk,
+        "tensor_split": tensor_split,
+        "hsplit": hsplit,
+        "vsplit": vsplit,
+        "dsplit": dsplit,
         "__getitem__": __getitem__,
         "__setitem__": __setitem__,
         "gather": gather,
