@@ -719,3 +719,24 @@ z = torch.tensor([1., -2., 3.])
 z.abs_().clamp_max_(2.5).masked_fill_(z > 2, 0.); print(z)
 print(torch.tensor([4.]).rsqrt(), torch.tensor([4.], requires_grad=True).rsqrt().grad_fn)
 '''
+
+SNIPPETS["tensor_split_hsplit_vsplit_dsplit"] = '''
+import torch
+x = torch.arange(8.).reshape(2, 4).requires_grad_()
+for parts in (x.tensor_split(3, dim=1), torch.tensor_split(x, [1, 3], dim=1), torch.hsplit(x, 2), torch.vsplit(x, [1]), x.tensor_split(torch.tensor([2]), 1)):
+    print(parts)
+    print([p.grad_fn.name() for p in parts], [p.grad_fn is parts[0].grad_fn for p in parts], [p.output_nr for p in parts])
+cube = torch.arange(12.).reshape(1, 3, 4)
+print(torch.dsplit(cube, 2), cube.dsplit([1, 3])[1].shape)
+left, right = torch.hsplit(x, 2)
+(left * 2 + right * 3).sum().backward()
+print(x.grad)
+y = x * 1
+y.hsplit(2)[1].zero_()
+print(y)
+for bad in (lambda: torch.hsplit(x, 3), lambda: torch.vsplit(torch.ones(3), 1), lambda: x.tensor_split(0)):
+    try:
+        bad()
+    except RuntimeError as e:
+        print(e)
+'''
