@@ -844,16 +844,29 @@ def test_index_with_repeats_accumulates_gradient():
     assert x.grad.tolist() == [2.0, 0.0, 1.0]
 
 
-@pytest.mark.parametrize("shape", [(5,), (64, 128), (2, 3, 4096)])  # short rows, long rows
+@pytest.mark.parametrize("shape", [(6,), (64, 128), (2, 3, 4096)])  # short rows, long rows
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
-def test_relu_keeps_nan_and_gives_positive_zeros_like_torch(shape, dtype):
+def test_relu_keeps_nan_and_signed_zeros_like_torch(shape, dtype):
+    """relu(-0.0) is -0.0, relu(-1.5) is +0.0 and relu(nan) is nan, and the gradient goes
+    through wherever the result is not <= 0: at NaN too (PyTorch's threshold_backward)."""
     data = RNG.standard_normal(shape) * 3
-    data.reshape(-1)[:4] = [np.nan, -1.5, -np.inf, np.inf] if dtype != "int32" else [0, -1, -7, 5]
+    specials = [np.nan, -1.5, -np.inf, np.inf, -0.0, 0.0]
+    data.reshape(-1)[:6] = specials if dtype != "int32" else [0, -1, -7, 5, 0, 3]
     data = data.astype(dtype)
-    ours, theirs = ak.tensor(data).relu().numpy(), torch.tensor(data).relu().numpy()
+    sides = []
+    for lib in (ak, torch):
+        x = lib.tensor(data, requires_grad=dtype != "int32")
+        y = x.relu()
+        if x.requires_grad:
+            y.backward(lib.ones(shape, dtype=y.dtype))
+        grad = None if x.grad is None else x.grad.numpy()
+        sides.append((y.detach().numpy(), grad))
+    (ours, our_grad), (theirs, their_grad) = sides
     assert ours.dtype == theirs.dtype
     np.testing.assert_array_equal(ours, theirs)  # (NaN counts as equal to NaN here)
-    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))  # +0.0 for negatives
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))  # -0.0 stays, -1.5 -> +0.0
+    if their_grad is not None:
+        np.testing.assert_array_equal(our_grad, their_grad)  # 1 at NaN, 0 at -0.0 and 0.0
 
 
 def test_index_out_of_range_shows_only_torchs_error():

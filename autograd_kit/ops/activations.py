@@ -23,7 +23,9 @@ from .shape import Cat
 # ---- Primitives: rectifiers and thresholds ------------------------------------------------------
 
 def _max_with_zero(xp: Any, x: Any) -> Any:
-    """max(x, 0) elementwise, in x's dtype (NaN stays NaN, negatives become +0.0).
+    """max(0, x) elementwise, in x's dtype: NaN stays NaN and -0.0 stays -0.0, as in PyTorch
+    (NumPy's ``maximum`` returns its first argument when the two compare equal, so the zeros
+    go first).
 
     NumPy's vectorised (SIMD) loop for ``maximum`` runs on two arrays but not on an array and
     a number, so where rows are long, x is compared with one row of zeros broadcast down it:
@@ -31,8 +33,8 @@ def _max_with_zero(xp: Any, x: Any) -> Any:
     the broadcast's bookkeeping costs more than it saves.)
     """
     if x.ndim and x.shape[-1] >= 64 and x.size >= 4096:
-        return xp.maximum(x, xp.zeros(x.shape[-1:], dtype=x.dtype, **_same_device(xp, x)))
-    return xp.maximum(x, 0)
+        return xp.maximum(xp.zeros(x.shape[-1:], dtype=x.dtype, **_same_device(xp, x)), x)
+    return xp.maximum(0, x)
 
 
 class Relu(Primitive):
@@ -55,9 +57,16 @@ class Relu(Primitive):
         return relu_backward(grad, out)
 
 
+def _passes(result: Any) -> Any:
+    """Where ReLU lets the gradient through (an array or a tensor of bools): wherever its
+    result is not <= 0. That is ``result > 0`` except at NaN, where PyTorch's
+    ``threshold_backward`` passes the gradient on too."""
+    return ~(result <= 0)
+
+
 class ThresholdBackward(Primitive):
-    """out = grad where result > 0, else 0: ReLU's backward, as a node of its own when the
-    backward pass is recorded;  grad_grad = the same mask on the incoming gradient,
+    """out = grad where result is not <= 0 (NaN too), else 0: ReLU's backward, as a node of
+    its own when the backward pass is recorded;  grad_grad = the same mask on the incoming gradient,
     grad_result = 0. (So, as in PyTorch, a gradient through ReLU depends on ReLU's result:
     it requires grad, with a zero derivative, even when ``grad`` itself does not.)"""
 
@@ -68,17 +77,18 @@ class ThresholdBackward(Primitive):
     @staticmethod
     def forward(ctx, grad, result):
         ctx.save_for_backward(result)
-        return masked(grad, result > 0)
+        return masked(grad, _passes(result))
 
     @staticmethod
     def backward(ctx, grad):
         (result,) = ctx.saved_tensors
-        grad_grad = masked(grad, result > 0) if ctx.needs_input_grad[0] else None
+        grad_grad = masked(grad, _passes(result)) if ctx.needs_input_grad[0] else None
         return grad_grad, grad * 0 if ctx.needs_input_grad[1] else None
 
 
 relu_backward = _either(
-    lambda grad, out: ThresholdBackward.apply(grad, out), lambda xp, grad, out: masked(grad, out > 0)
+    lambda grad, out: ThresholdBackward.apply(grad, out),
+    lambda xp, grad, out: masked(grad, _passes(out)),
 )
 
 
