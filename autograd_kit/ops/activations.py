@@ -66,8 +66,8 @@ def _passes(result: Any) -> Any:
 
 class ThresholdBackward(Primitive):
     """out = grad where result is not <= 0 (NaN too), else 0: ReLU's backward, as a node of
-    its own when the backward pass is recorded;  grad_grad = the same mask on the incoming gradient,
-    grad_result = 0. (So, as in PyTorch, a gradient through ReLU depends on ReLU's result:
+    its own when the backward pass is recorded;  grad_grad = the same mask on the incoming
+    gradient, grad_result = 0. (So, as in PyTorch, a gradient through ReLU depends on ReLU's result:
     it requires grad, with a zero derivative, even when ``grad`` itself does not.)"""
 
     backward_on_arrays = True

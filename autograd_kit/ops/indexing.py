@@ -249,9 +249,7 @@ class Embedding(Primitive):
 # ---- Methods: slices and parts ------------------------------------------------------------------
 
 def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
-    dim = _normalize_dim(dim, self.ndim)
-    key = (slice(None),) * dim + (slice(start, start + length),)
-    return Slice.apply(self, key=key)
+    return _part(self, _normalize_dim(dim, self.ndim), start, start + length)
 
 
 def select(self: Tensor, dim: int, index: int) -> Tensor:
@@ -405,7 +403,7 @@ def tensor_split(
                 f"one-dimensional tensor, but got a tensor with {cuts.ndim} dims"
             )
         cuts = cuts.item() if cuts.ndim == 0 else cuts.tolist()
-    if isinstance(cuts, (builtins.int, np.integer)) and not isinstance(cuts, builtins.bool):
+    if _is_count(cuts):
         return _split_into_sections(self, builtins.int(cuts), dim)
     if isinstance(cuts, (list, tuple)) and all(
         isinstance(index, (builtins.int, np.integer)) for index in cuts
@@ -416,6 +414,11 @@ def tensor_split(
         "tensor_split() received an invalid combination of arguments - got "
         f"(Tensor, {type(cuts).__name__}), but expected one of:\n" + _TENSOR_SPLIT_SIGNATURES
     )
+
+
+def _is_count(value: Any) -> bool:
+    """An integer (Python's or NumPy's), but not a bool: how many sections to cut into."""
+    return isinstance(value, (builtins.int, np.integer)) and not isinstance(value, builtins.bool)
 
 
 def _split_into_sections(self: Tensor, sections: int, dim: int) -> tuple[Tensor, ...]:
@@ -443,7 +446,7 @@ def _split_along(name: str, dim: int, least: int, self: Tensor, cuts: Any) -> tu
             f"torch.{name} requires a tensor with at least {least} dimension, but got a tensor with "
             f"{self.ndim} dimensions!"
         )
-    if isinstance(cuts, (builtins.int, np.integer)) and not isinstance(cuts, builtins.bool):
+    if _is_count(cuts):
         size = self.shape[dim]
         if cuts == 0 or size % cuts:
             raise RuntimeError(
