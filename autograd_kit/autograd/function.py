@@ -359,6 +359,18 @@ def pack_saved(node: FunctionCtx, inputs: tuple, input_arrays: Any, outputs: tup
     derivative can flow through it; if it is an output it is rebuilt on demand.
     """
     saved = node._saved
+    if len(saved) == 1 and not active_hooks:
+        # Most operations save one value: the loop below, unrolled for it. The flags are set
+        # on the node itself either way, which backward then reads faster than the defaults.
+        value = saved[0]
+        value_type = type(value)
+        node._holds_tensors = value is not None  # (even a number: PyTorch saves it as a tensor)
+        if value is None or value_type is float or value_type is int:
+            node._nothing_to_unpack = True
+        else:
+            node._nothing_to_unpack = False
+            node._saved = (_entry_for(value, inputs, input_arrays, outputs),)
+        return
     entries = None  # made only once some value needs an entry: often none does
     position = 0
     for value in saved:
