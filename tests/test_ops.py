@@ -108,6 +108,7 @@ CASES = {
     "slice": (lambda L, a: a[1:, ::2], [arr(3, 4)]),
     "select": (lambda L, a: a[0], [arr(3, 4)]),
     "select_last_dim": (lambda L, a: a[..., 1], [arr(3, 4)]),
+    "alias": (lambda L, a: a[...] * a[:, :], [arr(3, 4)]),
     "none_index": (lambda L, a: a[None], [arr(3)]),
     "mask": (lambda L, a: a[a > 0], [arr(3, 4)]),
     "int_array": (lambda L, a: a[[0, 2, 0]], [arr(3, 4)]),

@@ -237,6 +237,7 @@ from .elementwise import (
     trunc,
 )
 from .indexing import (
+    Alias,
     Embedding,
     Gather,
     IndexAdd,

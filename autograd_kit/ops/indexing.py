@@ -54,6 +54,20 @@ class Select(Slice):
     SelectBackward0, as PyTorch records it."""
 
 
+class Alias(_ViewPrimitive):
+    """out = x itself as a new tensor sharing x's memory (``x[...]``, ``x[()]``);  grad_x = grad."""
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x[...]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
 # ---- Primitives: reading and writing by index ---------------------------------------------------
 
 class SetItem(Primitive):
@@ -481,6 +495,8 @@ def _check_index(index: int, size: int, dim: int) -> int:
 
 def _index_part(part: Any, self: Tensor) -> Any:
     """Turn one element of an index into something the array library accepts."""
+    if part is True or part is False:  # a one-element mask, as in PyTorch: x[True] is x[None]
+        return _backend.to_device(np.asarray(part), self.device)
     if isinstance(part, Tensor):
         array = part._array
         if array.ndim == 0 and not part.dtype.is_floating_point and part.dtype is not dtypes.bool_:
@@ -500,36 +516,93 @@ def _normalize_key(self: Tensor, key: Any) -> tuple:
     out of range."""
     key = _library_key(self, key)
     if _is_advanced(key):
-        _check_integer_arrays_in_range(self, key)
+        _check_index_arrays(self, key)
+    else:
+        _check_basic_key(self.shape, key)
     return key
+
+
+def _check_basic_key(shape: tuple, key: tuple) -> int:
+    """PyTorch's IndexError for a key of integers, slices, None and ``...`` that names more
+    dimensions than ``shape`` has, or an integer outside its dimension (the error names the
+    integer's position in the key). Returns how many dimensions the key names."""
+    specified = builtins.sum(1 for part in key if part is not None and part is not Ellipsis)
+    if specified > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    dim = 0
+    for position, part in enumerate(key):
+        if part is Ellipsis:
+            dim += len(shape) - specified
+        elif part is not None:
+            if isinstance(part, builtins.int):
+                _check_index(part, shape[dim], position)
+            dim += 1
+    return specified
 
 
 def _library_key(self: Tensor, key: Any) -> tuple:
     """The key as a tuple of parts the array library takes (no range checks yet)."""
     if isinstance(key, tuple):
         return tuple([_index_part(part, self) for part in key])
+    if self._array.ndim == 0:
+        _refuse_lone_part_of_0_dim(key)
     return (_index_part(key, self),)
 
 
-def _check_integer_arrays_in_range(self: Tensor, key: tuple) -> None:
-    """PyTorch's IndexError for an integer-array index outside its dimension.
+def _refuse_lone_part_of_0_dim(part: Any) -> None:
+    """PyTorch's errors for ``t[0]``, ``t[1]`` or ``t[:]`` on a 0-dim tensor (as one part, not in
+    a tuple: ``t[0,]`` is "too many indices"); a 0-dim tensor holds one number, no dimension."""
+    if isinstance(part, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if isinstance(part, (builtins.int, np.integer)) and not isinstance(part, builtins.bool):
+        if part == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"index {part} is out of bounds for dimension 0 with size 0")
 
-    PyTorch numbers the dimension among the index arrays (a mask counts one per dimension it
-    covers), not among the tensor's dimensions: in ``x[:, [0, 7]]`` the list is dimension 0.
-    """
-    specified = builtins.sum(
+
+def _dims_indexed(key: tuple) -> int:
+    """How many of the tensor's dimensions ``key`` reads: one per integer, slice or integer
+    array, one per dimension of a mask; None and ``...`` read none of their own."""
+    return builtins.sum(
         getattr(part, "ndim", 1) if _is_mask(part) else 1
         for part in key
         if part is not None and part is not Ellipsis
     )
-    dim = arrays_before = 0
+
+
+def _check_index_arrays(self: Tensor, key: tuple) -> None:
+    """PyTorch's IndexError for an integer array with an index outside its dimension, or a
+    mask whose shape does not match the dimensions it covers.
+
+    PyTorch numbers the dimension of an integer array among the index arrays (a mask counts
+    one per dimension it covers), not among the tensor's dimensions: in ``x[:, [0, 7]]`` the
+    list is dimension 0. A mask is compared with the tensor that the advanced parts index:
+    ``x`` with its integers, slices and Nones applied (``x[0, mask]`` indexes ``x[0]``).
+    """
+    specified = _dims_indexed(key)
+    indexed = _shape_for_advanced_parts(self.shape, key, specified)
+    dim = arrays_before = position = 0  # position: the dimension of ``indexed`` reached
     for part in key:
         if part is None:
+            position += 1
             continue
         if part is Ellipsis:
             dim += self.ndim - specified
+            position += self.ndim - specified
         elif _is_mask(part):
+            covered = indexed[position : position + part.ndim]
+            for index, (mask_size, size) in enumerate(zip(part.shape, covered)):
+                if mask_size != size:
+                    raise IndexError(
+                        f"The shape of the mask {list(part.shape)} at index {index} does not "
+                        f"match the shape of the indexed tensor {indexed} at index "
+                        f"{position + index}"
+                    )
             dim += part.ndim
+            position += part.ndim
             arrays_before += part.ndim
         elif hasattr(part, "shape"):  # an array of integer positions
             size = self.shape[dim] if dim < self.ndim else 0
@@ -541,9 +614,35 @@ def _check_integer_arrays_in_range(self: Tensor, key: tuple) -> None:
                     f"index {first} is out of bounds for dimension {arrays_before} with size {size}"
                 )
             dim += 1
+            position += 1
             arrays_before += 1
-        else:  # an int or a slice
+        else:  # an int (its dimension is gone from ``indexed``) or a slice
             dim += 1
+            position += isinstance(part, slice)
+
+
+def _shape_for_advanced_parts(shape: tuple, key: tuple, specified: int) -> list[int]:
+    """The shape of the tensor ``key``'s advanced parts index: ``shape`` with the integers'
+    dimensions gone, a 1 for each None and each slice's length."""
+    indexed, dim = [], 0
+    for part in key:
+        if part is None:
+            indexed.append(1)
+        elif part is Ellipsis:
+            covered = len(shape) - specified
+            indexed.extend(shape[dim : dim + covered])
+            dim += covered
+        elif isinstance(part, slice):
+            indexed.append(len(range(*part.indices(shape[dim]))))
+            dim += 1
+        elif _is_mask(part):
+            indexed.extend(shape[dim : dim + part.ndim])
+            dim += part.ndim
+        else:
+            if hasattr(part, "shape"):
+                indexed.append(shape[dim])
+            dim += 1
+    return indexed + list(shape[dim:])
 
 
 def _is_mask(part: Any) -> bool:
@@ -552,11 +651,15 @@ def _is_mask(part: Any) -> bool:
 
 def __getitem__(self: Tensor, key: Any) -> Tensor:
     """Indexing as in PyTorch: ``x[1:, ::2]`` (SliceBackward0), ``x[0]`` (SelectBackward0),
-    ``x[None]`` (UnsqueezeBackward0), ``x[mask]`` and ``x[[0, 2]]`` (IndexBackward0)."""
+    ``x[None]`` (UnsqueezeBackward0), ``x[mask]`` and ``x[[0, 2]]`` (IndexBackward0), ``x[...]``
+    (AliasBackward0)."""
+    lone = not isinstance(key, tuple)  # x[:] is a slice; x[:, :] is the whole tensor
     key = _library_key(self, key)
     if _is_advanced(key):
+        if _dims_indexed(key) > self.ndim:
+            raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
         if type(self._array) is not np.ndarray:  # (CuPy would wrap an index out of range around)
-            _check_integer_arrays_in_range(self, key)
+            _check_index_arrays(self, key)
             return Index.apply(self, key=key)
         try:
             return Index.apply(self, key=key)
@@ -565,31 +668,27 @@ def __getitem__(self: Tensor, key: Any) -> Tensor:
             # first would only repeat its work. Once it refuses, say which index in PyTorch's
             # words (outside this block, so the traceback does not show NumPy's error too).
             pass
-        _check_integer_arrays_in_range(self, key)
+        _check_index_arrays(self, key)
         return Index.apply(self, key=key)  # anything else NumPy refuses, in NumPy's words
-    specified = builtins.sum(1 for part in key if part is not None and part is not Ellipsis)
-    if specified > self.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
-    expanded: list = []
-    for part in key:
-        if part is Ellipsis:
-            expanded.extend([slice(None)] * (self.ndim - specified))
-        else:
-            expanded.append(part)
+    specified = _check_basic_key(self.shape, key)
     out, dim = self, 0
-    for part in expanded:
+    for part in key:
         if part is None:
             out = Unsqueeze.apply(out, dim=dim)
             dim += 1
+        elif part is Ellipsis:
+            dim += self.ndim - specified
         elif isinstance(part, builtins.int):
-            _check_index(part, out.shape[dim], dim)
             out = Select.apply(out, key=(slice(None),) * dim + (part,))
         else:
-            if part != slice(None):
+            # A slice is a SliceBackward0 node, except one that keeps a whole dimension among
+            # other parts (x[:, 0] is one SelectBackward0), as PyTorch records them.
+            size = out.shape[dim]
+            if lone or part.indices(size) != (0, size, 1):
                 out = Slice.apply(out, key=(slice(None),) * dim + (part,))
             dim += 1
-    if out is self:  # x[:] or x[...]: still a new tensor, as in PyTorch
-        out = Slice.apply(self, key=(slice(None),))
+    if out is self:  # x[...], x[()] or x[:, :]: still a new tensor, as in PyTorch
+        return Alias.apply(self)
     return out
 
 

@@ -136,6 +136,7 @@ CASES = {
     "Stack": (lambda a, b: ak.stack([a, b], dim=1), [arr(2, 2), arr(2, 2)], None),
     "Slice": (lambda a: a[1:, ::2], [arr(3, 3)], None),
     "Select": (lambda a: a[..., 1], [arr(2, 3)], None),
+    "Alias": (lambda a: a[...] * a[()], [arr(2, 3)], None),
     "Index": (lambda a: a[[0, 2, 0]], [arr(3, 2)], None),
     "IndexPut": (
         lambda a: ops.IndexPut.apply(a, shape=(3, 2), key=(beside(a, [0, 2, 0])._array,)),
