@@ -100,6 +100,7 @@ class Tensor:
     )
     _grad: Tensor | None = None
     _backward_hooks: dict | None = None
+    _post_accumulate_grad_hooks: dict | None = None
     _retains_grad = False
     _accumulator: Any = None
     _is_inference = False
@@ -225,6 +226,37 @@ class Tensor:
         from .autograd.hooks import add_hook
 
         return add_hook(self._backward_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call ``hook(leaf)`` each time backward has added a gradient into this leaf's ``.grad``
+        (after the hooks of ``register_hook``, which see the gradient before it is added).
+
+        The hook returns None; it can use ``.grad`` at once, say to update the leaf and free
+        the gradient, an optimizer step inside backward.
+
+        Example:
+            >>> w = ak.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = w.register_post_accumulate_grad_hook(lambda p: p.sub_(0.5 * p.grad))
+            >>> (w * 2).sum().backward()
+            >>> w
+            tensor([0., 1.], requires_grad=True)
+        """
+        if not self._requires_grad:
+            raise with_hint(
+                RuntimeError(
+                    "cannot register a hook on a tensor that doesn't require gradient"
+                ),
+                "hook_no_grad",
+            )
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = {}
+        from .autograd.hooks import add_hook
+
+        return add_hook(self._post_accumulate_grad_hooks, hook)
 
     def detach(self) -> Tensor:
         """A new leaf that shares this tensor's numbers (and version counter) but has no graph.

@@ -582,6 +582,8 @@ def _run_accumulate(
         # The common first gradient of a step, a NumPy array nobody watches: the leaf keeps
         # the engine's own array (or a copy), with no tensor made for it on the way.
         leaf._grad = tensor_module._wrap(grad if fresh else grad.copy())
+        if leaf._post_accumulate_grad_hooks:
+            _run_post_accumulate_hooks(leaf)
         return
     grad = original = _as_tensor(grad)
     if leaf._backward_hooks:
@@ -610,6 +612,20 @@ def _run_accumulate(
         _emit(
             "accumulate", node=node, tensor=leaf, before=before, after=leaf._grad.detach().clone()
         )
+    if leaf._post_accumulate_grad_hooks:
+        _run_post_accumulate_hooks(leaf)
+
+
+def _run_post_accumulate_hooks(leaf: Tensor) -> None:
+    """The leaf's ``register_post_accumulate_grad_hook`` hooks, once its ``.grad`` is written.
+    A hook returns None (or, as PyTorch lets pass, the leaf itself: ``p.add_(...)``)."""
+    for hook in list(leaf._post_accumulate_grad_hooks.values()):
+        returned = hook(leaf)
+        if returned is None or returned is leaf:
+            continue
+        if not isinstance(returned, tensor_module.Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(returned).__name__}'")
+        raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _accumulate_into(tensor: Tensor, grad: Tensor, create_graph: bool, owned: bool = False) -> None:
