@@ -740,3 +740,281 @@ for bad in (lambda: torch.hsplit(x, 3), lambda: torch.vsplit(torch.ones(3), 1), 
     except RuntimeError as e:
         print(e)
 '''
+
+
+# ---- Sweep 3: the nn docs (modules, parameters, buffers, losses, optimizers, schedulers), ----
+# ---- grad modes, autograd.grad's full signature, post-accumulate hooks ----------------------
+
+SNIPPETS["module_print_and_parameters"] = '''
+import torch
+import torch.nn as nn
+model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Dropout(0.2), nn.Linear(3, 2, bias=False))
+print(model)
+for name, p in model.named_parameters():
+    print(name, tuple(p.shape), p.requires_grad)
+print(list(model.state_dict().keys()))
+print(sum(p.numel() for p in model.parameters()))
+print([type(m).__name__ for m in model.modules()])
+print(model[0], model[-1].weight.shape)
+'''
+SNIPPETS["parameter_repr_and_requires_grad_"] = '''
+import torch
+import torch.nn as nn
+p = nn.Parameter(torch.tensor([1., 2.]))
+print(p)
+print(p.is_leaf, p.requires_grad, type(p).__name__)
+x = torch.tensor([3., 4.])
+x.requires_grad_()
+print(x)
+lin = nn.Linear(2, 1)
+lin.requires_grad_(False)
+print([q.requires_grad for q in lin.parameters()])
+'''
+SNIPPETS["grad_mode_decorators"] = '''
+import torch
+x = torch.tensor([1.], requires_grad=True)
+@torch.no_grad()
+def f(t):
+    return t * 2
+print(f(x).requires_grad)
+with torch.no_grad():
+    with torch.enable_grad():
+        print((x * 2).requires_grad)
+torch.set_grad_enabled(False)
+print((x * 2).requires_grad, torch.is_grad_enabled())
+torch.set_grad_enabled(True)
+with torch.set_grad_enabled(False):
+    print((x * 2).requires_grad)
+print(torch.is_inference_mode_enabled())
+'''
+SNIPPETS["post_accumulate_grad_hook"] = '''
+import torch
+w = torch.tensor([1., 2.], requires_grad=True)
+def hook(p):
+    print("accumulated", p.grad)
+h = w.register_post_accumulate_grad_hook(hook)
+(w * 3).sum().backward()
+(w * w).sum().backward()
+h.remove()
+(w * 1).sum().backward()
+print(w.grad)
+'''
+SNIPPETS["optimizer_state_and_schedulers"] = '''
+import torch
+import torch.nn as nn
+w = nn.Parameter(torch.tensor([1., -2.]))
+opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+for step in range(4):
+    opt.zero_grad()
+    (w ** 2).sum().backward()
+    opt.step()
+    sched.step()
+    print(step, w.data, sched.get_last_lr())
+print(opt.state_dict()["param_groups"])
+print(opt)
+'''
+SNIPPETS["losses_reductions_and_weights"] = '''
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+pred = torch.tensor([[0.2, 0.8], [0.6, 0.4], [0.1, 0.9]], requires_grad=True)
+target = torch.tensor([1, 0, 0])
+print(F.cross_entropy(pred, target, reduction="sum"))
+print(F.cross_entropy(pred, target, weight=torch.tensor([1., 2.])))
+print(nn.CrossEntropyLoss(label_smoothing=0.1)(pred, target))
+print(F.nll_loss(F.log_softmax(pred, dim=1), target, reduction="none"))
+print(F.mse_loss(pred, torch.ones(3, 2), reduction="sum"))
+print(nn.BCEWithLogitsLoss(pos_weight=torch.tensor([2., 1.]))(pred, torch.ones(3, 2)))
+print(nn.L1Loss()(pred, torch.zeros(3, 2)), nn.SmoothL1Loss(beta=0.5)(pred, torch.zeros(3, 2)))
+'''
+SNIPPETS["train_eval_dropout_batchnorm"] = '''
+import torch
+import torch.nn as nn
+bn = nn.BatchNorm1d(2)
+x = torch.tensor([[1., 2.], [3., 6.], [6., 11.]])
+print(bn(x))
+print(bn.running_mean, bn.running_var, bn.num_batches_tracked)
+bn.eval()
+print(bn(x))
+print(bn.training, bn)
+d = nn.Dropout(0.5)
+d.eval()
+print(d(x))
+print(list(dict(bn.named_buffers()).keys()))
+'''
+SNIPPETS["module_apply_init_and_buffers"] = '''
+import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+        self.register_buffer("scale", torch.tensor(2.))
+    def forward(self, x):
+        return self.fc(x) * self.scale
+net = Net()
+def init(m):
+    if isinstance(m, nn.Linear):
+        nn.init.constant_(m.weight, 0.5)
+        nn.init.zeros_(m.bias)
+net.apply(init)
+out = net(torch.tensor([[1., 2.]]))
+print(out)
+out.sum().backward()
+print(net.fc.weight.grad)
+net.zero_grad()
+print(net.fc.weight.grad)
+print(net.state_dict())
+print([n for n, _ in net.named_children()], net)
+'''
+SNIPPETS["grad_outputs_and_create_graph"] = '''
+import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = x ** 3
+g, = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), create_graph=True)
+print(g)
+g2, = torch.autograd.grad(g.sum(), x)
+print(g2)
+z = x * 2
+z.backward(torch.tensor([1., 0.1, 0.01]))
+print(x.grad)
+x.grad.zero_()
+print(x.grad)
+print(x.data, x.detach().requires_grad)
+'''
+SNIPPETS["custom_function_needs_input_grad_and_dirty"] = '''
+import torch
+class Scale(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        return x * k
+    @staticmethod
+    def backward(ctx, g):
+        print("needs", ctx.needs_input_grad)
+        return g * ctx.k, None
+class AddOneInPlace(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1)
+        ctx.mark_dirty(x)
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+a = torch.tensor([1., 2.], requires_grad=True)
+Scale.apply(a, 3.).sum().backward()
+print(a.grad)
+b = a.clone()
+c = AddOneInPlace.apply(b)
+print(c, c is b, c.grad_fn)
+c.sum().backward()
+print(a.grad)
+'''
+SNIPPETS["anomaly_detection_context"] = '''
+import torch
+import warnings
+x = torch.tensor([0., 1.], requires_grad=True)
+with torch.autograd.detect_anomaly():
+    y = torch.sqrt(x) * 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y.sum().backward()
+    except RuntimeError as e:
+        print(str(e))
+print(torch.is_anomaly_enabled())
+'''
+SNIPPETS["clip_grad_and_utils"] = '''
+import torch
+import torch.nn as nn
+w = nn.Parameter(torch.tensor([3., 4.]))
+(w * w).sum().backward()
+print(nn.utils.clip_grad_norm_([w], max_norm=1.0), w.grad)
+nn.utils.clip_grad_value_([w], clip_value=0.5)
+print(w.grad)
+v = nn.utils.parameters_to_vector([w, nn.Parameter(torch.ones(2, 1))])
+print(v)
+'''
+SNIPPETS["tensor_grad_attributes_and_warnings"] = '''
+import torch
+import warnings
+a = torch.tensor([1., 2.], requires_grad=True)
+b = a * 2
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    print(b.grad)
+    print(len(w), str(w[0].message)[:80] if w else None)
+b.retain_grad()
+b.sum().backward()
+print(b.grad, b.is_leaf, b.requires_grad, b.grad_fn.name())
+print(a.grad_fn, a.is_leaf)
+'''
+SNIPPETS["autograd_grad_of_non_scalar_and_is_grads_batched"] = '''
+import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+y = x * x
+try:
+    torch.autograd.grad(y, x)
+except RuntimeError as e:
+    print(e)
+print(torch.autograd.grad(y, x, torch.ones(2), retain_graph=True))
+print(torch.autograd.grad(y, x, torch.eye(2), is_grads_batched=True))
+'''
+SNIPPETS["embedding_and_sequential_ordered_dict"] = '''
+import torch
+import torch.nn as nn
+from collections import OrderedDict
+emb = nn.Embedding(4, 2, padding_idx=0)
+with torch.no_grad():
+    emb.weight.copy_(torch.arange(8.).reshape(4, 2))
+out = emb(torch.tensor([[0, 2], [3, 0]]))
+print(out)
+out.sum().backward()
+print(emb.weight.grad)
+seq = nn.Sequential(OrderedDict([("lin", nn.Linear(2, 2)), ("act", nn.Tanh())]))
+print(seq, seq.lin)
+ml = nn.ModuleList([nn.Linear(1, 1) for _ in range(2)])
+md = nn.ModuleDict({"a": nn.ReLU()})
+print(ml, md, len(ml))
+'''
+SNIPPETS['post_accumulate_grad_hook_optimizer_in_backward'] = '''
+import torch
+def run(f):
+    try: print(f())
+    except Exception as e: print(type(e).__name__, e)
+w = torch.tensor([1., 2.], requires_grad=True)
+w.register_post_accumulate_grad_hook(lambda p: p.grad * 2)
+run(lambda: (w * 3).sum().backward())
+print(w.grad)
+run(lambda: (w*2).register_post_accumulate_grad_hook(print))
+run(lambda: torch.ones(2).register_post_accumulate_grad_hook(print))
+v = torch.tensor([1., 2.], requires_grad=True)
+v.register_post_accumulate_grad_hook(lambda p: print("hook", p.grad))
+print(torch.autograd.grad((v*2).sum(), v))
+(v * 2).sum().backward(inputs=[v])
+u = torch.tensor([1., 2.], requires_grad=True)
+u.register_hook(lambda g: print("pre", g) or g * 10)
+h = u.register_post_accumulate_grad_hook(lambda p: print("post", p.grad))
+(u * 2).sum().backward()
+(u * u).sum().backward()
+h.remove()
+(u * 2).sum().backward()
+print(u.grad)
+w2 = torch.tensor([1., 2.], requires_grad=True)
+w2.register_post_accumulate_grad_hook(lambda p: p.add_(p.grad, alpha=-0.01))
+w2.backward(torch.tensor([1., 2.]))
+print(w2)
+nn = torch.nn
+lin = nn.Linear(2, 1)
+with torch.no_grad():
+    lin.weight.fill_(1.); lin.bias.fill_(0.)
+for p in lin.parameters():
+    p.register_post_accumulate_grad_hook(lambda p: (p.sub_(0.1 * p.grad), setattr(p, "grad", None)) and None)
+lin(torch.tensor([[1., 2.]])).sum().backward()
+print(lin.weight, lin.bias, lin.weight.grad)
+w3 = torch.tensor([1., 2.], requires_grad=True)
+w3.register_post_accumulate_grad_hook(lambda p: print("create_graph", p.grad.requires_grad))
+(w3 ** 2).sum().backward(create_graph=True)
+'''
