@@ -212,20 +212,10 @@ class Tensor:
             >>> x.grad
             tensor([30., 30.])
         """
-        if not self._requires_grad:
-            raise with_hint(
-                RuntimeError(
-                    "cannot register a hook on a tensor that doesn't require gradient"
-                ),
-                "hook_no_grad",
-            )
+        self._refuse_hook_without_grad()
         if self.grad_fn is not None:
             return self.grad_fn._add_tensor_hook(self._output_nr, hook)
-        if self._backward_hooks is None:
-            self._backward_hooks = {}
-        from .autograd.hooks import add_hook
-
-        return add_hook(self._backward_hooks, hook)
+        return self._add_own_hook("_backward_hooks", hook)
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         """Call ``hook(leaf)`` each time backward has added a gradient into this leaf's ``.grad``
@@ -241,6 +231,15 @@ class Tensor:
             >>> w
             tensor([0., 1.], requires_grad=True)
         """
+        self._refuse_hook_without_grad()
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        return self._add_own_hook("_post_accumulate_grad_hooks", hook)
+
+    def _refuse_hook_without_grad(self) -> None:
+        """PyTorch's error for a hook on a tensor no gradient will ever reach."""
         if not self._requires_grad:
             raise with_hint(
                 RuntimeError(
@@ -248,15 +247,16 @@ class Tensor:
                 ),
                 "hook_no_grad",
             )
-        if self.grad_fn is not None:
-            raise RuntimeError(
-                "post accumulate grad hooks cannot be registered on non-leaf tensors"
-            )
-        if self._post_accumulate_grad_hooks is None:
-            self._post_accumulate_grad_hooks = {}
+
+    def _add_own_hook(self, attribute: str, hook: Callable) -> RemovableHandle:
+        """Add ``hook`` to the leaf's own hooks kept under ``attribute`` (made on first use)."""
         from .autograd.hooks import add_hook
 
-        return add_hook(self._post_accumulate_grad_hooks, hook)
+        hooks = getattr(self, attribute)
+        if hooks is None:
+            hooks = {}
+            setattr(self, attribute, hooks)
+        return add_hook(hooks, hook)
 
     def detach(self) -> Tensor:
         """A new leaf that shares this tensor's numbers (and version counter) but has no graph.
